@@ -1,0 +1,40 @@
+# insyn — every target creates the virtualenv it needs; nothing has to be activated first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test lint format bench messages clean
+
+setup: $(STAMP) messages
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Compiles locale/*/LC_MESSAGES/*.po with Babel, so no system gettext is needed.
+messages: $(STAMP)
+	@$(BIN)/python scripts/compilemessages.py
+
+run: setup
+	$(BIN)/insyn run
+
+test: setup
+	@scripts/test.sh
+
+lint: setup
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/static node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from insyn.core.roles import Role
+from insyn.organisations.models import OrgUnit
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("The invitation with a link to choose a password goes here.")
+    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["username"].widget.attrs["autocomplete"] = "off"
+
+
+class UserUpdateForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class MembershipForm(forms.Form):
+    org_unit = forms.ModelChoiceField(label=_("Organisation unit"), queryset=OrgUnit.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args: Any, org_units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units  # type: ignore[attr-defined]
+        self.fields["org_unit"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
+            f"{'  ' * max(u.depth - 2, 0)}{u.name} ({u.get_kind_display().lower()})"
+        )
+
+
+class TwoFactorPolicyForm(forms.Form):
+    def __init__(self, *args: Any, current: dict[str, bool], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for value, label in Role.choices:
+            self.fields[value] = forms.BooleanField(
+                label=label, required=False, initial=current.get(value, False)
+            )

@@ -1,0 +1,101 @@
+"""Users, and which roles must prove a second factor."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from insyn.core.roles import Role
+from insyn.core.scoping import ScopedModel, ScopedQuerySet
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
+
+
+class InsynUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(ScopedModel, AbstractUser):
+    """A member of staff. Deactivated, never deleted, so the audit trail keeps its actors."""
+
+    organisation = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+        help_text=_("The municipality or region whose administrators manage this account."),
+    )
+
+    objects: ClassVar[InsynUserManager] = InsynUserManager()
+    scope_path_lookup = "organisation__path"
+    AUDIT_EXCLUDE = ("password",)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def audit_org_path(self) -> str:
+        return self.organisation.path if self.organisation_id else ""  # type: ignore[union-attr]
+
+    def role_set(self) -> set[str]:
+        return set(self.memberships.values_list("role", flat=True))
+
+
+class TwoFactorPolicy(ScopedModel):
+    """Must holders of `role` within `organisation`'s subtree prove a second factor?
+
+    Per organisation, so one municipality's choice does not bind another on a shared install.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="two_factor_policies",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    required = models.BooleanField(_("two-factor required"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "organisation__path"
+
+    class Meta:
+        verbose_name = _("two-factor policy")
+        verbose_name_plural = _("two-factor policies")
+        ordering = ["organisation__path", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "role"], name="twofactor_policy_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_role_display()} {self.required}"
+
+
+class ApiToken(models.Model):
+    """An API key kept only as its SHA-256 hash; the key itself is shown once at creation."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="api_token", verbose_name=_("user")
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

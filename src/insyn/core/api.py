@@ -1,0 +1,75 @@
+"""API building blocks shared by every app: audited reads, scoped querysets, one error shape."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.http import Http404
+from rest_framework import exceptions, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from insyn.core.audit import record_access
+from insyn.core.roles import Action
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, Http404 | exceptions.NotFound):
+        response.data = {"detail": "Not found."}
+    return response
+
+
+class ScopedViewSetMixin:
+    """Queryset comes from `restrict(user, scope_action)`; outside scope is a plain 404."""
+
+    scope_action: ClassVar[Action] = Action.VIEW_ORG
+
+    def scoped_queryset(self) -> Any:
+        user = self.request.user  # type: ignore[attr-defined]
+        return self.get_base_queryset().restrict(user, self.scope_action)
+
+    def get_base_queryset(self) -> Any:
+        raise NotImplementedError
+
+    def get_queryset(self) -> Any:
+        return self.scoped_queryset()
+
+
+class AuditedReadMixin(ScopedViewSetMixin):
+    """Records an access entry for every object a list or detail response shows."""
+
+    personal_data: ClassVar[bool] = True
+    audit_purpose_param = "purpose"
+
+    def _purpose(self) -> str:
+        params = self.request.query_params  # type: ignore[attr-defined]
+        return str(params.get(self.audit_purpose_param, ""))[:200]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+        items = list(page if page is not None else queryset)
+        record_access(
+            actor=request.user,
+            action="list",
+            objects=items,
+            model=queryset.model,
+            purpose=self._purpose(),
+        )
+        serializer = self.get_serializer(items, many=True)  # type: ignore[attr-defined]
+        if page is not None:
+            return self.get_paginated_response(serializer.data)  # type: ignore[attr-defined]
+        return Response(serializer.data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()  # type: ignore[attr-defined]
+        record_access(
+            actor=request.user, action="view", objects=[instance], purpose=self._purpose()
+        )
+        return Response(self.get_serializer(instance).data)  # type: ignore[attr-defined]
+
+
+class AuditedReadOnlyViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    pass

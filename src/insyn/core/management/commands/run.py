@@ -1,0 +1,62 @@
+"""`insyn run`: migrate, load the demo when the database is empty, and serve with gunicorn."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from insyn.core.management.commands.demo import print_logins
+
+
+class Command(BaseCommand):
+    help = "Migrate, load demo data if the database is empty, and serve on http://HOST:PORT."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("INSYN_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("INSYN_PORT", "8000")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("INSYN_WORKERS", "2"))
+        )
+        parser.add_argument("--no-demo", action="store_true", help="Never load demo data.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from insyn.accounts.models import User
+        from insyn.organisations import demo
+
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("database migrated")
+        if not options["no_demo"] and not User.objects.exists():
+            self.stdout.write("empty database: loading the demo municipality …")
+            call_command("demo", stdout=self.stdout)
+        elif User.objects.filter(username__in=[u[0] for u in demo.USERS]).exists():
+            logins = [
+                (str(role.label), username, demo.DEMO_PASSWORD)
+                for username, _f, _l, role, _w in demo.USERS
+                if User.objects.filter(username=username, is_active=True).exists()
+            ]
+            print_logins(self.stdout, logins)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        url = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(self.style.SUCCESS(f"insyn is serving on {url}  (Ctrl-C stops it)"))
+        sys.stdout.flush()
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "insyn.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ]
+        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn

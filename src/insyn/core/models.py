@@ -1,0 +1,110 @@
+"""The audit trail: append-only change and access entries (ARCHITECTURE rule 3)."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from insyn.core.scoping import ScopedModel, ScopedQuerySet
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnlyQuerySet(ScopedQuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries are append-only")
+
+
+class AppendOnlyModel(ScopedModel):
+    """Rows are inserted, never updated; a database trigger backs this up (see migrations).
+
+    Scoped by the org path of the object the entry is about, so an auditor sees their subtree.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+    scope_path_lookup = "org_path"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+
+class AccessEntry(AppendOnlyModel):
+    class Kind(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        LIST = "list", _("Listed")
+        EXPORT = "export", _("Exported")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    request_id = models.CharField(max_length=32, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Kind.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("access entry")
+        verbose_name_plural = _("access entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "at"]), models.Index(fields=["client_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+
+class ChangeEntry(AppendOnlyModel):
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    request_id = models.CharField(max_length=32, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=40)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("change entry")
+        verbose_name_plural = _("change entries")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"

@@ -1,0 +1,74 @@
+"""Navigation and start-page panels as registries: each app adds its own entries in ready().
+
+A user sees an entry when some membership grants its action, so the menu is the role's menu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+
+from insyn.core.roles import Action
+from insyn.core.scoping import has_action
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    action: Action
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block on the start page, rendered from `template` with `context(request)`."""
+
+    key: str
+    template: str
+    action: Action
+    order: int = 100
+    context: Any = None
+
+
+_NAV: dict[str, NavItem] = {}
+_PANELS: dict[str, HomePanel] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _NAV[item.key] = item
+
+
+def register_panel(panel: HomePanel) -> None:
+    _PANELS[panel.key] = panel
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    items = []
+    for item in sorted(_NAV.values(), key=lambda i: (i.order, i.key)):
+        if not has_action(user, item.action):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"key": item.key, "label": item.label, "url": url, "current": current})
+    return items
+
+
+def panels_for(request: HttpRequest) -> list[dict[str, Any]]:
+    shown = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+        if has_action(request.user, panel.action):
+            extra = panel.context(request) if panel.context else {}
+            shown.append({"key": panel.key, "template": panel.template, **extra})
+    return shown

@@ -1,0 +1,101 @@
+"""Org scoping: `restrict(user, action)` is the only door to org-scoped rows.
+
+A membership grants its role's actions in its org unit's whole subtree; the subtree is a prefix
+of the materialised path, so scoping is one indexed `LIKE 'path%'` per granted unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import models
+from django.db.models import Q
+
+from insyn.core.roles import PERMISSIONS, Action
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from insyn.accounts.models import User
+
+
+def granted_paths(user: User | AnonymousUser | None, action: Action | str) -> list[str]:
+    """The minimal set of subtree roots where `user` may perform `action`."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cache: dict[str, list[str]] = user.__dict__.setdefault("_insyn_granted_paths", {})
+    if action in cache:
+        return cache[action]
+    paths = sorted(
+        {
+            path
+            for role, path in user.memberships.filter(org_unit__active=True).values_list(
+                "role", "org_unit__path"
+            )
+            if action in PERMISSIONS.get(role, frozenset())
+        }
+    )
+    minimal: list[str] = []
+    for path in paths:  # sorted, so an ancestor always comes before its descendants
+        if not any(path.startswith(root) for root in minimal):
+            minimal.append(path)
+    cache[str(action)] = minimal
+    return minimal
+
+
+def has_action(user: User | AnonymousUser | None, action: Action | str) -> bool:
+    return bool(granted_paths(user, action))
+
+
+def path_in_scope(user: User | AnonymousUser | None, action: Action | str, path: str) -> bool:
+    return any(path.startswith(root) for root in granted_paths(user, action))
+
+
+def paths_q(lookup: str, paths: Iterable[str]) -> Q:
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{lookup}__startswith": path})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Queryset base for every org-scoped model.
+
+    The model says where its org path is with `scope_path_lookup` (e.g. "unit__path"), or
+    overrides `scope_filter(paths)` when scope is more than one path (a client is seen through
+    any of its cases).
+    """
+
+    def restrict(self, user: User | AnonymousUser | None, action: Action | str) -> Self:
+        paths = granted_paths(user, action)
+        if not paths:
+            return self.none()
+        return self.filter(self.model.scope_filter(paths))  # type: ignore[attr-defined]
+
+
+class ScopedModel(models.Model):
+    scope_path_lookup: str = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_filter(cls, paths: list[str]) -> Q:
+        if not cls.scope_path_lookup:
+            raise NotImplementedError(f"{cls.__name__} must set scope_path_lookup")
+        return paths_q(cls.scope_path_lookup, paths)
+
+    def scope_path(self) -> str:
+        """This object's org path, for re-checking scope inside a write."""
+        value: Any = self
+        for part in self.scope_path_lookup.split("__"):
+            value = getattr(value, part)
+        return str(value)
+
+
+def restrict(
+    user: User | AnonymousUser | None, action: Action | str, queryset: models.QuerySet
+) -> models.QuerySet:
+    """Functional spelling of `queryset.restrict(user, action)` for any scoped queryset."""
+    return queryset.restrict(user, action)  # type: ignore[attr-defined]

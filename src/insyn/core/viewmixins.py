@@ -1,0 +1,93 @@
+"""Class-based view bases. Every insyn view says whether it serves personal data; those that do
+record their reads, and the audit guard checks that they did."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from insyn.core.audit import record_access
+from insyn.core.roles import Action
+from insyn.core.scoping import has_action
+
+
+class InsynView(LoginRequiredMixin, View):
+    """Logged-in view that needs `required_action` somewhere in the org tree.
+
+    A user who lacks the action entirely gets 404, the same as for a missing object, so the
+    address does not reveal what exists.
+    """
+
+    personal_data: ClassVar[bool] = False
+    required_action: ClassVar[Action | None] = Action.VIEW_ORG
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.required_action is not None and not has_action(request.user, self.required_action):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedQuerysetMixin:
+    """`get_queryset()` is always restricted to what the user may do with `required_action`."""
+
+    model: Any
+    required_action: ClassVar[Action | None]
+    request: HttpRequest
+
+    def base_queryset(self) -> models.QuerySet:
+        return self.model._default_manager.all()
+
+    def get_queryset(self) -> models.QuerySet:
+        if self.required_action is None:
+            raise PermissionDenied
+        return self.base_queryset().restrict(self.request.user, self.required_action)  # type: ignore[attr-defined]
+
+
+class AuditedDetailView(ScopedQuerysetMixin, InsynView, DetailView):
+    personal_data = True
+    required_action = Action.VIEW_INDIVIDUAL
+
+    def get_object(self, queryset: models.QuerySet | None = None) -> models.Model:
+        obj = super().get_object(queryset)
+        record_access(
+            actor=self.request.user,
+            action="view",
+            objects=[obj],
+            purpose=self.request.GET.get("purpose", ""),
+        )
+        return obj
+
+
+class AuditedListView(ScopedQuerysetMixin, InsynView, ListView):
+    personal_data = True
+    required_action = Action.VIEW_INDIVIDUAL
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        record_access(
+            actor=self.request.user,
+            action="list",
+            objects=list(context["object_list"]),
+            model=self.model,
+            purpose=self.request.GET.get("purpose", ""),
+        )
+        return context
+
+
+def declare(personal_data: bool) -> Any:
+    """For function views: `@declare(personal_data=False)`."""
+
+    def wrap(fn: Any) -> Any:
+        fn.personal_data = personal_data
+        return fn
+
+    return wrap

@@ -1,0 +1,162 @@
+"""Start page, health check and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from insyn.core import selectors
+from insyn.core.audit import record_access
+from insyn.core.exports import csv_rows
+from insyn.core.forms import AuditFilterForm
+from insyn.core.models import AccessEntry, ChangeEntry
+from insyn.core.navigation import panels_for
+from insyn.core.roles import Action
+from insyn.core.viewmixins import InsynView, declare
+from insyn.organisations.models import Membership
+
+
+class HomeView(InsynView):
+    required_action = None
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        memberships = (
+            Membership.objects.filter(user=request.user)  # type: ignore[misc]
+            .select_related("org_unit")
+            .order_by("org_unit__path")
+        )
+        return render(
+            request,
+            "core/home.html",
+            {"panels": panels_for(request), "memberships": memberships},
+        )
+
+
+@declare(personal_data=False)
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # the point is to report any database failure, whatever its kind
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
+
+
+class AuditView(InsynView):
+    """Who looked at this client; what did this user look at; who changed what."""
+
+    personal_data = True
+    required_action = Action.VIEW_AUDIT
+
+    def _query(self, request: HttpRequest) -> tuple[AuditFilterForm, Any]:
+        form = AuditFilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            return form, None
+        f = form.to_filter()
+        if form.selected_log == "change":
+            return form, selectors.change_entries(request.user, f).select_related("actor")
+        return form, selectors.access_entries(request.user, f).select_related("actor")
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        form, qs = self._query(request)
+        page = Paginator(qs, 100).get_page(request.GET.get("page")) if qs is not None else None
+        record_access(
+            actor=request.user,
+            action="list",
+            model=qs.model if qs is not None else AccessEntry,
+            detail={"filter": {k: v for k, v in request.GET.items() if k != "page"}},
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "core/audit.html",
+            {"form": form, "page": page, "log": form.selected_log, "query": query.urlencode()},
+        )
+
+
+class AuditExportView(AuditView):
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        form, qs = self._query(request)
+        if qs is None:
+            return render(request, "core/audit.html", {"form": form, "page": None}, status=400)
+        record_access(
+            actor=request.user,
+            action="export",
+            model=qs.model,
+            detail={"filter": dict(request.GET.items()), "rows": qs.count()},
+        )
+        if qs.model is ChangeEntry:
+            header = [
+                "time",
+                "user",
+                "request",
+                "action",
+                "object_type",
+                "object_id",
+                "client_id",
+                "before",
+                "after",
+            ]
+            rows = (
+                [
+                    e.at.isoformat(),
+                    e.actor_label,
+                    e.request_id,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.client_id,
+                    e.before,
+                    e.after,
+                ]
+                for e in qs.iterator()
+            )
+        else:
+            header = [
+                "time",
+                "user",
+                "request",
+                "action",
+                "object_type",
+                "object_id",
+                "client_id",
+                "purpose",
+                "address",
+            ]
+            rows = (
+                [
+                    e.at.isoformat(),
+                    e.actor_label,
+                    e.request_id,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.client_id,
+                    e.purpose,
+                    e.path,
+                ]
+                for e in qs.iterator()
+            )
+        response = StreamingHttpResponse(
+            csv_rows(header, rows), content_type="text/csv; charset=utf-8"
+        )
+        name = f"insyn-audit-{form.selected_log}-{timezone.localdate():%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from insyn.core.viewmixins import declare
+
+SpectacularSwaggerSplitView.personal_data = False  # type: ignore[attr-defined]
+admin.site.site_header = "insyn – system administration"
+
+urlpatterns = [
+    path("", include("insyn.core.urls")),
+    path("accounts/", include("insyn.accounts.urls")),
+    path("organisation/", include("insyn.organisations.urls")),
+    path("api/", include("insyn.api_urls")),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("i18n/setlang/", declare(personal_data=False)(set_language), name="set_language"),
+    path("system/", admin.site.urls),
+]

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from insyn.accounts.models import User
+from insyn.core.roles import Role
+from insyn.organisations.models import OrgUnit
+from tests.factories import TEST_PASSWORD, org_unit, user_with_role
+
+
+@dataclass
+class Tree:
+    """Two municipalities in two regions, with Växjö's social services below it."""
+
+    nation: OrgUnit
+    kronoberg: OrgUnit
+    kalmar_region: OrgUnit
+    vaxjo: OrgUnit
+    kalmar: OrgUnit
+    aov: OrgUnit
+    bof: OrgUnit
+    vux: OrgUnit
+    bof_unit: OrgUnit
+    vux_unit: OrgUnit
+    kalmar_unit: OrgUnit
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    K = OrgUnit.Kind
+    nation = org_unit(None, "0000", "Riket", K.NATION)
+    kronoberg = org_unit(nation, "0007", "Region Kronoberg", K.REGION)
+    kalmar_region = org_unit(nation, "0008", "Region Kalmar", K.REGION)
+    vaxjo = org_unit(kronoberg, "0780", "Växjö", K.MUNICIPALITY)
+    kalmar = org_unit(kalmar_region, "0880", "Kalmar", K.MUNICIPALITY)
+    aov = org_unit(vaxjo, "AOV", "Arbete och välfärd", K.ADMINISTRATION)
+    bof = org_unit(aov, "BOF", "Barn och familj", K.DEPARTMENT)
+    vux = org_unit(aov, "VUX", "Vuxen/missbruk", K.DEPARTMENT)
+    bof_unit = org_unit(bof, "BOF-UTR", "Utredning barn", K.UNIT)
+    vux_unit = org_unit(vux, "VUX-OPV", "Missbruksbehandling", K.UNIT)
+    kalmar_sn = org_unit(kalmar, "SOC", "Socialförvaltningen", K.ADMINISTRATION)
+    kalmar_unit = org_unit(kalmar_sn, "IFO", "Individ och familj", K.UNIT)
+    return Tree(
+        nation,
+        kronoberg,
+        kalmar_region,
+        vaxjo,
+        kalmar,
+        aov,
+        bof,
+        vux,
+        bof_unit,
+        vux_unit,
+        kalmar_unit,
+    )
+
+
+@dataclass
+class Staff:
+    case_worker: User
+    other_case_worker: User
+    unit_manager: User
+    quality_lead: User
+    analyst: User
+    admin: User
+    kalmar_case_worker: User
+    kalmar_admin: User
+
+
+@pytest.fixture
+def staff(tree: Tree) -> Staff:
+    return Staff(
+        case_worker=user_with_role(Role.CASE_WORKER, tree.vux_unit, username="cw"),
+        other_case_worker=user_with_role(Role.CASE_WORKER, tree.bof_unit, username="cw_bof"),
+        unit_manager=user_with_role(Role.UNIT_MANAGER, tree.vux, username="manager"),
+        quality_lead=user_with_role(Role.QUALITY_LEAD, tree.aov, username="quality"),
+        analyst=user_with_role(Role.ANALYST, tree.kronoberg, username="analyst"),
+        admin=user_with_role(Role.ADMIN, tree.vaxjo, username="admin"),
+        kalmar_case_worker=user_with_role(Role.CASE_WORKER, tree.kalmar_unit, username="cw_kalmar"),
+        kalmar_admin=user_with_role(Role.ADMIN, tree.kalmar, username="admin_kalmar"),
+    )
+
+
+@pytest.fixture
+def login(client: Client):
+    """Log a user in through the session (the login page itself has its own tests)."""
+
+    def _login(user: User) -> Client:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD

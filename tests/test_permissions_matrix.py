@@ -1,0 +1,87 @@
+"""The permission matrix of docs/permissions.md, role by role, through the pages users open."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from insyn.core.roles import PERMISSIONS, Action, Role
+
+# page -> roles that may open it (for their own scope)
+PAGES = {
+    "core:home": {"case_worker", "unit_manager", "quality_lead", "analyst", "admin"},
+    "accounts:profile": {"case_worker", "unit_manager", "quality_lead", "analyst", "admin"},
+    "core:audit": {"quality_lead", "admin"},
+    "accounts:users": {"admin"},
+    "organisations:root": {"admin"},
+}
+USERS = {
+    "case_worker": "case_worker",
+    "unit_manager": "unit_manager",
+    "quality_lead": "quality_lead",
+    "analyst": "analyst",
+    "admin": "admin",
+}
+
+
+@pytest.mark.parametrize("role", sorted(USERS))
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_access_by_role(login, staff, role, page):
+    user = getattr(staff, USERS[role])
+    status = login(user).get(reverse(page), follow=True).status_code
+    assert status == (200 if role in PAGES[page] else 404)
+
+
+@pytest.mark.parametrize("role", sorted(USERS))
+def test_navigation_shows_the_role_menu(login, staff, role):
+    user = getattr(staff, USERS[role])
+    nav = {item["key"] for item in login(user).get(reverse("core:home")).context["nav_items"]}
+    expected = {"home"}
+    if role in PAGES["core:audit"]:
+        expected.add("audit")
+    if role == "admin":
+        expected |= {"users", "organisation"}
+    assert expected <= nav
+    assert ("audit" in nav) == (role in PAGES["core:audit"])
+    assert ("users" in nav) == (role == "admin")
+
+
+def test_no_role_but_case_workers_and_managers_may_change_individuals():
+    changers = {
+        role for role, actions in PERMISSIONS.items() if Action.CHANGE_INDIVIDUAL in actions
+    }
+    assert changers == {Role.CASE_WORKER, Role.UNIT_MANAGER}
+
+
+def test_analyst_never_reaches_an_individual():
+    assert not PERMISSIONS[Role.ANALYST] & {
+        Action.VIEW_INDIVIDUAL,
+        Action.CHANGE_INDIVIDUAL,
+        Action.EXPORT_INDIVIDUAL,
+        Action.VIEW_AUDIT,
+    }
+
+
+def test_admin_does_not_read_clients():
+    assert Action.VIEW_INDIVIDUAL not in PERMISSIONS[Role.ADMIN]
+
+
+def test_permissions_doc_matches_the_matrix():
+    """docs/permissions.md states the matrix the code enforces (rows: actions; columns: roles)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "permissions.md").read_text()
+    lines = [line for line in doc.splitlines() if line.startswith("|")]
+    header = [c.strip().strip("`") for c in lines[0].strip("|").split("|")]
+    roles = header[1:-1]
+    assert set(roles) == set(Role.values)
+    table = {}
+    for line in lines[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        action = cells[0].strip("`")
+        if action in {a.value for a in Action}:
+            table[action] = dict(zip(roles, cells[1:-1], strict=True))
+    assert set(table) == {a.value for a in Action}
+    for role, actions in PERMISSIONS.items():
+        for action in Action:
+            assert table[action][role] == ("✔" if action in actions else "–"), (role, action)
