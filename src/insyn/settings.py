@@ -124,6 +124,11 @@ INSTALLED_APPS = [
     "insyn.core",
     "insyn.accounts",
     "insyn.organisations",
+    "insyn.clients",
+    "insyn.followup",
+    "insyn.surveys",
+    "insyn.analytics",
+    "insyn.imports",
 ]
 
 MIDDLEWARE = [
@@ -372,4 +377,7 @@ INSYN_AUDIT_STRICT = env_bool("INSYN_AUDIT_STRICT", TESTING)
 # Steps of `insyn demo`, in order; each is a callable(stdout) -> list of printed logins.
 INSYN_DEMO_STEPS = [
     "insyn.organisations.demo.load",
+    "insyn.clients.demo.load",
+    "insyn.followup.demo.load",
+    "insyn.surveys.demo.load",
 ]

@@ -7,6 +7,9 @@ access entry. The audit guard middleware turns a missing entry into an error in 
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -43,9 +46,10 @@ def test_every_route_declares_whether_it_serves_personal_data():
     assert undeclared == [], f"declare personal_data on the views of: {undeclared}"
 
 
-# url name -> builds (user, url) for a GET that shows an individual's data
+# url name -> builds (user, url) for a GET that shows an individual's data. Each app adds its own
+# in tests/<app>/audit_probes.py (a PROBES dict of the same shape); they are gathered below.
 Probe = Callable[[Any, Any], tuple[Any, str]]
-PROBES: dict[str, Probe] = {
+CORE_PROBES: dict[str, Probe] = {
     "core:audit": lambda tree, staff: (staff.quality_lead, reverse("core:audit")),
     "core:audit_export": lambda tree, staff: (staff.quality_lead, reverse("core:audit_export")),
     "accounts:users": lambda tree, staff: (staff.admin, reverse("accounts:users")),
@@ -59,6 +63,19 @@ PROBES: dict[str, Probe] = {
         reverse("membership-detail", args=[staff.case_worker.memberships.first().pk]),
     ),
 }
+
+
+def _gather_probes() -> dict[str, Probe]:
+    import tests
+
+    probes = dict(CORE_PROBES)
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.ispkg and importlib.util.find_spec(f"tests.{info.name}.audit_probes"):
+            probes.update(importlib.import_module(f"tests.{info.name}.audit_probes").PROBES)
+    return probes
+
+
+PROBES = _gather_probes()
 
 
 def personal_routes() -> list[str]:

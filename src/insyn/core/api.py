@@ -73,3 +73,7 @@ class AuditedReadMixin(ScopedViewSetMixin):
 
 class AuditedReadOnlyViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+# An app's api.register() may return plain paths (APIViews) besides its router viewsets.
+ApiExtra = Any

@@ -1,0 +1,10 @@
+"""REST endpoints of the clients app."""
+
+from rest_framework.routers import DefaultRouter
+
+from insyn.core.api import ApiExtra
+
+
+def register(router: DefaultRouter) -> list[ApiExtra]:
+    """Add this app's viewsets to the router; return extra (non-router) API paths."""
+    return []

@@ -1,0 +1,31 @@
+from insyn.followup.models.design import (
+    Instrument,
+    InstrumentItem,
+    NonResponseReason,
+    Option,
+    OptionSet,
+    Programme,
+    ScoreBand,
+    Stage,
+    StageVariable,
+    Variable,
+)
+from insyn.followup.models.records import Enrollment, Goal, Occasion, ReminderDigest, Value
+
+__all__ = [
+    "Enrollment",
+    "Goal",
+    "Instrument",
+    "InstrumentItem",
+    "NonResponseReason",
+    "Occasion",
+    "Option",
+    "OptionSet",
+    "Programme",
+    "ReminderDigest",
+    "ScoreBand",
+    "Stage",
+    "StageVariable",
+    "Value",
+    "Variable",
+]
