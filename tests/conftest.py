@@ -98,3 +98,11 @@ def login(client: Client):
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
+
+
+@pytest.fixture
+def catalogues(db: None) -> None:
+    """Every app's shipped catalogues (intervention types, reasons, instruments, …)."""
+    from insyn.core.catalogue_loader import load_catalogues
+
+    load_catalogues()

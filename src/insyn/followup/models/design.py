@@ -39,6 +39,8 @@ class OptionSet(models.Model):
 
 
 class Option(models.Model):
+    NATURAL_KEY = ("option_set", "code")
+
     option_set = models.ForeignKey(OptionSet, on_delete=models.CASCADE, related_name="options")
     code = models.CharField(_("code"), max_length=40)
     label = models.CharField(_("label"), max_length=200)
@@ -95,6 +97,8 @@ class Instrument(models.Model):
 
 
 class InstrumentItem(models.Model):
+    NATURAL_KEY = ("instrument", "key")
+
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
     number = models.PositiveSmallIntegerField(_("number"))
     key = models.SlugField(_("key"), max_length=40)
@@ -118,6 +122,8 @@ class InstrumentItem(models.Model):
 
 class ScoreBand(models.Model):
     """A range of totals with a meaning, per sex ('' applies to everyone)."""
+
+    NATURAL_KEY = ("instrument", "sex", "code")
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="bands")
     sex = models.CharField(_("sex"), max_length=1, blank=True)

@@ -22,6 +22,9 @@ class Command(BaseCommand):
     help = "Create the demo municipality (Växjö) with one user per role. Safe to run again."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from insyn.core.catalogue_loader import load_catalogues
+
+        load_catalogues()
         logins: list[tuple[str, str, str]] = []
         for dotted in settings.INSYN_DEMO_STEPS:
             step = import_string(dotted)

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database migrated")
+        call_command("catalogues", "load", stdout=self.stdout)
         if not options["no_demo"] and not User.objects.exists():
             self.stdout.write("empty database: loading the demo municipality …")
             call_command("demo", stdout=self.stdout)
