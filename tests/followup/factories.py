@@ -180,3 +180,14 @@ def intervention(
 
 def audit_items(points: list[int]) -> dict[str, str]:
     return {f"audit.q{i}": str(p) for i, p in enumerate(points, start=1)}
+
+
+def intervention_types(*codes: str) -> list[InterventionType]:
+    """Intervention types by code; rows missing from the loaded catalogues are created."""
+    group, _ = InterventionGroup.objects.get_or_create(
+        code="t-outpatient", defaults={"name": "Öppenvård"}
+    )
+    return [
+        InterventionType.objects.get_or_create(code=code, defaults={"name": code, "group": group})[0]
+        for code in codes
+    ]

@@ -26,8 +26,19 @@ class Direction(models.TextChoices):
 
 
 class OptionSet(models.Model):
+    """Answer options shared by variables. Shipped sets (no owner) change only through the
+    catalogue files; a set made in the web belongs to an org unit whose designers edit it."""
+
     key = models.SlugField(_("key"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
 
     class Meta:
         verbose_name = _("option set")
@@ -272,6 +283,9 @@ class Stage(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def audit_org_path(self) -> str:
+        return self.programme.owner.path
+
 
 class Variable(models.Model):
     class Type(models.TextChoices):
@@ -332,6 +346,9 @@ class Variable(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def audit_org_path(self) -> str:
+        return self.programme.owner.path
 
     @property
     def is_numeric(self) -> bool:

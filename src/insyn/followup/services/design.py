@@ -1,0 +1,648 @@
+"""Step 1, the design: programmes, stages, variables and option sets.
+
+A draft is edited freely; a published version never changes destructively. Editing it makes a
+new draft version (a copy through ProgrammeSpec, `previous` pointing back), and publishing that
+version changes nothing for clients already enrolled: they keep the version they started with,
+new enrolments take the newest published version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from insyn.clients.models import InterventionType
+from insyn.core.audit import record_change, snapshot
+from insyn.core.roles import Action
+from insyn.core.scoping import has_action, path_in_scope
+from insyn.core.services import ensure_in_scope
+from insyn.followup.models import (
+    Instrument,
+    InstrumentItem,
+    Option,
+    OptionSet,
+    Programme,
+    Stage,
+    StageVariable,
+    Value,
+    Variable,
+)
+from insyn.followup.spec import (
+    OptionSetSpec,
+    ProgrammeSpec,
+    StageSpec,
+    VariableSpec,
+    key_problem,
+    option_set_problems,
+    publish_problems,
+    sampling_problems,
+    spec_from_programme,
+    stage_problems,
+    unit_from_code_path,
+    variable_problems,
+)
+from insyn.organisations.models import OrgUnit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from insyn.accounts.models import User
+
+ActorT = "User | AnonymousUser | None"
+
+
+def _ensure_draft(programme: Programme) -> None:
+    if programme.status != Programme.Status.DRAFT:
+        raise ValidationError(
+            _("A published programme cannot be changed. Create a new version to edit it.")
+        )
+
+
+def _next_sort_order(qs: object) -> int:
+    top = qs.aggregate(m=Max("sort_order"))["m"]  # type: ignore[attr-defined]
+    return (top or 0) + 10
+
+
+def _programme_fields_problems(
+    *,
+    owner: OrgUnit,
+    units: Sequence[OrgUnit],
+    name: str,
+    sampling: str,
+    sampling_days: list[int],
+    sampling_from: dt.date | None,
+    sampling_to: dt.date | None,
+) -> dict[str, list[str]]:
+    problems = sampling_problems(sampling, sampling_days, sampling_from, sampling_to)
+    if not name.strip():
+        problems["name"] = [_("A name is required.")]
+    outside = [u.name for u in units if not u.path.startswith(owner.path)]
+    if outside:
+        problems["units"] = [
+            _("These units are not below the owner: %(units)s.") % {"units": ", ".join(outside)}
+        ]
+    return problems
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor: User | AnonymousUser | None,
+    key: str,
+    name: str,
+    owner: OrgUnit,
+    purpose: str = "",
+    target_group: str = "",
+    intervention_types: Sequence[InterventionType] = (),
+    units: Sequence[OrgUnit] = (),
+    auto_enroll: bool = True,
+    sampling: str = Programme.Sampling.ALL,
+    sampling_days: Sequence[int] = (),
+    sampling_from: dt.date | None = None,
+    sampling_to: dt.date | None = None,
+) -> Programme:
+    """A new programme: draft, version 1."""
+    ensure_in_scope(actor, Action.DESIGN, owner.path)
+    key = key.strip()
+    problems = _programme_fields_problems(
+        owner=owner,
+        units=units,
+        name=name,
+        sampling=sampling,
+        sampling_days=list(sampling_days),
+        sampling_from=sampling_from,
+        sampling_to=sampling_to,
+    )
+    if (msg := key_problem(key, 60)) is not None:
+        problems["key"] = [msg]
+    elif Programme.objects.filter(key=key).exists():
+        problems["key"] = [_("The key %(key)s is already used by a programme.") % {"key": key}]
+    if problems:
+        raise ValidationError(problems)
+    programme = Programme.objects.create(
+        key=key,
+        version=1,
+        name=name.strip(),
+        owner=owner,
+        purpose=purpose.strip(),
+        target_group=target_group.strip(),
+        auto_enroll=auto_enroll,
+        sampling=sampling,
+        sampling_days=list(sampling_days),
+        sampling_from=sampling_from,
+        sampling_to=sampling_to,
+    )
+    programme.intervention_types.set(intervention_types)
+    programme.units.set(units)
+    record_change(actor=actor, action="create", obj=programme)
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    actor: User | AnonymousUser | None,
+    programme: Programme,
+    key: str,
+    name: str,
+    owner: OrgUnit,
+    purpose: str,
+    target_group: str,
+    intervention_types: Sequence[InterventionType],
+    units: Sequence[OrgUnit],
+    auto_enroll: bool,
+    sampling: str,
+    sampling_days: Sequence[int],
+    sampling_from: dt.date | None,
+    sampling_to: dt.date | None,
+) -> Programme:
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    ensure_in_scope(actor, Action.DESIGN, owner.path)
+    _ensure_draft(programme)
+    key = key.strip()
+    problems = _programme_fields_problems(
+        owner=owner,
+        units=units,
+        name=name,
+        sampling=sampling,
+        sampling_days=list(sampling_days),
+        sampling_from=sampling_from,
+        sampling_to=sampling_to,
+    )
+    if key != programme.key:
+        if (msg := key_problem(key, 60)) is not None:
+            problems["key"] = [msg]
+        elif Programme.objects.filter(key=programme.key).exclude(pk=programme.pk).exists():
+            problems["key"] = [_("The key cannot change once the programme has other versions.")]
+        elif Programme.objects.filter(key=key).exists():
+            problems["key"] = [_("The key %(key)s is already used by a programme.") % {"key": key}]
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(programme)
+    programme.key = key
+    programme.name = name.strip()
+    programme.owner = owner
+    programme.purpose = purpose.strip()
+    programme.target_group = target_group.strip()
+    programme.auto_enroll = auto_enroll
+    programme.sampling = sampling
+    programme.sampling_days = list(sampling_days)
+    programme.sampling_from = sampling_from
+    programme.sampling_to = sampling_to
+    programme.save()
+    programme.intervention_types.set(intervention_types)
+    programme.units.set(units)
+    after = snapshot(programme)
+    after["intervention_types"] = sorted(t.code for t in intervention_types)
+    after["units"] = sorted(u.pk for u in units)
+    record_change(actor=actor, action="update", obj=programme, before=before, after=after)
+    return programme
+
+
+@transaction.atomic
+def programme_publish(*, actor: User | AnonymousUser | None, programme: Programme) -> Programme:
+    """Publish a draft; from now on it enrols clients and never changes destructively."""
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    _ensure_draft(programme)
+    problems = publish_problems(spec_from_programme(programme))
+    newer = Programme.objects.filter(key=programme.key, version__gt=programme.version)
+    if newer.exclude(status=Programme.Status.DRAFT).exists():
+        problems.append(_("A newer version of this programme is already published."))
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(programme)
+    programme.status = Programme.Status.PUBLISHED
+    programme.published_at = timezone.now()
+    programme.save(update_fields=["status", "published_at", "updated_at"])
+    record_change(actor=actor, action="publish", obj=programme, before=before)
+    return programme
+
+
+@transaction.atomic
+def programme_retire(*, actor: User | AnonymousUser | None, programme: Programme) -> int:
+    """Stop enrolling under this programme: every published version of the key is retired.
+
+    Enrolments already made keep their occasions and can still be recorded.
+    """
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    count = 0
+    for version in Programme.objects.filter(
+        key=programme.key, status=Programme.Status.PUBLISHED
+    ).select_for_update():
+        before = snapshot(version)
+        version.status = Programme.Status.RETIRED
+        version.save(update_fields=["status", "updated_at"])
+        record_change(actor=actor, action="retire", obj=version, before=before)
+        count += 1
+    if not count:
+        raise ValidationError(_("Only a published programme can be retired."))
+    return count
+
+
+@transaction.atomic
+def programme_delete(*, actor: User | AnonymousUser | None, programme: Programme) -> None:
+    """A draft can be thrown away (no client was ever enrolled in a draft)."""
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    _ensure_draft(programme)
+    before = snapshot(programme)
+    record_change(actor=actor, action="delete", obj=programme, before=before)
+    programme.delete()
+
+
+def _resolve(spec: ProgrammeSpec) -> tuple[dict[str, object], list[str]]:
+    """Database references of a spec: intervention types, units, instruments, option sets."""
+    errors: list[str] = []
+    types = {t.code: t for t in InterventionType.objects.filter(code__in=spec.intervention_types)}
+    for code in spec.intervention_types:
+        if code not in types:
+            errors.append(_("Unknown intervention type %(code)s.") % {"code": code})
+    units = []
+    for code_path in spec.units:
+        unit = unit_from_code_path(code_path)
+        if unit is None:
+            errors.append(_("Unknown unit %(path)s.") % {"path": code_path})
+        else:
+            units.append(unit)
+    instruments = {i.key: i for i in Instrument.objects.all()}
+    option_sets = {o.key: o for o in OptionSet.objects.all()}
+    return {
+        "types": [types[c] for c in spec.intervention_types if c in types],
+        "units": units,
+        "instruments": instruments,
+        "option_sets": option_sets,
+    }, errors
+
+
+def spec_problems(spec: ProgrammeSpec, *, option_sets: set[str], instruments: set[str]) -> list[str]:
+    """Every problem of a whole design, each prefixed with where it is (for files and copies)."""
+    errors: list[str] = []
+    if (msg := key_problem(spec.key, 60)) is not None:
+        errors.append(f"key: {msg}")
+    if spec.version < 1:
+        errors.append(f"version: {_('The version is a whole number from 1.')}")
+    if not spec.name.strip():
+        errors.append(f"name: {_('A name is required.')}")
+    for name, messages in sampling_problems(
+        spec.sampling, spec.sampling_days, spec.sampling_from, spec.sampling_to
+    ).items():
+        errors.extend(f"{name}: {m}" for m in messages)
+    taken: set[str] = set()
+    for v in spec.variables:
+        for name, messages in variable_problems(
+            v, option_sets=option_sets, instruments=instruments, taken_keys=taken
+        ).items():
+            errors.extend(f"variables.{v.key or '?'}.{name}: {m}" for m in messages)
+        taken.add(v.key)
+    stage_keys: set[str] = set()
+    for s in spec.stages:
+        for name, messages in stage_problems(s, taken_keys=stage_keys).items():
+            errors.extend(f"stages.{s.key or '?'}.{name}: {m}" for m in messages)
+        stage_keys.add(s.key)
+        linked: set[str] = set()
+        for link in s.variables:
+            where = f"stages.{s.key}.variables.{link.variable}"
+            if link.variable not in taken:
+                errors.append(f"{where}: {_('Unknown variable.')}")
+            elif link.variable in linked:
+                errors.append(f"{where}: {_('The variable is listed twice in the stage.')}")
+            linked.add(link.variable)
+    return errors
+
+
+@transaction.atomic
+def programme_build(
+    *,
+    actor: User | AnonymousUser | None,
+    spec: ProgrammeSpec,
+    owner: OrgUnit,
+    previous: Programme | None = None,
+) -> Programme:
+    """Create a draft programme version from a spec (import, new version). All or nothing."""
+    ensure_in_scope(actor, Action.DESIGN, owner.path)
+    refs, errors = _resolve(spec)
+    instruments: dict[str, Instrument] = refs["instruments"]  # type: ignore[assignment]
+    option_sets: dict[str, OptionSet] = refs["option_sets"]  # type: ignore[assignment]
+    units: list[OrgUnit] = refs["units"]  # type: ignore[assignment]
+    errors += spec_problems(spec, option_sets=set(option_sets), instruments=set(instruments))
+    outside = [u.name for u in units if not u.path.startswith(owner.path)]
+    if outside:
+        errors.append(
+            _("These units are not below the owner: %(units)s.") % {"units": ", ".join(outside)}
+        )
+    if Programme.objects.filter(key=spec.key, version=spec.version).exists():
+        errors.append(
+            _("Version %(version)s of %(key)s already exists.")
+            % {"version": spec.version, "key": spec.key}
+        )
+    if errors:
+        raise ValidationError(errors)
+    programme = Programme.objects.create(
+        key=spec.key,
+        version=spec.version,
+        name=spec.name.strip(),
+        owner=owner,
+        purpose=spec.purpose,
+        target_group=spec.target_group,
+        auto_enroll=spec.auto_enroll,
+        sampling=spec.sampling,
+        sampling_days=list(spec.sampling_days),
+        sampling_from=spec.sampling_from,
+        sampling_to=spec.sampling_to,
+        previous=previous,
+    )
+    programme.intervention_types.set(refs["types"])  # type: ignore[arg-type]
+    programme.units.set(units)
+    variables: dict[str, Variable] = {}
+    for i, v in enumerate(spec.variables, start=1):
+        variables[v.key] = Variable.objects.create(
+            programme=programme,
+            key=v.key,
+            label=v.label.strip(),
+            help_text=v.help_text,
+            type=v.type,
+            option_set=option_sets.get(v.option_set) if v.option_set else None,
+            instrument=instruments.get(v.instrument) if v.instrument else None,
+            unit=v.unit,
+            min_value=v.min_value,
+            max_value=v.max_value,
+            direction=v.direction,
+            is_main_measure=v.is_main_measure,
+            sort_order=i * 10,
+        )
+    for i, s in enumerate(spec.stages, start=1):
+        stage = Stage.objects.create(
+            programme=programme,
+            key=s.key,
+            name=s.name.strip(),
+            kind=s.kind,
+            anchor=s.anchor,
+            offset_days=s.offset_days,
+            window_before_days=s.window_before_days,
+            window_after_days=s.window_after_days,
+            sets_goals=s.sets_goals,
+            assesses_goals=s.assesses_goals,
+            sort_order=i * 10,
+        )
+        StageVariable.objects.bulk_create(
+            StageVariable(
+                stage=stage,
+                variable=variables[link.variable],
+                required=link.required,
+                sort_order=j * 10,
+            )
+            for j, link in enumerate(s.variables, start=1)
+        )
+    record_change(actor=actor, action="create", obj=programme)
+    return programme
+
+
+@transaction.atomic
+def programme_new_version(*, actor: User | AnonymousUser | None, programme: Programme) -> Programme:
+    """The draft to edit instead of a published version: an existing draft of the same key, or
+    a copy of this version numbered after the newest one."""
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    draft = Programme.objects.filter(key=programme.key, status=Programme.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    top = Programme.objects.filter(key=programme.key).aggregate(m=Max("version"))["m"] or 0
+    spec = spec_from_programme(programme)
+    spec.version = top + 1
+    return programme_build(actor=actor, spec=spec, owner=programme.owner, previous=programme)
+
+
+# --- stages and variables of a draft -----------------------------------------------------------
+
+
+@transaction.atomic
+def stage_save(
+    *,
+    actor: User | AnonymousUser | None,
+    programme: Programme,
+    spec: StageSpec,
+    stage: Stage | None = None,
+    sort_order: int | None = None,
+) -> Stage:
+    """Create or change a stage (its variables are set with `stage_variables_set`)."""
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    _ensure_draft(programme)
+    taken = set(programme.stages.exclude(pk=stage.pk if stage else None).values_list("key", flat=True))
+    problems = stage_problems(spec, taken_keys=taken)
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(stage) if stage else None
+    stage = stage or Stage(programme=programme)
+    for name in (
+        "key",
+        "name",
+        "kind",
+        "anchor",
+        "offset_days",
+        "window_before_days",
+        "window_after_days",
+        "sets_goals",
+        "assesses_goals",
+    ):
+        setattr(stage, name, getattr(spec, name))
+    stage.name = stage.name.strip()
+    if sort_order is not None:
+        stage.sort_order = sort_order
+    elif stage.pk is None:
+        stage.sort_order = _next_sort_order(programme.stages.all())
+    stage.save()
+    record_change(actor=actor, action="update" if before else "create", obj=stage, before=before)
+    return stage
+
+
+@transaction.atomic
+def stage_delete(*, actor: User | AnonymousUser | None, stage: Stage) -> None:
+    ensure_in_scope(actor, Action.DESIGN, stage.programme.owner.path)
+    _ensure_draft(stage.programme)
+    record_change(actor=actor, action="delete", obj=stage, before=snapshot(stage))
+    stage.delete()
+
+
+@transaction.atomic
+def stage_variables_set(
+    *,
+    actor: User | AnonymousUser | None,
+    stage: Stage,
+    links: Sequence[tuple[Variable, bool]],
+) -> None:
+    """Which variables the stage collects, in this order, and which of them are required."""
+    programme = stage.programme
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    _ensure_draft(programme)
+    if any(v.programme_id != programme.pk for v, _r in links):
+        raise ValidationError(_("A stage can only collect its own programme's variables."))
+    if len({v.pk for v, _r in links}) != len(links):
+        raise ValidationError(_("The variable is listed twice in the stage."))
+    before = {"variables": [(sv.variable.key, sv.required) for sv in stage.stage_variables.all()]}
+    stage.stage_variables.all().delete()
+    StageVariable.objects.bulk_create(
+        StageVariable(stage=stage, variable=v, required=required, sort_order=i * 10)
+        for i, (v, required) in enumerate(links, start=1)
+    )
+    after = {"variables": [(v.key, required) for v, required in links]}
+    record_change(actor=actor, action="set_variables", obj=stage, before=before, after=after)
+
+
+@transaction.atomic
+def variable_save(
+    *,
+    actor: User | AnonymousUser | None,
+    programme: Programme,
+    spec: VariableSpec,
+    variable: Variable | None = None,
+    sort_order: int | None = None,
+) -> Variable:
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    _ensure_draft(programme)
+    taken = set(
+        programme.variables.exclude(pk=variable.pk if variable else None).values_list(
+            "key", flat=True
+        )
+    )
+    option_sets = {o.key: o for o in OptionSet.objects.all()}
+    instruments = {i.key: i for i in Instrument.objects.all()}
+    problems = variable_problems(
+        spec, option_sets=set(option_sets), instruments=set(instruments), taken_keys=taken
+    )
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(variable) if variable else None
+    variable = variable or Variable(programme=programme)
+    variable.key = spec.key
+    variable.label = spec.label.strip()
+    variable.help_text = spec.help_text.strip()
+    variable.type = spec.type
+    variable.option_set = option_sets.get(spec.option_set) if spec.option_set else None
+    variable.instrument = instruments.get(spec.instrument) if spec.instrument else None
+    variable.unit = spec.unit.strip()
+    variable.min_value = spec.min_value
+    variable.max_value = spec.max_value
+    variable.direction = spec.direction
+    variable.is_main_measure = spec.is_main_measure
+    if sort_order is not None:
+        variable.sort_order = sort_order
+    elif variable.pk is None:
+        variable.sort_order = _next_sort_order(programme.variables.all())
+    variable.save()
+    record_change(
+        actor=actor, action="update" if before else "create", obj=variable, before=before
+    )
+    return variable
+
+
+@transaction.atomic
+def variable_delete(*, actor: User | AnonymousUser | None, variable: Variable) -> None:
+    ensure_in_scope(actor, Action.DESIGN, variable.programme.owner.path)
+    _ensure_draft(variable.programme)
+    record_change(actor=actor, action="delete", obj=variable, before=snapshot(variable))
+    variable.delete()
+
+
+# --- option sets ----------------------------------------------------------------------------
+
+
+def option_set_locked(option_set: OptionSet) -> bool:
+    """In use where a change would alter what recorded answers mean."""
+    return (
+        Variable.objects.filter(option_set=option_set)
+        .exclude(programme__status=Programme.Status.DRAFT)
+        .exists()
+        or InstrumentItem.objects.filter(option_set=option_set).exists()
+        or Value.objects.filter(option__option_set=option_set).exists()
+    )
+
+
+def option_set_editable(actor: User | AnonymousUser | None, option_set: OptionSet) -> bool:
+    if actor is None:
+        return True
+    return option_set.owner is not None and path_in_scope(
+        actor, Action.DESIGN, option_set.owner.path
+    )
+
+
+@transaction.atomic
+def option_set_save(
+    *,
+    actor: User | AnonymousUser | None,
+    spec: OptionSetSpec,
+    owner: OrgUnit | None,
+    option_set: OptionSet | None = None,
+) -> OptionSet:
+    """Create an option set, or change one. Once it is in use (a published programme, an
+    instrument, recorded answers) options may be added and relabelled, never removed or
+    given other points."""
+    if option_set is None:
+        if owner is not None:
+            ensure_in_scope(actor, Action.DESIGN, owner.path)
+        elif actor is not None:
+            raise ValidationError(_("Choose the organisation that owns the option set."))
+    elif not option_set_editable(actor, option_set) or (
+        actor is not None and not has_action(actor, Action.DESIGN)
+    ):
+        raise ValidationError(_("This option set is shared; it cannot be changed here."))
+    taken = set(
+        OptionSet.objects.exclude(pk=option_set.pk if option_set else None).values_list(
+            "key", flat=True
+        )
+    )
+    problems = option_set_problems(spec, taken_keys=taken)
+    if option_set is not None and option_set_locked(option_set):
+        old = {o.code: o for o in option_set.options.all()}
+        new = {o.code: o for o in spec.options}
+        removed = sorted(set(old) - set(new))
+        if removed:
+            problems.setdefault("options", []).append(
+                _("Options in use cannot be removed: %(codes)s.") % {"codes": ", ".join(removed)}
+            )
+        changed = sorted(
+            code
+            for code in set(old) & set(new)
+            if old[code].value != new[code].value or old[code].is_missing != new[code].is_missing
+        )
+        if changed:
+            problems.setdefault("options", []).append(
+                _("Points of options in use cannot change: %(codes)s.")
+                % {"codes": ", ".join(changed)}
+            )
+        if spec.key != option_set.key:
+            problems.setdefault("key", []).append(_("The key of a set in use cannot change."))
+    if problems:
+        raise ValidationError(problems)
+    before = None
+    if option_set is None:
+        option_set = OptionSet.objects.create(key=spec.key, name=spec.name.strip(), owner=owner)
+    else:
+        before = {"key": option_set.key, "name": option_set.name, "options": _options(option_set)}
+        option_set.key, option_set.name = spec.key, spec.name.strip()
+        option_set.save()
+    existing = {o.code: o for o in option_set.options.all()}
+    keep = set()
+    for i, o in enumerate(spec.options):
+        row = existing.get(o.code) or Option(option_set=option_set, code=o.code)
+        row.label, row.label_en = o.label.strip(), o.label_en.strip()
+        row.value, row.is_missing, row.sort_order = o.value, o.is_missing, i * 10
+        row.save()
+        keep.add(o.code)
+    option_set.options.exclude(code__in=keep).delete()
+    record_change(
+        actor=actor,
+        action="update" if before else "create",
+        obj=option_set,
+        before=before,
+        after={"key": option_set.key, "name": option_set.name, "options": _options(option_set)},
+    )
+    return option_set
+
+
+def _options(option_set: OptionSet) -> list[list[object]]:
+    return [[o.code, o.label, o.value, o.is_missing] for o in option_set.options.all()]
