@@ -187,7 +187,29 @@ def intervention_types(*codes: str) -> list[InterventionType]:
     group, _ = InterventionGroup.objects.get_or_create(
         code="t-outpatient", defaults={"name": "Öppenvård"}
     )
+    defaults = {"group": group}
     return [
-        InterventionType.objects.get_or_create(code=code, defaults={"name": code, "group": group})[0]
+        InterventionType.objects.get_or_create(code=code, defaults={"name": code, **defaults})[0]
         for code in codes
     ]
+
+
+def enrolled(tree, staff, *, started_days_ago: int = 2, ended_days_ago: int | None = None):
+    """A client of the Växjö adult unit enrolled in the demo-like programme, the case worker
+    responsible (catalogues are loaded if they are not yet)."""
+    from insyn.core.catalogue_loader import load_catalogues
+    from insyn.followup import services
+
+    if not Instrument.objects.filter(key="audit").exists():
+        load_catalogues()
+    basics = catalogue_basics()
+    p = Programme.objects.filter(key="missbruk").first() or programme(tree.vaxjo)
+    today = dt.date.today()
+    i = intervention(
+        tree.vux_unit,
+        basics["opv"],  # type: ignore[arg-type]
+        started_on=today - dt.timedelta(days=started_days_ago),
+        ended_on=today - dt.timedelta(days=ended_days_ago) if ended_days_ago is not None else None,
+        case_worker=staff.case_worker,
+    )
+    return services.enrollment_create(actor=None, programme=p, intervention=i)

@@ -78,8 +78,10 @@ def test_bad_file_is_refused_with_every_problem_and_writes_nothing(ready):
         text.replace("option_set: exempel-boende", "option_set: no-such-set")
         .replace("instrument: problem-days", "instrument: nope")
         .replace("    min: 0\n    max: 200", "    min: 10\n    max: 2")
-        .replace("      - variable: client_view\n        required: false\n  - key: after",
-                 "      - variable: ghost\n        required: false\n  - key: after")
+        .replace(
+            "      - variable: client_view\n        required: false\n  - key: after",
+            "      - variable: ghost\n        required: false\n  - key: after",
+        )
         .replace("  - key: later", "  - key: after")
     )
     with pytest.raises(ValidationError) as exc:

@@ -6,3 +6,45 @@ class FollowupConfig(AppConfig):
     name = "insyn.followup"
     label = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self) -> None:
+        from insyn.core.navigation import HomePanel, NavItem, register_nav, register_panel
+        from insyn.core.roles import Action
+        from insyn.followup.views.worklist import worklist_panel
+
+        register_nav(
+            NavItem(
+                "followup_worklist",
+                _("My follow-ups"),
+                "followup:worklist",
+                Action.CHANGE_INDIVIDUAL,
+                order=200,
+            )
+        )
+        register_nav(
+            NavItem(
+                "followup_completion",
+                _("Follow-up completion"),
+                "followup:completion",
+                Action.VIEW_TEAM,
+                order=210,
+            )
+        )
+        register_nav(
+            NavItem(
+                "followup_programmes",
+                _("Programmes"),
+                "followup:programmes",
+                Action.VIEW_ORG,
+                order=220,
+            )
+        )
+        register_panel(
+            HomePanel(
+                "followup_worklist",
+                "followup/panel.html",
+                Action.CHANGE_INDIVIDUAL,
+                order=100,
+                context=worklist_panel,
+            )
+        )

@@ -7,6 +7,7 @@ entered directly (problem days) simply has no items.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from insyn.followup.models import Instrument, InstrumentItem, Option, ScoreBand
 
@@ -34,3 +35,40 @@ def items_of(instrument: Instrument) -> list[InstrumentItem]:
     return list(
         instrument.items.select_related("option_set").prefetch_related("option_set__options")
     )
+
+
+@dataclass(frozen=True)
+class RunningScore:
+    """The sum of the items answered so far, and the band once every item is answered."""
+
+    total: float | None
+    answered: int
+    items: int
+    band: ScoreBand | None
+
+    @property
+    def complete(self) -> bool:
+        return self.items > 0 and self.answered == self.items
+
+
+def running_score(
+    instrument: Instrument, codes: Mapping[str, object], sex: str, given_total: object = None
+) -> RunningScore:
+    """For the live total on the occasion form: unknown codes are ignored here (the form's
+    validation reports them); a total typed directly is used when no item is answered."""
+    items = items_of(instrument)
+    points: dict[str, float] = {}
+    for item in items:
+        code = str(codes.get(item.key) or "").strip()
+        for option in item.option_set.options.all():
+            if code and option.code == code:
+                points[item.key] = float(option.value or 0)
+    total: float | None = sum(points.values()) if points else None
+    if not points and given_total not in (None, ""):
+        try:
+            total = float(str(given_total).replace(",", "."))
+        except ValueError:
+            total = None
+    complete = bool(items) and len(points) == len(items)
+    band = band_for(instrument, total, sex) if complete or not points else None
+    return RunningScore(total, len(points), len(items), band)

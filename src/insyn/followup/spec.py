@@ -268,9 +268,7 @@ def publish_problems(spec: ProgrammeSpec) -> list[str]:
         problems.append(_("Add at least one stage."))
     for stage in spec.stages:
         if not stage.variables:
-            problems.append(
-                _("The stage %(stage)s collects no variables.") % {"stage": stage.name}
-            )
+            problems.append(_("The stage %(stage)s collects no variables.") % {"stage": stage.name})
     problems.extend(
         msg
         for messages in sampling_problems(

@@ -1,4 +1,5 @@
 from insyn.followup.models.design import (
+    Direction,
     Instrument,
     InstrumentItem,
     NonResponseReason,
@@ -13,6 +14,7 @@ from insyn.followup.models.design import (
 from insyn.followup.models.records import Enrollment, Goal, Occasion, ReminderDigest, Value
 
 __all__ = [
+    "Direction",
     "Enrollment",
     "Goal",
     "Instrument",

@@ -1,6 +1,7 @@
 """Every write of the follow-up engine (steps 2–4). Split by sub-domain; import from here."""
 
 from insyn.followup.services.enrollment import (
+    enrollment_assign,
     enrollment_create,
     enrollment_ensure,
     enrollment_withdraw,
@@ -14,6 +15,7 @@ from insyn.followup.services.goals import goal_assess, goal_set
 from insyn.followup.services.recording import occasion_mark_missed, occasion_record, occasion_reopen
 
 __all__ = [
+    "enrollment_assign",
     "enrollment_create",
     "enrollment_ensure",
     "enrollment_withdraw",

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import models, transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
     from insyn.accounts.models import User
 
-ActorT = "User | AnonymousUser | None"
+M = TypeVar("M", bound=models.Model)
 
 
 def _ensure_draft(programme: Programme) -> None:
@@ -63,6 +63,10 @@ def _ensure_draft(programme: Programme) -> None:
         raise ValidationError(
             _("A published programme cannot be changed. Create a new version to edit it.")
         )
+
+
+def _others(qs: QuerySet[M], obj: M | None) -> QuerySet[M]:
+    return qs.exclude(pk=obj.pk) if obj is not None and obj.pk else qs
 
 
 def _next_sort_order(qs: object) -> int:
@@ -280,7 +284,9 @@ def _resolve(spec: ProgrammeSpec) -> tuple[dict[str, object], list[str]]:
     }, errors
 
 
-def spec_problems(spec: ProgrammeSpec, *, option_sets: set[str], instruments: set[str]) -> list[str]:
+def spec_problems(
+    spec: ProgrammeSpec, *, option_sets: set[str], instruments: set[str]
+) -> list[str]:
     """Every problem of a whole design, each prefixed with where it is (for files and copies)."""
     errors: list[str] = []
     if (msg := key_problem(spec.key, 60)) is not None:
@@ -432,7 +438,7 @@ def stage_save(
     """Create or change a stage (its variables are set with `stage_variables_set`)."""
     ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
     _ensure_draft(programme)
-    taken = set(programme.stages.exclude(pk=stage.pk if stage else None).values_list("key", flat=True))
+    taken = set(_others(programme.stages.all(), stage).values_list("key", flat=True))
     problems = stage_problems(spec, taken_keys=taken)
     if problems:
         raise ValidationError(problems)
@@ -504,11 +510,7 @@ def variable_save(
 ) -> Variable:
     ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
     _ensure_draft(programme)
-    taken = set(
-        programme.variables.exclude(pk=variable.pk if variable else None).values_list(
-            "key", flat=True
-        )
-    )
+    taken = set(_others(programme.variables.all(), variable).values_list("key", flat=True))
     option_sets = {o.key: o for o in OptionSet.objects.all()}
     instruments = {i.key: i for i in Instrument.objects.all()}
     problems = variable_problems(
@@ -534,9 +536,7 @@ def variable_save(
     elif variable.pk is None:
         variable.sort_order = _next_sort_order(programme.variables.all())
     variable.save()
-    record_change(
-        actor=actor, action="update" if before else "create", obj=variable, before=before
-    )
+    record_change(actor=actor, action="update" if before else "create", obj=variable, before=before)
     return variable
 
 
@@ -590,11 +590,7 @@ def option_set_save(
         actor is not None and not has_action(actor, Action.DESIGN)
     ):
         raise ValidationError(_("This option set is shared; it cannot be changed here."))
-    taken = set(
-        OptionSet.objects.exclude(pk=option_set.pk if option_set else None).values_list(
-            "key", flat=True
-        )
-    )
+    taken = set(_others(OptionSet.objects.all(), option_set).values_list("key", flat=True))
     problems = option_set_problems(spec, taken_keys=taken)
     if option_set is not None and option_set_locked(option_set):
         old = {o.code: o for o in option_set.options.all()}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from insyn.clients.models import Intervention
 from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
+from insyn.core.scoping import path_in_scope
 from insyn.core.services import ensure_in_scope
 from insyn.followup.models import Enrollment, Occasion, Programme, Stage
 
@@ -192,6 +193,27 @@ def enrollment_withdraw(
     enrollment.status = Enrollment.Status.WITHDRAWN
     enrollment.save(update_fields=["status", "updated_at"])
     record_change(actor=actor, action="withdraw", obj=enrollment, before=before)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_assign(
+    *, actor: User | AnonymousUser | None, enrollment: Enrollment, responsible: User | None
+) -> Enrollment:
+    """Make a case worker responsible for the follow-up (their work list and reminders)."""
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, enrollment.unit.path)
+    if responsible is not None and not path_in_scope(
+        responsible, Action.CHANGE_INDIVIDUAL, enrollment.unit.path
+    ):
+        raise ValidationError(
+            {"responsible": [_("This person does not work with the unit's clients.")]}
+        )
+    if enrollment.responsible_id == (responsible.pk if responsible else None):
+        return enrollment
+    before = snapshot(enrollment)
+    enrollment.responsible = responsible
+    enrollment.save(update_fields=["responsible", "updated_at"])
+    record_change(actor=actor, action="assign", obj=enrollment, before=before)
     return enrollment
 
 
