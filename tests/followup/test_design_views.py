@@ -203,7 +203,8 @@ def test_option_sets(tree, staff, login):
             "name": "Boende",
             "key": "boende",
             "owner": str(tree.aov.pk),
-            "options": "own; Eget boende; ; Own housing\nhomeless; Hemlös\nunknown; Vet ej; missing",
+            "options": "own; Eget boende; ; Own housing\n"
+            "homeless; Hemlös\nunknown; Vet ej; missing",
         },
     )
     assert response.status_code == 302
