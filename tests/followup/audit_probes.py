@@ -11,7 +11,27 @@ def _occasion(tree, staff, stage: str = "before"):
     return enrolled(tree, staff).occasions.get(stage__key=stage)
 
 
+def _goal(tree, staff):
+    from insyn.followup import services
+
+    return services.goal_set(actor=None, enrollment=enrolled(tree, staff), text="Mindre alkohol")
+
+
+def _api(name: str, obj=None):
+    def probe(tree, staff):
+        args = [obj(tree, staff).pk] if obj else []
+        return staff.case_worker, reverse(name, args=args)
+
+    return probe
+
+
 PROBES = {
+    "enrollment-list": _api("enrollment-list"),
+    "enrollment-detail": _api("enrollment-detail", enrolled),
+    "occasion-list": _api("occasion-list"),
+    "occasion-detail": _api("occasion-detail", _occasion),
+    "goal-list": _api("goal-list"),
+    "goal-detail": _api("goal-detail", _goal),
     "followup:worklist": lambda tree, staff: (staff.case_worker, reverse("followup:worklist")),
     "followup:intervention": lambda tree, staff: (
         staff.case_worker,
