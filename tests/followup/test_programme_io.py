@@ -56,6 +56,7 @@ def test_importing_the_same_file_twice_changes_nothing(ready):
     assert Programme.objects.count() == 1
 
 
+@pytest.mark.usefixtures("english")
 def test_a_differing_existing_version_is_refused_or_becomes_a_new_version(ready):
     text = EXAMPLE.read_text(encoding="utf-8")
     v1 = programme_import(actor=None, text=text, publish=True).programme
@@ -112,6 +113,7 @@ def test_structural_problems_name_their_place(ready):
         programme_import(actor=None, text="key: [unclosed")
 
 
+@pytest.mark.usefixtures("english")
 def test_option_set_clash_is_refused(ready):
     OptionSet.objects.create(key="exempel-boende", name="Annat")
     with pytest.raises(ValidationError, match="already exists with other options"):

@@ -49,13 +49,13 @@ def test_digest_once_a_day_and_never_for_done_or_missed(tree, staff):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [staff.case_worker.email]
-    assert message.subject == "insyn: 2 follow-ups to do"
+    assert message.subject == "insyn: 2 uppföljningar att göra"  # e-mail is in Swedish
     for e in (due, overdue):
         assert f"/followup/occasions/{e.occasions.get(stage__key='before').pk}/" in message.body
     for e in (done, missed):
         assert f"/followup/occasions/{e.occasions.get(stage__key='before').pk}/" not in message.body
     assert due.client.client_ref not in message.body  # no client is named in an e-mail
-    assert "overdue" in message.body and "due" in message.body
+    assert "försenad, planerad" in message.body and "aktuell, planerad" in message.body
     digest = ReminderDigest.objects.get()
     assert digest.day == TODAY and len(digest.occasions) == 2
 

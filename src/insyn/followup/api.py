@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -288,14 +289,14 @@ class EnrollmentViewSet(AuditedViewSet):
         interventions = Intervention.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL)
         intervention = interventions.filter(pk=data.validated_data["intervention"]).first()
         if intervention is None:
-            raise ValidationError({"intervention": ["Unknown intervention."]})
+            raise ValidationError({"intervention": [_("Unknown intervention.")]})
         programme = (
             selectors.programmes_visible(request.user)
             .filter(pk=data.validated_data["programme"])
             .first()
         )
         if programme is None:
-            raise ValidationError({"programme": ["Unknown programme."]})
+            raise ValidationError({"programme": [_("Unknown programme.")]})
         try:
             enrollment = services.enrollment_create(
                 actor=request.user, programme=programme, intervention=intervention
@@ -317,7 +318,7 @@ class EnrollmentViewSet(AuditedViewSet):
                     User.objects.filter(pk=d["responsible"]).first() if d["responsible"] else None
                 )
                 if d["responsible"] and user is None:
-                    raise ValidationError({"responsible": ["Unknown user."]})
+                    raise ValidationError({"responsible": [_("Unknown user.")]})
                 services.enrollment_assign(
                     actor=request.user, enrollment=enrollment, responsible=user
                 )
@@ -439,7 +440,7 @@ class OccasionViewSet(AuditedViewSet):
             try:
                 qs = qs.filter(due_on__lte=dt.date.fromisoformat(params["due_before"]))
             except ValueError as exc:
-                raise ValidationError({"due_before": ["Enter a date as YYYY-MM-DD."]}) from exc
+                raise ValidationError({"due_before": [_("Enter a date as YYYY-MM-DD.")]}) from exc
         return qs
 
     @extend_schema(request=OccasionChangeSerializer, responses=OccasionSerializer)
@@ -454,7 +455,9 @@ class OccasionViewSet(AuditedViewSet):
             if d.get("non_response_reason"):
                 reason = NonResponseReason.objects.filter(code=d["non_response_reason"]).first()
                 if reason is None:
-                    raise ValidationError({"non_response_reason": ["Unknown non-response reason."]})
+                    raise ValidationError(
+                        {"non_response_reason": [_("Unknown non-response reason.")]}
+                    )
                 services.occasion_mark_missed(
                     actor=request.user,
                     occasion=occasion,
@@ -465,7 +468,7 @@ class OccasionViewSet(AuditedViewSet):
             else:
                 if "values" not in d:
                     raise ValidationError(
-                        {"values": ["Give the values, or a non-response reason."]}
+                        {"values": [_("Give the values, or a non-response reason.")]}
                     )
                 services.occasion_record(
                     actor=request.user,
@@ -553,12 +556,12 @@ class GoalViewSet(AuditedViewSet):
             .first()
         )
         if enrollment is None:
-            raise ValidationError({"enrollment": ["Unknown enrolment."]})
+            raise ValidationError({"enrollment": [_("Unknown enrolment.")]})
         variable = None
         if d.get("variable"):
             variable = enrollment.programme.variables.filter(key=d["variable"]).first()
             if variable is None:
-                raise ValidationError({"variable": ["Not a variable of the programme."]})
+                raise ValidationError({"variable": [_("Not a variable of the programme.")]})
         try:
             goal = services.goal_set(
                 actor=request.user,

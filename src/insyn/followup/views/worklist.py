@@ -71,10 +71,10 @@ def worklist_panel(request: HttpRequest) -> dict[str, Any]:
 
 class CompletionFilter(forms.Form):
     date_from = forms.DateField(
-        label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Planned from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("Due to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Planned to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     programme = forms.ChoiceField(label=_("Programme"), required=False)
 
