@@ -179,3 +179,17 @@ def test_enrol_by_hand_and_withdraw(tree, staff, catalogues):
         "intervention": ["Unknown intervention."]
     }
     assert Occasion.objects.filter(enrollment__programme=manual).count() == 2
+
+
+def test_schema_has_the_followup_endpoints_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = out.read_text()
+    for path in (
+        "/api/followup/programmes/",
+        "/api/followup/occasions/{id}/",
+        "/api/followup/goals/",
+    ):
+        assert f"{path}:" in schema
