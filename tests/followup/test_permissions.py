@@ -4,6 +4,7 @@ and someone outside the unit gets the same 404 as for something that does not ex
 from __future__ import annotations
 
 import pytest
+
 from tests.followup.audit_probes import PROBES
 
 
