@@ -24,11 +24,8 @@ from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
 from insyn.followup.models import OptionSet, Programme
 from insyn.followup.programme_yaml import dump_spec, load_spec
-from insyn.followup.services.design import (
-    option_set_save,
-    programme_build,
-    programme_publish,
-)
+from insyn.followup.services.design import programme_build, programme_publish
+from insyn.followup.services.design_items import option_set_save
 from insyn.followup.spec import (
     ProgrammeSpec,
     option_set_problems,

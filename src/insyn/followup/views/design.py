@@ -27,7 +27,7 @@ from insyn.followup.forms.design import (
     VariableForm,
 )
 from insyn.followup.models import OptionSet, Programme, Stage, Variable
-from insyn.followup.services import design
+from insyn.followup.services import design, design_items
 from insyn.followup.services.exchange import programme_export, programme_import
 from insyn.followup.spec import publish_problems, spec_from_programme
 from insyn.followup.views.common import add_errors
@@ -297,13 +297,13 @@ class StageEditView(ProgrammeMixin):
         programme = self.draft(request, pk)
         stage = self._stage(programme, stage_pk)
         if stage is not None and request.POST.get("op") == "delete":
-            design.stage_delete(actor=request.user, stage=stage)
+            design_items.stage_delete(actor=request.user, stage=stage)
             messages.success(request, _("The stage was deleted."))
             return redirect("followup:programme", pk=pk)
         form = StageForm(request.POST)
         if form.is_valid():
             try:
-                saved = design.stage_save(
+                saved = design_items.stage_save(
                     actor=request.user,
                     programme=programme,
                     spec=form.spec(),
@@ -344,7 +344,9 @@ class StageVariablesView(ProgrammeMixin):
         form = StageVariablesForm(request.POST, stage=stage)
         if form.is_valid():
             try:
-                design.stage_variables_set(actor=request.user, stage=stage, links=form.links())
+                design_items.stage_variables_set(
+                    actor=request.user, stage=stage, links=form.links()
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -385,13 +387,13 @@ class VariableEditView(ProgrammeMixin):
         programme = self.draft(request, pk)
         variable = self._variable(programme, variable_pk)
         if variable is not None and request.POST.get("op") == "delete":
-            design.variable_delete(actor=request.user, variable=variable)
+            design_items.variable_delete(actor=request.user, variable=variable)
             messages.success(request, _("The variable was deleted."))
             return redirect("followup:programme", pk=pk)
         form = VariableForm(request.POST)
         if form.is_valid():
             try:
-                design.variable_save(
+                design_items.variable_save(
                     actor=request.user,
                     programme=programme,
                     spec=form.spec(),
@@ -414,7 +416,7 @@ class OptionSetListView(InsynView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         sets = list(selectors.option_sets().order_by("name"))
-        editable = {o.pk for o in sets if design.option_set_editable(request.user, o)}
+        editable = {o.pk for o in sets if design_items.option_set_editable(request.user, o)}
         return render(
             request,
             "followup/design/option_sets.html",
@@ -429,7 +431,7 @@ class OptionSetEditView(InsynView):
         if pk is None:
             return None
         option_set = get_object_or_404(OptionSet, pk=pk)
-        if not design.option_set_editable(request.user, option_set):
+        if not design_items.option_set_editable(request.user, option_set):
             raise Http404
         return option_set
 
@@ -438,7 +440,7 @@ class OptionSetEditView(InsynView):
     ) -> HttpResponse:
         title = _("Edit option set %(name)s") % {"name": o.name} if o else _("New option set")
         intro = ""
-        if o is not None and design.option_set_locked(o):
+        if o is not None and design_items.option_set_locked(o):
             intro = _("In use: options can be added and relabelled, not removed or re-scored.")
         return _form_page(
             request, title=title, form=form, back="followup:option_sets", intro=intro, status=status
@@ -455,7 +457,7 @@ class OptionSetEditView(InsynView):
         form = OptionSetForm(request.POST, user=request.user, with_owner=option_set is None)
         if form.is_valid():
             try:
-                design.option_set_save(
+                design_items.option_set_save(
                     actor=request.user,
                     spec=form.spec(),
                     owner=form.cleaned_data.get("owner")

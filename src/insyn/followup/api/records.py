@@ -1,196 +1,32 @@
-"""REST endpoints of the followup app: programmes (read), enrolments, occasions with values,
-goals. Reads of individuals are restricted (VIEW_INDIVIDUAL) and audited per object; writes
-call the same services as the web (CHANGE_INDIVIDUAL, re-checked inside the service) and
-answer 400 with field messages when the input is wrong."""
+"""Enrolments and occasions with values: audited reads, writes through the services."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 
 from insyn.accounts.models import User
 from insyn.clients.models import Intervention
-from insyn.core.api import ApiExtra, AuditedReadMixin, ScopedViewSetMixin
-from insyn.core.audit import record_access
 from insyn.core.roles import Action
 from insyn.followup import selectors, services
+from insyn.followup.api.common import AuditedViewSet, api_error
 from insyn.followup.models import (
-    Direction,
     Enrollment,
-    Goal,
     NonResponseReason,
     Occasion,
-    Option,
-    Programme,
-    Stage,
-    StageVariable,
     Variable,
 )
 from insyn.followup.scoring import band_for
 from insyn.followup.services.recording import values_summary
-
-WRITE_ACTIONS = {"create", "partial_update"}
-
-
-def _api_error(exc: DjangoValidationError, values_keys: set[str] | None = None) -> ValidationError:
-    """A service's ValidationError as a DRF 400 body; value errors go under "values"."""
-    if not hasattr(exc, "error_dict"):
-        return ValidationError({"non_field_errors": exc.messages})
-    body: dict[str, Any] = {}
-    for key, messages in exc.message_dict.items():
-        if values_keys is not None and key not in values_keys:
-            body.setdefault("values", {})[key] = messages
-        else:
-            body[key if key != "__all__" else "non_field_errors"] = messages
-    return ValidationError(body)
-
-
-# --- programmes ------------------------------------------------------------------------------
-
-
-class OptionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Option
-        fields = ["code", "label", "label_en", "value", "is_missing"]
-        read_only_fields = fields
-
-
-class VariableSerializer(serializers.ModelSerializer):
-    option_set: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="key", read_only=True
-    )
-    instrument: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="key", read_only=True
-    )
-    options = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Variable
-        fields = [
-            "key",
-            "label",
-            "type",
-            "help_text",
-            "option_set",
-            "options",
-            "instrument",
-            "unit",
-            "min_value",
-            "max_value",
-            "direction",
-            "is_main_measure",
-        ]
-
-    @extend_schema_field(OptionSerializer(many=True))
-    def get_options(self, variable: Variable) -> list[dict[str, Any]]:
-        if variable.option_set is None:
-            return []
-        return list(OptionSerializer(variable.option_set.options.all(), many=True).data)
-
-
-class StageVariableSerializer(serializers.ModelSerializer):
-    variable: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="key", read_only=True
-    )
-
-    class Meta:
-        model = StageVariable
-        fields = ["variable", "required"]
-
-
-class StageSerializer(serializers.ModelSerializer):
-    variables = StageVariableSerializer(source="stage_variables", many=True, read_only=True)
-
-    class Meta:
-        model = Stage
-        fields = [
-            "key",
-            "name",
-            "kind",
-            "anchor",
-            "offset_days",
-            "window_before_days",
-            "window_after_days",
-            "sets_goals",
-            "assesses_goals",
-            "variables",
-        ]
-
-
-class ProgrammeSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.name", read_only=True)
-    intervention_types: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True
-    )
-    stages = StageSerializer(many=True, read_only=True)
-    variables = VariableSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Programme
-        fields = [
-            "id",
-            "key",
-            "version",
-            "name",
-            "status",
-            "published_at",
-            "previous",
-            "owner",
-            "owner_name",
-            "purpose",
-            "target_group",
-            "intervention_types",
-            "units",
-            "auto_enroll",
-            "sampling",
-            "sampling_days",
-            "sampling_from",
-            "sampling_to",
-            "stages",
-            "variables",
-        ]
-        read_only_fields = fields
-
-
-@extend_schema(
-    parameters=[
-        OpenApiParameter("key", str, description="Only versions of this programme key."),
-        OpenApiParameter("status", str, description="draft, published or retired."),
-    ]
-)
-class ProgrammeViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Follow-up programmes that apply to the user's units (drafts only for their designers),
-    with stages and variables. No personal data."""
-
-    personal_data: ClassVar[bool] = False
-    serializer_class = ProgrammeSerializer
-    scope_action = Action.VIEW_ORG
-
-    def get_queryset(self) -> Any:
-        qs = selectors.programmes_visible(self.request.user).prefetch_related(
-            "intervention_types",
-            "units",
-            "stages__stage_variables__variable",
-            "variables__option_set__options",
-            "variables__instrument",
-        )
-        params = self.request.query_params
-        if params.get("key"):
-            qs = qs.filter(key=params["key"])
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        return qs.order_by("key", "-version")
-
 
 # --- enrolments ----------------------------------------------------------------------------
 
@@ -237,27 +73,6 @@ class EnrolSerializer(serializers.Serializer):
     intervention = serializers.IntegerField()
 
 
-class AuditedViewSet(AuditedReadMixin, viewsets.GenericViewSet):
-    """Reads audited and restricted to VIEW_INDIVIDUAL; writes restricted to CHANGE_INDIVIDUAL."""
-
-    scope_action = Action.VIEW_INDIVIDUAL
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self) -> Any:
-        action_ = Action.CHANGE_INDIVIDUAL if self.action in WRITE_ACTIONS else self.scope_action
-        return self.get_base_queryset().restrict(self.request.user, action_)
-
-    def _shown(self, obj: Any, status_code: int = status.HTTP_200_OK) -> Response:
-        """A write answers with the object as it is now: that is a read, so it is audited."""
-        obj.refresh_from_db()
-        record_access(actor=self.request.user, action="view", objects=[obj])
-        return Response(self.get_serializer(obj).data, status=status_code)
-
-    def _int_param(self, name: str) -> int | None:
-        value = self.request.query_params.get(name, "")
-        return int(value) if value.isdigit() else None
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter("client", int),
@@ -302,7 +117,7 @@ class EnrollmentViewSet(AuditedViewSet):
                 actor=request.user, programme=programme, intervention=intervention
             )
         except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
+            raise api_error(exc) from exc
         return self._shown(enrollment, status.HTTP_201_CREATED)
 
     @extend_schema(request=EnrollmentChangeSerializer, responses=EnrollmentSerializer)
@@ -325,7 +140,7 @@ class EnrollmentViewSet(AuditedViewSet):
             if d.get("status") == Enrollment.Status.WITHDRAWN:
                 services.enrollment_withdraw(actor=request.user, enrollment=enrollment)
         except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
+            raise api_error(exc) from exc
         return self._shown(enrollment)
 
 
@@ -478,128 +293,5 @@ class OccasionViewSet(AuditedViewSet):
                     note=d["note"],
                 )
         except DjangoValidationError as exc:
-            raise _api_error(exc, values_keys={"done_on", "__all__"}) from exc
+            raise api_error(exc, values_keys={"done_on", "__all__"}) from exc
         return self._shown(occasion)
-
-
-# --- goals -----------------------------------------------------------------------------------
-
-
-class GoalSerializer(serializers.ModelSerializer):
-    variable: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="key", read_only=True
-    )
-
-    class Meta:
-        model = Goal
-        fields = [
-            "id",
-            "enrollment",
-            "goal_ref",
-            "text",
-            "variable",
-            "baseline",
-            "target",
-            "direction",
-            "set_on",
-            "outcome",
-            "assessed_on",
-        ]
-        read_only_fields = fields
-
-
-class GoalSetSerializer(serializers.Serializer):
-    enrollment = serializers.IntegerField()
-    text = serializers.CharField()
-    variable = serializers.CharField(
-        required=False, allow_blank=True, help_text="The measure's variable key."
-    )
-    target = serializers.FloatField(required=False, allow_null=True)
-    baseline = serializers.FloatField(
-        required=False,
-        allow_null=True,
-        help_text="Default: the value measured where goals are set.",
-    )
-    direction = serializers.ChoiceField(
-        choices=Direction.choices, required=False, allow_blank=True, default=""
-    )
-    set_on = serializers.DateField(required=False)
-    goal_ref = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class GoalAssessSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Goal.Outcome.choices)
-    assessed_on = serializers.DateField(required=False)
-
-
-@extend_schema(parameters=[OpenApiParameter("enrollment", int), OpenApiParameter("client", int)])
-class GoalViewSet(AuditedViewSet):
-    """Goals: set (with the baseline from the before value) and assess."""
-
-    serializer_class = GoalSerializer
-
-    def get_base_queryset(self) -> Any:
-        qs = Goal.objects.select_related("variable", "enrollment")
-        for param, lookup in (("enrollment", "enrollment_id"), ("client", "enrollment__client_id")):
-            if (value := self._int_param(param)) is not None:
-                qs = qs.filter(**{lookup: value})
-        return qs
-
-    @extend_schema(request=GoalSetSerializer, responses={201: GoalSerializer})
-    def create(self, request: Request) -> Response:
-        data = GoalSetSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        enrollment = (
-            Enrollment.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL)
-            .filter(pk=d["enrollment"])
-            .first()
-        )
-        if enrollment is None:
-            raise ValidationError({"enrollment": [_("Unknown enrolment.")]})
-        variable = None
-        if d.get("variable"):
-            variable = enrollment.programme.variables.filter(key=d["variable"]).first()
-            if variable is None:
-                raise ValidationError({"variable": [_("Not a variable of the programme.")]})
-        try:
-            goal = services.goal_set(
-                actor=request.user,
-                enrollment=enrollment,
-                text=d["text"],
-                variable=variable,
-                target=d.get("target"),
-                baseline=d.get("baseline"),
-                direction=d["direction"],
-                set_on=d.get("set_on"),
-                goal_ref=d["goal_ref"],
-            )
-        except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
-        return self._shown(goal, status.HTTP_201_CREATED)
-
-    @extend_schema(request=GoalAssessSerializer, responses=GoalSerializer)
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
-        """Assess the goal (achieved, partly, not, unknown)."""
-        goal = self.get_object()
-        data = GoalAssessSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            services.goal_assess(
-                actor=request.user,
-                goal=goal,
-                outcome=data.validated_data["outcome"],
-                assessed_on=data.validated_data.get("assessed_on"),
-            )
-        except DjangoValidationError as exc:
-            raise _api_error(exc) from exc
-        return self._shown(goal)
-
-
-def register(router: DefaultRouter) -> list[ApiExtra]:
-    """Add this app's viewsets to the router; return extra (non-router) API paths."""
-    router.register("followup/programmes", ProgrammeViewSet, basename="programme")
-    router.register("followup/enrollments", EnrollmentViewSet, basename="enrollment")
-    router.register("followup/occasions", OccasionViewSet, basename="occasion")
-    router.register("followup/goals", GoalViewSet, basename="goal")
-    return []
