@@ -153,3 +153,17 @@ def test_new_version_copies_everything_and_keeps_the_published_one(ready):
     assert (v2.version, v2.status, v2.previous_id) == (2, "draft", v1.pk)
     assert programme_export(v2) == programme_export(v1).replace("version: 1", "version: 2")
     assert design.programme_new_version(actor=None, programme=v1) == v2  # one draft at a time
+
+
+def test_the_demo_programme_file_is_canonical(ready):
+    from importlib import resources
+
+    intervention_types("opv_adults_cra", "opv_adults_motivational", "opv_adults_twelve_step")
+    text = (
+        resources.files("insyn.followup")
+        .joinpath("fixtures/programmes/missbruk-vuxna.yaml")
+        .read_text(encoding="utf-8")
+    )
+    p = programme_import(actor=None, text=text, publish=True).programme
+    assert p.name == "Missbruks- och beroendevård vuxna" and p.status == "published"
+    assert programme_export(p) == text
