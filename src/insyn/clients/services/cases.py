@@ -87,12 +87,14 @@ def case_open(
     case_worker: User | None = None,
     case_ref: str = "",
     closed_on: dt.date | None = None,
+    assign_actor: bool = True,
 ) -> Case:
     """Open a case for the client in `unit` (the actor must be allowed to change data there).
 
     The client need not be in the actor's scope yet: opening a case in the actor's unit is how
     a unit takes on a person another unit registered. The caller decides who may reach the
     client (a scoped lookup, or the signed offer made when a duplicate was found).
+    Without a case worker the actor becomes responsible, unless `assign_actor` is off (imports).
     """
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, unit.path)
     errors = Errors()
@@ -105,6 +107,7 @@ def case_open(
     errors.raise_if_any()
     if (
         case_worker is None
+        and assign_actor
         and isinstance(actor, User)
         and path_in_scope(actor, Action.CHANGE_INDIVIDUAL, unit.path)
     ):
