@@ -29,10 +29,14 @@ OFFER_SALT = "insyn.clients.existing-client"
 OFFER_MAX_AGE = 3600
 
 
-def make_offer(request: HttpRequest, client: Client) -> str:
+def offer_token(user_pk: int, client_pk: int) -> str:
     """A signed, short-lived permission for this user to open a case for a client they proved
     to know (by the identity number) but cannot see yet."""
-    return signing.dumps({"c": client.pk, "u": request.user.pk}, salt=OFFER_SALT)
+    return signing.dumps({"c": client_pk, "u": user_pk}, salt=OFFER_SALT)
+
+
+def make_offer(request: HttpRequest, client: Client) -> str:
+    return offer_token(int(request.user.pk or 0), client.pk)
 
 
 def read_offer(request: HttpRequest, token: str) -> Client:
