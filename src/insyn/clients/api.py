@@ -252,7 +252,8 @@ class ClientViewSet(IndividualViewSet):
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         try:
-            serializer.instance = services.client_register(
+            serializer.instance = call_service(
+                services.client_register,
                 actor=self.request.user,
                 unit=data["unit"],
                 personnummer=data.get("personnummer", ""),
@@ -260,7 +261,10 @@ class ClientViewSet(IndividualViewSet):
                 sex=data.get("sex", ""),
                 client_ref=data.get("client_ref", ""),
             )
-        except services.DuplicateClient as dup:
+        except ValidationError as exc:
+            dup = exc.__cause__
+            if not isinstance(dup, services.DuplicateClient):
+                raise
             detail: dict[str, Any] = dict(dup.message_dict)
             if selectors.clients_for(self.request.user).filter(pk=dup.client.pk).exists():
                 detail["existing_client"] = dup.client.pk

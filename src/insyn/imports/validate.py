@@ -473,7 +473,7 @@ def _measurements(plan: Plan, cells: Cells, table: Table, known: set[str]) -> No
             cells.error(
                 row, "non_response_reason", _("A non-response row has no variable or value.")
             )
-        elif reason is None and not variable:
+        elif reason is None and not variable and not row["non_response_reason"]:
             cells.error(row, "variable", _("Give the variable, or a non_response_reason."))
         if row.number in cells.bad_rows or programme is None or stage is None:
             continue

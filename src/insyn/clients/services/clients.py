@@ -116,8 +116,9 @@ def client_register(
     municipality = municipality_of(unit)
     errors = Errors()
     ref = errors.check(lambda: clean_ref(client_ref, "client_ref"))
-    identity = _identity(errors, personnummer) if (personnummer or "").strip() else None
-    fields = _person_fields(errors, identity, birth_date, sex)
+    given = bool((personnummer or "").strip())
+    identity = _identity(errors, personnummer) if given else None
+    fields = _person_fields(Errors() if given else errors, identity, birth_date, sex)
     if identity is not None:
         existing = Client.objects.filter(
             municipality=municipality, person_key=identity.person_key
