@@ -27,6 +27,7 @@ from insyn.clients.models import (
     Provider,
     Sex,
 )
+from insyn.clients.validators import contains_identity_number
 from insyn.organisations.models import OrgUnit
 
 AREA_LABELS = {"adults": _("Adults"), "children": _("Children and young people")}
@@ -89,15 +90,29 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+class NoEchoForm(forms.Form):
+    """A re-rendered form never writes an identity number back into the page, whichever
+    field it was typed into (the services refuse it in references and free text)."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and any(contains_identity_number(str(v)) for v in self.data.values()):
+            data = self.data.copy()
+            for key, value in self.data.items():
+                if contains_identity_number(str(value)):
+                    data[key] = ""
+            self.data = data
+
+
 def _label(obj: Model) -> str:
     return str(getattr(obj, "label", obj))
 
 
-class ClientSearchForm(forms.Form):
+class ClientSearchForm(NoEchoForm):
     q = forms.CharField(label=_("Client reference"), required=False, max_length=40)
 
 
-class IdentitySearchForm(forms.Form):
+class IdentitySearchForm(NoEchoForm):
     """Posted, never sent in the address: addresses end up in logs and the access log."""
 
     personnummer = forms.CharField(
@@ -108,7 +123,7 @@ class IdentitySearchForm(forms.Form):
     )
 
 
-class ClientRegisterForm(forms.Form):
+class ClientRegisterForm(NoEchoForm):
     personnummer = forms.CharField(
         label=_("Personal identity or coordination number"),
         required=False,
@@ -160,7 +175,7 @@ class ClientRegisterForm(forms.Form):
         return data
 
 
-class CaseOpenForm(forms.Form):
+class CaseOpenForm(NoEchoForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     opened_on = date_field(_("Opened"), today=True)
     source = forms.ModelChoiceField(
@@ -196,11 +211,11 @@ class CaseOpenForm(forms.Form):
         self.fields["reason"].label_from_instance = _label  # type: ignore[attr-defined]
 
 
-class CaseCloseForm(forms.Form):
+class CaseCloseForm(NoEchoForm):
     closed_on = date_field(_("Closed"), today=True)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NoEchoForm):
     intervention_type = GroupedModelChoiceField(
         label=_("Intervention type"), group_by=lambda t: t.group.label
     )
@@ -228,7 +243,7 @@ class DecisionForm(forms.Form):
             self.fields[name].label_from_instance = _label  # type: ignore[attr-defined]
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(NoEchoForm):
     decision = forms.ModelChoiceField(
         label=_("Decision"), required=False, queryset=Decision.objects.none()
     )
