@@ -97,7 +97,7 @@ class NoEchoForm(forms.Form):
     def full_clean(self) -> None:
         super().full_clean()
         if self.is_bound and any(contains_identity_number(str(v)) for v in self.data.values()):
-            data = self.data.copy()
+            data = self.data.copy()  # type: ignore[attr-defined]
             for key, value in self.data.items():
                 if contains_identity_number(str(value)):
                     data[key] = ""
