@@ -74,3 +74,12 @@ def test_old_and_new_social_services_act_meet_on_1_july_2025(catalogues):
 def test_shipped_provider_is_external_and_shared(catalogues):
     sis = Provider.objects.get(code="sis")
     assert sis.kind == "external" and sis.municipality is None and sis.registered_by is None
+
+
+def test_catalogue_page_lists_the_codes_for_everyone_at_work(login, staff, catalogues):
+    from django.urls import reverse
+
+    for user in (staff.case_worker, staff.analyst, staff.admin):
+        page = login(user).get(reverse("clients:catalogues"))
+        assert page.status_code == 200
+        assert "sol2025_assistance" in page.content.decode()

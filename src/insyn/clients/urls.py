@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insyn.clients.views import cases, clients, providers
+from insyn.clients.views import cases, catalogues, clients, providers
 
 app_name = "clients"
 
@@ -27,6 +27,7 @@ urlpatterns = [
         cases.InterventionUpdateView.as_view(),
         name="intervention_update",
     ),
+    path("catalogues/", catalogues.CatalogueView.as_view(), name="catalogues"),
     path("providers/", providers.ProviderListView.as_view(), name="provider_list"),
     path("providers/new/", providers.ProviderCreateView.as_view(), name="provider_create"),
     path("providers/<int:pk>/", providers.ProviderUpdateView.as_view(), name="provider_update"),
