@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from insyn.clients.models import Client, Intervention
 from insyn.core.identity import person_key
@@ -28,7 +29,7 @@ def test_case_worker_registers_a_client_and_records_the_journey(page, demo):
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Klienter").click()
     assert_accessible(page)
     page.get_by_role("link", name="Registrera klient").click()
-    assert page.evaluate("document.activeElement.name") == "personnummer"  # ready to type
+    expect(page.get_by_label("Personnummer eller samordningsnummer")).to_be_focused()
     assert_accessible(page)
 
     # A wrong number first: a clear message next to the field, and nothing saved.
@@ -76,3 +77,28 @@ def test_case_worker_registers_a_client_and_records_the_journey(page, demo):
     assert number[2:8] not in page.content()
     assert_accessible(page)
     assert page.csp_errors == []
+
+
+def test_administrator_keeps_the_provider_register(page, demo):
+    log_in(page, "admin", PASSWORD)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utförare").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Lägg till utförare").click()
+    page.get_by_label("Namn", exact=False).first.fill("Behandlingshemmet Solgläntan AB")
+    page.get_by_label("Typ", exact=False).first.select_option("external")
+    page.get_by_label("Organisationsnummer").fill("556016-0681")
+    page.get_by_role("button", name="Spara").click()
+    assert "kontrollsiffran" in page.locator("#id_org_number_error").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Organisationsnummer").fill("556016-0680")
+    page.get_by_role("button", name="Spara").click()
+    assert "Solgläntan" in page.locator("table").inner_text()
+    page.get_by_role("link", name="Kodlistor").click()
+    assert_accessible(page)
+
+
+def test_import_page_is_accessible(page, demo):
+    log_in(page, "handlaggare", PASSWORD)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Import").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Import från verksamhetssystemet"
+    assert_accessible(page)

@@ -58,13 +58,17 @@ def _clean(
         errors.add("kind", _("Choose own or external."))
     number = ""
     if (org_number or "").strip():
-        number = errors.check(lambda: normalise_org_number(org_number)) or ""
+        try:
+            number = normalise_org_number(org_number)
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.add("org_number", message)
     if number and kind == Provider.Kind.EXTERNAL:
         existing = Provider.objects.filter(kind=Provider.Kind.EXTERNAL, org_number=number)
         found = (existing.exclude(pk=exclude_pk) if exclude_pk else existing).first()
         if found is not None:
             raise DuplicateProvider(found)
-    if kind == Provider.Kind.EXTERNAL and not number:
+    if kind == Provider.Kind.EXTERNAL and not (org_number or "").strip():
         errors.add("org_number", _("An external provider needs its organisation number."))
     return name, number
 
