@@ -221,3 +221,18 @@ def test_search_by_number_offers_a_case_for_another_units_client(login, tree, st
         reverse("clients:client_list"), {"personnummer": number}
     )
     assert response.status_code == 200 and response.context["offer"]
+
+
+def test_a_number_typed_into_the_reference_search_never_stays_in_the_address(
+    login, tree, staff, catalogues
+):
+    number = f.personnummer(dt.date(1962, 6, 2))
+    f.client(tree.vux_unit, number=number)
+    c = login(staff.case_worker)
+    before = AccessEntry.objects.count()
+    response = c.get(reverse("clients:client_list"), {"q": number})
+    assert response.status_code == 302 and response["Location"] == reverse("clients:client_list")
+    api = c.get("/api/clients/", {"q": number[2:]})
+    assert api.status_code == 400
+    assert AccessEntry.objects.count() == before
+    assert not AccessEntry.objects.filter(path__contains=number[2:]).exists()

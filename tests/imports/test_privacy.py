@@ -69,6 +69,10 @@ def test_no_personnummer_in_clear_anywhere(
             reverse("clients:client_list"), {"personnummer": web_number}, follow=True
         ).content.decode()
     )
+    # Typed into the reference search (a GET form) by mistake.
+    shown.append(
+        cw.get(reverse("clients:client_list"), {"q": web_number}, follow=True).content.decode()
+    )
     # Free text and references that hold a number are refused, not stored.
     shown.append(
         cw.post(

@@ -35,6 +35,7 @@ from insyn.clients.models import (
     LegalBasis,
     Provider,
 )
+from insyn.clients.views.base import identity_number_in_address
 from insyn.core.api import ApiExtra, AuditedReadMixin
 from insyn.core.audit import record_access
 from insyn.core.identity import parse_identity
@@ -228,6 +229,13 @@ class IndividualViewSet(
     """Reads need VIEW_INDIVIDUAL, writes CHANGE_INDIVIDUAL; both look the same when denied."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if identity_number_in_address(request._request):
+            raise ValidationError(
+                {"detail": ["Identity numbers are searched with POST /api/clients/lookup/."]}
+            )
 
     def scoped_queryset(self) -> Any:
         scope = Action.VIEW_INDIVIDUAL if self.request.method in SAFE else Action.CHANGE_INDIVIDUAL
