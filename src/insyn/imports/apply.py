@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from insyn.clients.services.common import ActorT
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 Progress = Callable[[str, int, int], None]
 
 # Service field names that are called something else in the files.
@@ -53,6 +54,15 @@ COLUMN_OF = {
 
 class Outcome:
     CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def _by_ref(qs: QuerySet[M], field: str, refs: set[str]) -> dict[str, M]:
+    """Existing rows by reference, fetched in chunks of 500 references."""
+    ordered, found = sorted(refs), {}
+    for start in range(0, len(ordered), 500):
+        for obj in qs.filter(**{f"{field}__in": ordered[start : start + 500]}):
+            found[getattr(obj, field)] = obj
+    return found
 
 
 def _last_change_id() -> int:
@@ -71,7 +81,7 @@ class Applier:
         self.clients: dict[str, Client] = {}
         self.cases: dict[str, Case] = {}
         self.interventions: dict[str, Intervention] = {}
-        self.failed: set[tuple[str, str]] = set()
+        self.preloaded = False
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -124,8 +134,30 @@ class Applier:
 
     # --- lookups: this import's rows first, then the database --------------------------------
 
+    def preload(self) -> None:
+        """Fetch, in a few queries, the existing records the files refer to."""
+        plan = self.plan
+        client_refs = {c.ref for c in plan.clients} | {c.client_ref for c in plan.cases}
+        case_refs = {c.ref for c in plan.cases} | {i.case_ref for i in plan.interventions}
+        intervention_refs = (
+            {i.ref for i in plan.interventions}
+            | {o.intervention_ref for o in plan.occasions}
+            | {g.intervention_ref for g in plan.goals}
+        )
+        clients = Client.objects.filter(municipality=self.municipality).select_related("unit")
+        if self.actor is not None:
+            clients = clients.restrict(self.actor, Action.VIEW_INDIVIDUAL)
+        cases = Case.objects.filter(municipality=self.municipality).select_related("unit", "client")
+        interventions = Intervention.objects.filter(municipality=self.municipality).select_related(
+            "case__unit", "case__client", "decision"
+        )
+        self.clients.update(_by_ref(clients, "client_ref", client_refs))
+        self.cases.update(_by_ref(cases, "case_ref", case_refs))
+        self.interventions.update(_by_ref(interventions, "intervention_ref", intervention_refs))
+        self.preloaded = True
+
     def client(self, ref: str) -> Client | None:
-        if ref not in self.clients:
+        if ref not in self.clients and not self.preloaded:
             qs = Client.objects.filter(municipality=self.municipality)
             if self.actor is not None:
                 qs = qs.restrict(self.actor, Action.VIEW_INDIVIDUAL)
@@ -133,10 +165,10 @@ class Applier:
             if found is None:
                 return None
             self.clients[ref] = found
-        return self.clients[ref]
+        return self.clients.get(ref)
 
     def case(self, ref: str) -> Case | None:
-        if ref not in self.cases:
+        if ref not in self.cases and not self.preloaded:
             found = (
                 Case.objects.filter(municipality=self.municipality, case_ref=ref)
                 .select_related("unit", "client")
@@ -145,10 +177,10 @@ class Applier:
             if found is None:
                 return None
             self.cases[ref] = found
-        return self.cases[ref]
+        return self.cases.get(ref)
 
     def intervention(self, ref: str) -> Intervention | None:
-        if ref not in self.interventions:
+        if ref not in self.interventions and not self.preloaded:
             found = (
                 Intervention.objects.filter(municipality=self.municipality, intervention_ref=ref)
                 .select_related("case__unit", "case__client", "decision")
@@ -157,11 +189,12 @@ class Applier:
             if found is None:
                 return None
             self.interventions[ref] = found
-        return self.interventions[ref]
+        return self.interventions.get(ref)
 
     # --- sheets -----------------------------------------------------------------------------
 
     def run(self) -> None:
+        self.preload()
         steps: list[tuple[str, list[Any], Callable[[Any], tuple[Any, str]]]] = [
             ("clients", self.plan.clients, self._client),
             ("cases", self.plan.cases, self._case),
@@ -184,7 +217,11 @@ class Applier:
         return self.municipality
 
     def _client(self, rec: ClientRec) -> tuple[Client, str]:
-        existing = Client.objects.filter(municipality=self.municipality, client_ref=rec.ref).first()
+        existing = self.clients.get(rec.ref)
+        if existing is None and self.actor is not None:  # a client the user cannot see
+            existing = Client.objects.filter(
+                municipality=self.municipality, client_ref=rec.ref
+            ).first()
         mark = _last_change_id()
         if existing is None:
             try:
