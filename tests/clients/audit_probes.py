@@ -52,6 +52,8 @@ PROBES = {
     "clients:client_register": _url("clients:client_register"),
     "clients:client_detail": _url("clients:client_detail", "client"),
     "clients:case_open": _url("clients:case_open", "client"),
+    "clients:client_edit": _url("clients:client_edit", "client"),
+    "clients:case_edit": _url("clients:case_edit", "case"),
     "clients:case_open_existing": _offer,
     "clients:case_list": _url("clients:case_list"),
     "clients:case_detail": _url("clients:case_detail", "case"),

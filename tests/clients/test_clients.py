@@ -236,3 +236,49 @@ def test_a_number_typed_into_the_reference_search_never_stays_in_the_address(
     assert api.status_code == 400
     assert AccessEntry.objects.count() == before
     assert not AccessEntry.objects.filter(path__contains=number[2:]).exists()
+
+
+def test_reserve_identity_gets_its_number_later(login, tree, staff, catalogues):
+    client = f.client(tree.vux_unit, birth_date=dt.date(1991, 4, 4), sex="X")
+    c = login(staff.case_worker)
+    url = reverse("clients:client_edit", args=[client.pk])
+    assert c.get(url).context["form"]["sex"].value() == "X"
+    number = f.personnummer(dt.date(1991, 4, 5), female=True)
+    response = c.post(url, {"client_ref": client.client_ref, "personnummer": number})
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.person_key == person_key(number)
+    assert (client.birth_date, client.sex, client.id_kind) == (
+        dt.date(1991, 4, 5),
+        "K",
+        "personnummer",
+    )
+    # Another client may not take the same number.
+    other = f.client(tree.vux_unit)
+    response = c.post(
+        reverse("clients:client_edit", args=[other.pk]),
+        {"client_ref": other.client_ref, "personnummer": number},
+    )
+    assert response.status_code == 400 and response.context["form"].errors["personnummer"]
+    assert login(staff.quality_lead).get(url).status_code == 404
+
+
+def test_case_can_be_corrected(login, tree, staff, catalogues):
+    client = f.client(tree.vux_unit)
+    case = f.case(client, opened_on=dt.date(2025, 1, 10))
+    c = login(staff.case_worker)
+    url = reverse("clients:case_edit", args=[case.pk])
+    form = c.get(url).context["form"]
+    data = {
+        "unit": tree.vux_unit.pk,
+        "opened_on": "2025-01-08",
+        "source": form["source"].value(),
+        "reason": form["reason"].value(),
+        "closed_on": "2025-01-07",
+    }
+    bad = c.post(url, data)
+    assert bad.status_code == 400 and bad.context["form"].errors["closed_on"]
+    data["closed_on"] = ""
+    assert c.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert case.opened_on == dt.date(2025, 1, 8)

@@ -175,6 +175,21 @@ class ClientRegisterForm(NoEchoForm):
         return data
 
 
+class ClientEditForm(NoEchoForm):
+    client_ref = forms.CharField(label=_("Client reference"), max_length=40)
+    personnummer = forms.CharField(
+        label=_("Personal identity or coordination number"),
+        required=False,
+        max_length=20,
+        widget=IdentityNumberInput(),
+        help_text=_("Empty: keep the number the client has (if any)."),
+    )
+    birth_date = date_field(
+        _("Birth date"), required=False, help_text=_("Only without an identity number.")
+    )
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
+
+
 class CaseOpenForm(NoEchoForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     opened_on = date_field(_("Opened"), today=True)
@@ -209,6 +224,14 @@ class CaseOpenForm(NoEchoForm):
         )
         self.fields["source"].label_from_instance = _label  # type: ignore[attr-defined]
         self.fields["reason"].label_from_instance = _label  # type: ignore[attr-defined]
+
+
+class CaseEditForm(CaseOpenForm):
+    closed_on = date_field(_("Closed"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["case_ref"]
 
 
 class CaseCloseForm(NoEchoForm):

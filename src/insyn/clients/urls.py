@@ -8,10 +8,12 @@ urlpatterns = [
     path("", clients.ClientListView.as_view(), name="client_list"),
     path("new/", clients.ClientRegisterView.as_view(), name="client_register"),
     path("<int:pk>/", clients.ClientDetailView.as_view(), name="client_detail"),
+    path("<int:pk>/edit/", clients.ClientEditView.as_view(), name="client_edit"),
     path("<int:pk>/cases/new/", cases.CaseOpenView.as_view(), name="case_open"),
     path("existing/<str:token>/", cases.CaseOpenView.as_view(), name="case_open_existing"),
     path("cases/", cases.CaseListView.as_view(), name="case_list"),
     path("cases/<int:pk>/", cases.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:pk>/edit/", cases.CaseEditView.as_view(), name="case_edit"),
     path(
         "cases/<int:pk>/decisions/new/",
         cases.DecisionCreateView.as_view(),

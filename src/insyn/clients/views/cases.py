@@ -17,6 +17,7 @@ from insyn.accounts.models import User
 from insyn.clients import selectors, services
 from insyn.clients.forms import (
     CaseCloseForm,
+    CaseEditForm,
     CaseOpenForm,
     DecisionForm,
     InterventionForm,
@@ -163,6 +164,46 @@ class CaseDetailView(ClientsView):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The case was closed."))
+                return redirect("clients:case_detail", pk=case.pk)
+        return self._render(request, case, form, status=400)
+
+
+class CaseEditView(ClientsView):
+    """Correct a case: unit, dates, source, reason, responsible case worker."""
+
+    required_action = Action.CHANGE_INDIVIDUAL
+    FIELDS = ("unit", "opened_on", "source", "reason", "case_worker", "closed_on")
+
+    def _form(self, data: Any = None, initial: Any = None) -> CaseEditForm:
+        units = self.entry_units()
+        return CaseEditForm(data, initial=initial, units=units, case_workers=_case_workers(units))
+
+    def _render(
+        self, request: HttpRequest, case: Case, form: CaseEditForm, status: int = 200
+    ) -> HttpResponse:
+        self.audit("view", [case.client, case])
+        return render(
+            request,
+            "clients/case_edit.html",
+            {"case": case, "client": case.client, "form": form},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        initial = {name: getattr(case, name) for name in self.FIELDS}
+        return self._render(request, case, self._form(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                services.case_update(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
                 return redirect("clients:case_detail", pk=case.pk)
         return self._render(request, case, form, status=400)
 

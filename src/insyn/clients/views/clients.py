@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from insyn.clients import selectors, services
 from insyn.clients.forms import (
+    ClientEditForm,
     ClientRegisterForm,
     ClientSearchForm,
     IdentitySearchForm,
@@ -203,5 +204,51 @@ class ClientDetailView(ClientsView):
                 "timeline": journey.timeline(),
                 "changeable_cases": set(changeable.values_list("pk", flat=True)),
                 "can_open_case": selectors.entry_units(request.user).exists(),
+                "can_edit": Client.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL)
+                .filter(pk=client.pk)
+                .exists(),
             },
         )
+
+
+class ClientEditView(ClientsView):
+    """Correct the reference, add a number to a reserve identity, or correct birth date and
+    sex of a client without a number."""
+
+    required_action = Action.CHANGE_INDIVIDUAL
+
+    def _render(
+        self, request: HttpRequest, client: Client, form: ClientEditForm, status: int = 200
+    ) -> HttpResponse:
+        self.audit("view", [client])
+        return render(
+            request, "clients/client_edit.html", {"client": client, "form": form}, status=status
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        client = self.get_client(pk, Action.CHANGE_INDIVIDUAL)
+        initial: dict[str, Any] = {"client_ref": client.client_ref}
+        if not client.person_key:
+            initial.update(birth_date=client.birth_date, sex=client.sex)
+        return self._render(request, client, ClientEditForm(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        client = self.get_client(pk, Action.CHANGE_INDIVIDUAL)
+        form = ClientEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.client_update(
+                    actor=request.user,
+                    client=client,
+                    client_ref=data["client_ref"],
+                    personnummer=data["personnummer"],
+                    birth_date=data["birth_date"],
+                    sex=data["sex"] or "",
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("clients:client_detail", pk=client.pk)
+        return self._render(request, client, form, status=400)
