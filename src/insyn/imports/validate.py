@@ -8,14 +8,10 @@ The second pass (`apply`) writes through the services, which check the business 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -31,15 +27,21 @@ from insyn.clients.models import (
     Provider,
     Sex,
 )
-from insyn.clients.validators import clean_ref, normalise_org_number
+from insyn.clients.validators import normalise_org_number
 from insyn.core.identity import parse_identity
 from insyn.followup.models import Enrollment, Goal, NonResponseReason, Programme, Stage, Variable
 from insyn.followup.values import parse_values
+from insyn.imports.cells import (
+    Cells,
+    catalogue_codes,
+    existing_refs,
+    provider_keys,
+    report_duplicates,
+    unit_codes,
+)
 from insyn.imports.formats import SHEETS, Row, Source, Table
 from insyn.imports.report import Report
 from insyn.organisations.models import OrgUnit
-
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -118,158 +120,20 @@ class Plan:
     goals: list[GoalRec] = field(default_factory=list)
 
 
-class Cells:
-    """Parses one table's cells, reporting each problem at its file, row and column."""
-
-    def __init__(self, report: Report, table: Table) -> None:
-        self.report = report
-        self.label = table.label
-        self.bad_rows: set[int] = set()
-
-    def error(self, row: Row, column: str, message: str) -> None:
-        self.bad_rows.add(row.number)
-        self.report.add(self.label, row.number, column, message)
-
-    def text(self, row: Row, column: str, *, required: bool = False) -> str:
-        value = row[column]
-        if required and not value:
-            self.error(row, column, _("A value is required."))
-        return value
-
-    def ref(self, row: Row, column: str, *, required: bool = True) -> str:
-        try:
-            return clean_ref(row[column], column, required=required)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.error(row, column, message)
-            return ""
-
-    def date(self, row: Row, column: str, *, required: bool = False) -> dt.date | None:
-        value = row[column]
-        if not value:
-            if required:
-                self.error(row, column, _("A date is required."))
-            return None
-        try:
-            if not ISO_DATE.match(value):
-                raise ValueError(value)
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(row, column, _("%(value)s is not a date (YYYY-MM-DD).") % {"value": value})
-            return None
-
-    def count(self, row: Row, column: str) -> int | None:
-        value = row[column].replace(" ", "")
-        if not value:
-            return None
-        if not value.isdigit():
-            self.error(row, column, _("Enter a whole number, 0 or more."))
-            return None
-        return int(value)
-
-    def number(self, row: Row, column: str) -> float | None:
-        value = row[column].replace(" ", "").replace(",", ".")
-        if not value:
-            return None
-        try:
-            return float(Decimal(value))
-        except InvalidOperation:
-            self.error(row, column, _("Enter a number."))
-            return None
-
-    def code(
-        self,
-        row: Row,
-        column: str,
-        lookup: dict[str, Any],
-        *,
-        required: bool = False,
-    ) -> Any:
-        value = row[column]
-        if not value:
-            if required:
-                self.error(row, column, _("A code is required."))
-            return None
-        found = lookup.get(value) or lookup.get(value.lower())
-        if found is None:
-            self.error(row, column, _("Unknown code %(code)s.") % {"code": value})
-        return found
-
-    def choice(self, row: Row, column: str, allowed: list[str]) -> str:
-        """One of `allowed`, compared without regard to case; "" when empty."""
-        value = row[column]
-        for option in allowed:
-            if value.lower() == option.lower():
-                return option
-        if value:
-            self.error(
-                row,
-                column,
-                _("%(value)s is not allowed; use %(allowed)s.")
-                % {"value": value, "allowed": ", ".join(allowed)},
-            )
-        return ""
-
-
-def _codes(model: type[models.Model]) -> dict[str, Any]:
-    rows = list(model._default_manager.all())
-    table: dict[str, Any] = {}
-    for obj in rows:
-        code = str(obj.code)  # type: ignore[attr-defined]
-        table[code] = obj
-        table.setdefault(code.lower(), obj)
-    return table
-
-
-def _providers(municipality: OrgUnit) -> dict[str, Provider]:
-    """Providers by code, and external ones also by organisation number."""
-    table = _codes(Provider)
-    for p in Provider.objects.filter(kind=Provider.Kind.EXTERNAL).exclude(org_number=""):
-        table[p.org_number] = p
-        table[p.org_number.replace("-", "")] = p
-    return table
-
-
-def _unit_codes(municipality: OrgUnit) -> dict[str, Any]:
-    units: dict[str, Any] = {}
-    below = OrgUnit.objects.filter(path__startswith=municipality.path).exclude(pk=municipality.pk)
-    for unit in below:
-        units[unit.code] = None if unit.code in units else unit  # None: ambiguous
-    return units
-
-
-def _existing(model: type[models.Model], field_name: str, municipality: OrgUnit) -> set[str]:
-    return set(
-        model._default_manager.filter(municipality=municipality).values_list(field_name, flat=True)
-    )
-
-
-def _duplicates(cells: Cells, rows: list[Row], column: str, key: Callable[[Row], str]) -> None:
-    seen: dict[str, int] = {}
-    for row in rows:
-        k = key(row)
-        if not k:
-            continue
-        if k in seen:
-            cells.error(row, column, _("Given twice (first in row %(n)s).") % {"n": seen[k]})
-        else:
-            seen[k] = row.number
-
-
 def validate(source: Source, municipality: OrgUnit, report: Report) -> Plan:
     plan = Plan(municipality=municipality)
     plan.labels = {name: t.label for name, t in source.tables.items()}
     for name in SHEETS:
         if name in source.tables:
             report.count(name).rows = len(source.tables[name].rows)
-    known_clients = {r["client_ref"] for r in _rows(source, "clients")} | _existing(
+    known_clients = {r["client_ref"] for r in _rows(source, "clients")} | existing_refs(
         Client, "client_ref", municipality
     )
-    known_cases = {r["case_ref"] for r in _rows(source, "cases")} | _existing(
+    known_cases = {r["case_ref"] for r in _rows(source, "cases")} | existing_refs(
         Case, "case_ref", municipality
     )
     known_interventions = {r["intervention_ref"] for r in _rows(source, "interventions")} | (
-        _existing(Intervention, "intervention_ref", municipality)
+        existing_refs(Intervention, "intervention_ref", municipality)
     )
     if "clients" in source.tables:
         _clients(plan, Cells(report, source.tables["clients"]), source.tables["clients"])
@@ -294,7 +158,7 @@ def _rows(source: Source, sheet: str) -> list[Row]:
 
 
 def _clients(plan: Plan, cells: Cells, table: Table) -> None:
-    _duplicates(cells, table.rows, "client_ref", lambda r: r["client_ref"])
+    report_duplicates(cells, table.rows, "client_ref", lambda r: r["client_ref"])
     seen_people: dict[str, int] = {}
     for row in table.rows:
         ref = cells.ref(row, "client_ref")
@@ -323,9 +187,9 @@ def _clients(plan: Plan, cells: Cells, table: Table) -> None:
 
 
 def _cases(plan: Plan, cells: Cells, table: Table, known_clients: set[str]) -> None:
-    sources, reasons = _codes(CaseSource), _codes(IntakeReason)
-    units = _unit_codes(plan.municipality)
-    _duplicates(cells, table.rows, "case_ref", lambda r: r["case_ref"])
+    sources, reasons = catalogue_codes(CaseSource), catalogue_codes(IntakeReason)
+    units = unit_codes(plan.municipality)
+    report_duplicates(cells, table.rows, "case_ref", lambda r: r["case_ref"])
     for row in table.rows:
         ref = cells.ref(row, "case_ref")
         client_ref = cells.ref(row, "client_ref")
@@ -350,9 +214,13 @@ def _cases(plan: Plan, cells: Cells, table: Table, known_clients: set[str]) -> N
 
 
 def _interventions(plan: Plan, cells: Cells, table: Table, known_cases: set[str]) -> None:
-    types, bases, ends = _codes(InterventionType), _codes(LegalBasis), _codes(EndReason)
-    providers = _providers(plan.municipality)
-    _duplicates(cells, table.rows, "intervention_ref", lambda r: r["intervention_ref"])
+    types, bases, ends = (
+        catalogue_codes(InterventionType),
+        catalogue_codes(LegalBasis),
+        catalogue_codes(EndReason),
+    )
+    providers = provider_keys(plan.municipality)
+    report_duplicates(cells, table.rows, "intervention_ref", lambda r: r["intervention_ref"])
     for row in table.rows:
         ref = cells.ref(row, "intervention_ref")
         case_ref = cells.ref(row, "case_ref")
@@ -454,7 +322,7 @@ def _programme_cell(
 
 
 def _measurements(plan: Plan, cells: Cells, table: Table, known: set[str]) -> None:
-    reasons = _codes(NonResponseReason)
+    reasons = catalogue_codes(NonResponseReason)
     programmes = Programmes()
     groups: dict[tuple[int, str, str], OccasionRec] = {}
     for row in table.rows:
@@ -546,7 +414,7 @@ def _check_values(cells: Cells, rec: OccasionRec) -> None:
 
 def _goals(plan: Plan, cells: Cells, table: Table, known: set[str]) -> None:
     programmes = Programmes()
-    _duplicates(
+    report_duplicates(
         cells,
         table.rows,
         "goal_ref",
