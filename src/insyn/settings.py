@@ -346,6 +346,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have an "outcome": name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "GoalOutcomeEnum": "insyn.followup.models.records.Goal.Outcome",
+        "EndReasonOutcomeEnum": "insyn.clients.models.EndReason.Outcome",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------------

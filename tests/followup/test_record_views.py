@@ -245,3 +245,47 @@ def test_manual_enrolment_and_withdrawal(enrollment, staff, login, tree):
     assert second.status == "withdrawn"
     assert Programme.objects.count() == 2
     assert login(staff.quality_lead).post(url, {"programme": str(manual.pk)}).status_code == 404
+
+
+def test_after_stage_records_extent_and_end_reason(tree, staff, login, catalogues):
+    from insyn.clients.models import EndReason
+    from insyn.core.models import ChangeEntry
+
+    enrollment = enrolled(tree, staff, started_days_ago=120, ended_days_ago=10)
+    after = enrollment.occasions.get(stage__key="after")
+    client = login(staff.case_worker)
+    url = reverse("followup:occasion_record", args=[after.pk])
+    page = client.get(url).content.decode()
+    assert 'name="extent-sessions_held"' in page and 'name="extent-end_reason"' in page
+    interrupted = EndReason.objects.get(code="interrupted_client")
+    data = _form(
+        {"audit": "9", "problem_days": "3"},
+        **{
+            "extent-sessions_planned": "12",
+            "extent-sessions_held": "7",
+            "extent-sessions_missed": "5",
+            "extent-ended_on": (TODAY - dt.timedelta(days=10)).isoformat(),
+            "extent-end_reason": str(interrupted.pk),
+        },
+    )
+    bad = dict(data, **{"extent-ended_on": (TODAY + dt.timedelta(days=3)).isoformat()})
+    response = client.post(url, bad)
+    assert response.status_code == 400
+    assert 'id="id_extent-ended_on_error"' in response.content.decode()
+    after.refresh_from_db()
+    assert after.status != "done"  # nothing is written when one part is wrong
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    intervention = enrollment.intervention
+    intervention.refresh_from_db()
+    assert (intervention.sessions_planned, intervention.sessions_held) == (12, 7)
+    assert intervention.end_reason == interrupted
+    assert ChangeEntry.objects.filter(
+        object_type="clients.intervention", object_id=str(intervention.pk)
+    ).exists()
+    after.refresh_from_db()
+    assert after.status == "done"
+    # the before stage has no such section
+    before = enrollment.occasions.get(stage__key="before")
+    page = client.get(reverse("followup:occasion_record", args=[before.pk])).content.decode()
+    assert "extent-sessions_held" not in page
