@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from insyn.followup.models import Instrument, InstrumentItem, Option, ScoreBand
 
 
-def total_from_items(instrument: Instrument, answers: Mapping[str, Option]) -> float | None:
+def total_from_items(
+    instrument: Instrument,
+    answers: Mapping[str, Option],
+    items: list[InstrumentItem] | None = None,
+) -> float | None:
     """Sum of the chosen options' points, or None unless every item is answered."""
-    items = list(instrument.items.all())
+    items = items if items is not None else list(instrument.items.all())
     if not items or any(item.key not in answers for item in items):
         return None
     return float(sum((answers[item.key].value or 0) for item in items))

@@ -147,7 +147,12 @@ def parse_instrument(
     """An instrument: the total directly, or every item (the total is then their sum)."""
     instrument = variable.instrument
     assert instrument is not None
-    items = {item.key: item for item in instrument.items.select_related("option_set")}
+    items = {
+        item.key: item
+        for item in instrument.items.select_related("option_set").prefetch_related(
+            "option_set__options"
+        )
+    }
     errors: dict[str, list[str]] = {}
     answers: dict[str, Option] = {}
     for key, raw in items_raw.items():
@@ -167,7 +172,7 @@ def parse_instrument(
     ]
     total: float | None = None
     if answers:
-        total = total_from_items(instrument, answers)
+        total = total_from_items(instrument, answers, list(items.values()))
         if total is None:
             missing = [k for k in items if k not in answers]
             raise ValidationError(
