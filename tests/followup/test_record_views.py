@@ -193,6 +193,8 @@ def test_live_score_fragment(staff, login, catalogues):
         },
     )
     assert "Total 5 of 40" in low.content.decode() and "Under riskgränsen" in low.content.decode()
+    typed = client.get(url, {"v-audit": "6", "variable": "audit", "sex": "M"}).content.decode()
+    assert "Total 6 of 40" in typed and "Under riskgränsen" in typed  # only the total given
     assert login(staff.analyst).get(url, params).status_code == 404
 
 
