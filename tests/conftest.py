@@ -106,3 +106,12 @@ def catalogues(db: None) -> None:
     from insyn.core.catalogue_loader import load_catalogues
 
     load_catalogues()
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that read them (the product's default language is Swedish)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
