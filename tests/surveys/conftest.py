@@ -33,3 +33,13 @@ def _empty_sms_outbox():
     sms.outbox.clear()
     yield
     sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The bad-link throttle counts in the cache; every test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

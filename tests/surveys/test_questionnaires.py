@@ -43,7 +43,7 @@ def test_export_import_round_trips_exactly(surveys, tree, key):
     assert yaml.safe_load(shipped.read_text()) == yaml.safe_load(text)
 
 
-def test_published_version_is_never_changed_in_place(surveys, tree):
+def test_published_version_is_never_changed_in_place(surveys, tree, english):
     data = yaml.safe_load(services.questionnaire_export(surveys.ifo_q))
     data["sections"][0]["questions"][0]["text"] = "Ändrad fråga"
     with pytest.raises(ValidationError, match="cannot be changed"):
@@ -86,7 +86,7 @@ def test_design_outside_scope_is_not_found(surveys, staff):
         (lambda d: d.update(colour="blue"), "unknown field"),
     ],
 )
-def test_bad_definitions_get_a_clear_message_and_change_nothing(surveys, tree, mutate, message):
+def test_bad_definitions_get_a_clear_message_and_change_nothing(surveys, tree, mutate, message, english):
     data = yaml.safe_load(services.questionnaire_export(surveys.ifo_q))
     data["key"] = "ny-enkat"
     mutate(data)
@@ -96,6 +96,6 @@ def test_bad_definitions_get_a_clear_message_and_change_nothing(surveys, tree, m
     assert Questionnaire.objects.count() == before
 
 
-def test_not_yaml_is_refused(surveys, tree):
+def test_not_yaml_is_refused(surveys, tree, english):
     with pytest.raises(ValidationError, match="not valid YAML"):
         services.questionnaire_import(actor=None, text="key: [unclosed", owner=tree.nation)

@@ -189,19 +189,17 @@ class InvitationViewSet(AuditedReadOnlyViewSet):
         return ApiResponse(InvitationSerializer(invitation).data)
 
 
-ResultRowSerializer = inline_serializer(
-    name="SurveyResultRow",
-    fields={
-        "question": serializers.CharField(),
-        "text": serializers.CharField(),
-        "n": serializers.IntegerField(allow_null=True),
-        "mean": serializers.FloatField(allow_null=True),
-        "share_positive": serializers.FloatField(allow_null=True),
-        "ci_low": serializers.FloatField(allow_null=True),
-        "ci_high": serializers.FloatField(allow_null=True),
-        "suppressed": serializers.BooleanField(),
-    },
-)
+class ResultRowSerializer(serializers.Serializer):
+    """One question and group; the chosen breakdowns appear as extra keys."""
+
+    question = serializers.CharField()
+    text = serializers.CharField()
+    n = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    share_positive = serializers.FloatField(allow_null=True)
+    ci_low = serializers.FloatField(allow_null=True)
+    ci_high = serializers.FloatField(allow_null=True)
+    suppressed = serializers.BooleanField()
 
 
 class ResultsApiView(APIView):
