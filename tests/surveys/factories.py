@@ -25,10 +25,10 @@ def load_templates(nation: OrgUnit) -> dict[str, Questionnaire]:
     return {q.key: q for q in Questionnaire.objects.all()}
 
 
-def placement_programme(owner: OrgUnit, questionnaire: Questionnaire) -> Programme:
+def placement_programme(owner: OrgUnit, questionnaire: Questionnaire, key: str = "placering") -> Programme:
     basics = catalogue_basics()
     p = Programme.objects.create(
-        key="placering",
+        key=key,
         name="Uppföljning av placering barn och unga",
         owner=owner,
         status=Programme.Status.PUBLISHED,
