@@ -23,7 +23,12 @@ def _answered(tree: Any) -> Any:
 
     occasion = _occasion(tree)
     response = occasion.survey_responses.get(respondent_role="child")
-    response_enter(actor=None, response=response, draft={"barn_helhet": "4", "barn_kommentar": "Bra"}, mode="dialog")
+    response_enter(
+        actor=None,
+        response=response,
+        draft={"barn_helhet": "4", "barn_kommentar": "Bra"},
+        mode="dialog",
+    )
     return response
 
 
@@ -33,7 +38,13 @@ def _invitation(tree: Any, staff: Any, channel: str = "handed") -> tuple[Any, An
     occasion = _occasion(tree)
     response = occasion.survey_responses.get(respondent_role="guardian")
     contact = "vh@example.se" if channel == "email" else ""
-    return invitation_create(actor=None, response=response, channel=channel, contact=contact, reminder_days=[7] if channel == "email" else None)
+    return invitation_create(
+        actor=None,
+        response=response,
+        channel=channel,
+        contact=contact,
+        reminder_days=[7] if channel == "email" else None,
+    )
 
 
 PROBES = {
@@ -51,11 +62,17 @@ PROBES = {
     ),
     "surveys:response_enter": lambda tree, staff: (
         staff.case_worker,
-        reverse("surveys:response_enter", args=[_occasion(tree).survey_responses.get(respondent_role="guardian").pk]),
+        reverse(
+            "surveys:response_enter",
+            args=[_occasion(tree).survey_responses.get(respondent_role="guardian").pk],
+        ),
     ),
     "surveys:message": lambda tree, staff: (
         staff.case_worker,
-        reverse("surveys:message", args=[_invitation(tree, staff, "email")[0].messages.get(kind="reminder").pk]),
+        reverse(
+            "surveys:message",
+            args=[_invitation(tree, staff, "email")[0].messages.get(kind="reminder").pk],
+        ),
     ),
     "surveys:free_text": lambda tree, staff: (
         staff.case_worker,

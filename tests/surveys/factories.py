@@ -25,7 +25,9 @@ def load_templates(nation: OrgUnit) -> dict[str, Questionnaire]:
     return {q.key: q for q in Questionnaire.objects.all()}
 
 
-def placement_programme(owner: OrgUnit, questionnaire: Questionnaire, key: str = "placering") -> Programme:
+def placement_programme(
+    owner: OrgUnit, questionnaire: Questionnaire, key: str = "placering"
+) -> Programme:
     basics = catalogue_basics()
     p = Programme.objects.create(
         key=key,
@@ -54,7 +56,9 @@ def placement_programme(owner: OrgUnit, questionnaire: Questionnaire, key: str =
 
 def provider(name: str) -> Provider:
     n = next(_seq)
-    return Provider.objects.create(code=f"p{n}", name=name, kind=Provider.Kind.EXTERNAL, org_number=f"55{n:08d}")
+    return Provider.objects.create(
+        code=f"p{n}", name=name, kind=Provider.Kind.EXTERNAL, org_number=f"55{n:08d}"
+    )
 
 
 def placement(

@@ -24,14 +24,22 @@ def occasion(surveys, tree):
 
 
 def test_api_lists_questionnaires_with_definitions(login, staff, surveys):
-    data = login(staff.analyst).get(reverse("questionnaire-list"), {"key": "ifo-brukarundersokning"}).json()
+    data = (
+        login(staff.analyst)
+        .get(reverse("questionnaire-list"), {"key": "ifo-brukarundersokning"})
+        .json()
+    )
     assert data["count"] == 1 and data["results"][0]["definition"]["anonymous"] is True
 
 
 def test_api_creates_an_invitation_and_returns_the_link_once(login, staff, occasion):
     client = login(staff.case_worker)
     r = response_for(occasion, "child")
-    created = client.post(reverse("surveyinvitation-list"), {"response": r.pk, "channel": "handed"}, content_type="application/json")
+    created = client.post(
+        reverse("surveyinvitation-list"),
+        {"response": r.pk, "channel": "handed"},
+        content_type="application/json",
+    )
     assert created.status_code == 201 and "/surveys/a/" in created.json()["link"]
     detail = client.get(reverse("surveyinvitation-detail", args=[created.json()["id"]])).json()
     assert "link" not in detail
@@ -42,18 +50,40 @@ def test_api_creates_an_invitation_and_returns_the_link_once(login, staff, occas
 def test_api_outside_scope_is_404_and_changes_nothing(login, staff, occasion):
     r = response_for(occasion, "child")
     client = login(staff.kalmar_case_worker)
-    assert client.post(reverse("surveyinvitation-list"), {"response": r.pk, "channel": "handed"}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            reverse("surveyinvitation-list"),
+            {"response": r.pk, "channel": "handed"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("surveyresponse-detail", args=[r.pk])).status_code == 404
-    assert client.post(reverse("surveyresponse-non-response", args=[r.pk]), {"reason": "moved"}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            reverse("surveyresponse-non-response", args=[r.pk]),
+            {"reason": "moved"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert Invitation.objects.count() == 0
 
 
 def test_api_non_response_and_audited_reads(login, staff, occasion):
     client = login(staff.case_worker)
     r = response_for(occasion, "guardian")
-    bad = client.post(reverse("surveyresponse-non-response", args=[r.pk]), {"reason": "nope"}, content_type="application/json")
+    bad = client.post(
+        reverse("surveyresponse-non-response", args=[r.pk]),
+        {"reason": "nope"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400
-    ok = client.post(reverse("surveyresponse-non-response", args=[r.pk]), {"reason": "moved"}, content_type="application/json")
+    ok = client.post(
+        reverse("surveyresponse-non-response", args=[r.pk]),
+        {"reason": "moved"},
+        content_type="application/json",
+    )
     assert ok.json()["status"] == "non_response" and ok.json()["non_response_reason"] == "moved"
     before = AccessEntry.objects.count()
     listed = client.get(reverse("surveyresponse-list"), {"occasion": occasion.pk}).json()
@@ -61,8 +91,15 @@ def test_api_non_response_and_audited_reads(login, staff, occasion):
 
 
 def test_api_results_need_aggregate_access(login, staff, surveys):
-    assert login(staff.admin).get(reverse("survey-results"), {"questionnaire": "placering-barn-unga"}).status_code == 404
-    bad = login(staff.case_worker).get(reverse("survey-results"), {"questionnaire": "placering-barn-unga", "by": "colour"})
+    assert (
+        login(staff.admin)
+        .get(reverse("survey-results"), {"questionnaire": "placering-barn-unga"})
+        .status_code
+        == 404
+    )
+    bad = login(staff.case_worker).get(
+        reverse("survey-results"), {"questionnaire": "placering-barn-unga", "by": "colour"}
+    )
     assert bad.status_code == 400
 
 
@@ -71,12 +108,17 @@ def test_cli_list(surveys):
     call_command("survey", "list", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "key\tversion\tname\tanonymous\tstatus"
-    assert "ifo-brukarundersokning\t1\tBrukarundersökning individ- och familjeomsorg\tyes\tpublished" in lines
+    assert (
+        "ifo-brukarundersokning\t1\tBrukarundersökning individ- och familjeomsorg\tyes\tpublished"
+        in lines
+    )
 
 
 def test_cli_export_import_round_trip(surveys, tmp_path):
     path = tmp_path / "ifo.yaml"
-    call_command("survey", "export", "ifo-brukarundersokning", "--output", str(path), stdout=StringIO())
+    call_command(
+        "survey", "export", "ifo-brukarundersokning", "--output", str(path), stdout=StringIO()
+    )
     data = yaml.safe_load(path.read_text())
     data["key"] = "ifo-kopia"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
@@ -102,16 +144,35 @@ def answered(surveys, tree):
     home = provider("Björkgården HVB")
     for i in range(6):
         o = placement(surveys.programme, tree.vux_unit, care_home=home)
-        response_enter(actor=None, response=response_for(o, "child"), draft={"barn_helhet": str(2 + i % 4)}, mode="dialog")
+        response_enter(
+            actor=None,
+            response=response_for(o, "child"),
+            draft={"barn_helhet": str(2 + i % 4)},
+            mode="dialog",
+        )
         if i < 2:
-            response_enter(actor=None, response=response_for(o, "guardian"), draft={"vh_helhet": "4"}, mode="dialog")
+            response_enter(
+                actor=None,
+                response=response_for(o, "guardian"),
+                draft={"vh_helhet": "4"},
+                mode="dialog",
+            )
 
 
 def test_cli_results_csv_with_suppressed_column(answered):
     out = StringIO()
     call_command("survey", "results", "placering-barn-unga", "--by", "role", stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert list(rows[0]) == ["question", "role", "n", "mean", "share_positive", "ci_low", "ci_high", "suppressed"]
+    assert list(rows[0]) == [
+        "question",
+        "role",
+        "n",
+        "mean",
+        "share_positive",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+    ]
     child = next(r for r in rows if r["question"] == "barn_helhet" and r["role"] == "child")
     assert (child["n"], child["suppressed"]) == ("6", "false")
     assert float(child["mean"]) == pytest.approx((2 + 3 + 4 + 5 + 2 + 3) / 6, abs=1e-4)
@@ -121,11 +182,31 @@ def test_cli_results_csv_with_suppressed_column(answered):
 
 def test_cli_results_json_and_xlsx(answered, tmp_path):
     out = StringIO()
-    call_command("survey", "results", "placering-barn-unga", "--format", "json", "--by", "provider", stdout=out)
+    call_command(
+        "survey",
+        "results",
+        "placering-barn-unga",
+        "--format",
+        "json",
+        "--by",
+        "provider",
+        stdout=out,
+    )
     data = json.loads(out.getvalue())
-    assert data["by"] == ["provider"] and any(r["provider"] == "Björkgården HVB" for r in data["rows"])
+    assert data["by"] == ["provider"] and any(
+        r["provider"] == "Björkgården HVB" for r in data["rows"]
+    )
     path = tmp_path / "r.xlsx"
-    call_command("survey", "results", "placering-barn-unga", "--format", "xlsx", "--output", str(path), stdout=StringIO())
+    call_command(
+        "survey",
+        "results",
+        "placering-barn-unga",
+        "--format",
+        "xlsx",
+        "--output",
+        str(path),
+        stdout=StringIO(),
+    )
     from openpyxl import load_workbook
 
     sheet = load_workbook(path).active

@@ -16,7 +16,6 @@ from insyn.surveys.models import Invitation, MessageLog, ScheduledMessage
 from insyn.surveys.services import invitations as services
 from insyn.surveys.services import messaging
 from tests.surveys.factories import placement, response_for
-from tests.surveys.test_public_answer import CHILD_ANSWERS
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -42,8 +41,12 @@ def occasion(surveys, tree):
 
 def _invite(staff, occasion, role="guardian", channel="sms", contact="070-123 45 67", **kw):
     return services.invitation_create(
-        actor=staff.case_worker, response=response_for(occasion, role), channel=channel,
-        contact=contact, reminder_days=[7], **kw,
+        actor=staff.case_worker,
+        response=response_for(occasion, role),
+        channel=channel,
+        contact=contact,
+        reminder_days=[7],
+        **kw,
     )
 
 
@@ -56,7 +59,9 @@ def _answer_through_latest_link(client, invitation, draft):
 GUARDIAN = {"q_vh_helhet": "4", "q_vh_trygg": "5"}
 
 
-def test_invitation_goes_now_and_reminder_waits_for_its_time(staff, occasion, clock, django_capture_on_commit_callbacks):
+def test_invitation_goes_now_and_reminder_waits_for_its_time(
+    staff, occasion, clock, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         invitation, token = _invite(staff, occasion)
     assert token is None
@@ -72,7 +77,9 @@ def test_invitation_goes_now_and_reminder_waits_for_its_time(staff, occasion, cl
     assert MessageLog.objects.filter(outcome="sent").count() == 2
 
 
-def test_reminder_for_someone_who_answered_is_not_sent(staff, occasion, clock, client, django_capture_on_commit_callbacks):
+def test_reminder_for_someone_who_answered_is_not_sent(
+    staff, occasion, clock, client, django_capture_on_commit_callbacks
+):
     """Fake clock through the task queue: the due-sender enqueues the reminder task; the task
     sees at send time that the answer came, and sends nothing."""
     with django_capture_on_commit_callbacks(execute=True):
@@ -90,7 +97,9 @@ def test_reminder_for_someone_who_answered_is_not_sent(staff, occasion, clock, c
     assert MessageLog.objects.get(message=reminder).outcome == "skipped"
 
 
-def test_deferred_reminder_on_a_database_queue_checks_at_send_time(staff, occasion, clock, client, settings, django_capture_on_commit_callbacks):
+def test_deferred_reminder_on_a_database_queue_checks_at_send_time(
+    staff, occasion, clock, client, settings, django_capture_on_commit_callbacks
+):
     """Production shape: the reminder is a deferred task in the database queue, enqueued before
     the answer came; the worker runs it after the answer and sends nothing."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # resets backends
@@ -111,31 +120,44 @@ def test_deferred_reminder_on_a_database_queue_checks_at_send_time(staff, occasi
         assert (reminder.status, reminder.outcome) == ("skipped", "answered")
         assert len(sms.outbox) == 1
     finally:
-        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
 
 
-def test_editing_text_and_time_applies_to_what_has_not_gone(staff, occasion, clock, django_capture_on_commit_callbacks):
+def test_editing_text_and_time_applies_to_what_has_not_gone(
+    staff, occasion, clock, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         invitation, _ = _invite(staff, occasion, channel="email", contact="vh@example.se")
     assert len(mail.outbox) == 1
     reminder = invitation.messages.get(kind="reminder")
     with django_capture_on_commit_callbacks(execute=True):
         messaging.message_update(
-            actor=staff.case_worker, message=reminder, send_at=T0 + dt.timedelta(days=10),
-            body="Ny text, svara här: {link}", subject="Ny påminnelse",
+            actor=staff.case_worker,
+            message=reminder,
+            send_at=T0 + dt.timedelta(days=10),
+            body="Ny text, svara här: {link}",
+            subject="Ny påminnelse",
         )
     clock.advance(days=8)
     assert messaging.send_due() == 0  # the old time has passed; the new has not
     clock.advance(days=2)
     assert messaging.send_due() == 1
-    assert mail.outbox[-1].subject == "Ny påminnelse" and mail.outbox[-1].body.startswith("Ny text, svara här: http")
+    assert mail.outbox[-1].subject == "Ny påminnelse" and mail.outbox[-1].body.startswith(
+        "Ny text, svara här: http"
+    )
     with pytest.raises(Exception, match="redan hanterat"):
-        messaging.message_update(actor=staff.case_worker, message=reminder, send_at=clock.now, body="x")
+        messaging.message_update(
+            actor=staff.case_worker, message=reminder, send_at=clock.now, body="x"
+        )
 
 
-def test_each_message_has_its_own_working_link_and_answer_kills_all(staff, occasion, clock, client, django_capture_on_commit_callbacks):
+def test_each_message_has_its_own_working_link_and_answer_kills_all(
+    staff, occasion, clock, client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, _ = _invite(staff, occasion)
+        _invitation, _ = _invite(staff, occasion)
     first = sms.outbox[0].body.split("http://127.0.0.1:8000")[1].split()[0]
     clock.advance(days=7, minutes=1)
     messaging.send_due()
@@ -145,7 +167,9 @@ def test_each_message_has_its_own_working_link_and_answer_kills_all(staff, occas
     assert client.get(first).status_code == 410
 
 
-def test_revoked_invitation_sends_nothing_more(staff, occasion, clock, django_capture_on_commit_callbacks):
+def test_revoked_invitation_sends_nothing_more(
+    staff, occasion, clock, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         invitation, _ = _invite(staff, occasion)
     services.invitation_revoke(actor=staff.case_worker, invitation=invitation)
@@ -154,7 +178,9 @@ def test_revoked_invitation_sends_nothing_more(staff, occasion, clock, django_ca
     assert invitation.messages.get(kind="reminder").status == "cancelled"
 
 
-def test_failed_transport_is_logged(staff, occasion, clock, settings, django_capture_on_commit_callbacks):
+def test_failed_transport_is_logged(
+    staff, occasion, clock, settings, django_capture_on_commit_callbacks
+):
     settings.INSYN_SMS_BACKEND = "tests.surveys.test_messaging.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
         invitation, _ = _invite(staff, occasion)
@@ -170,9 +196,15 @@ class BrokenBackend(sms.BaseSmsBackend):
 
 @pytest.mark.parametrize(
     ("channel", "contact", "message"),
-    [("sms", "12", "mobilnummer"), ("email", "inte-en-adress", "e-postadress"), ("handed", "", "Påminnelser kräver")],
+    [
+        ("sms", "12", "mobilnummer"),
+        ("email", "inte-en-adress", "e-postadress"),
+        ("handed", "", "Påminnelser kräver"),
+    ],
 )
-def test_bad_contacts_get_a_clear_message_and_change_nothing(staff, occasion, channel, contact, message):
+def test_bad_contacts_get_a_clear_message_and_change_nothing(
+    staff, occasion, channel, contact, message
+):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match=message):

@@ -103,7 +103,9 @@ def test_revoked_and_expired_links_show_clear_messages(client, child_link, staff
     assert response.status_code == 410 and "återkallats" in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.draft == {}
-    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None, expires_at=timezone.now() - dt.timedelta(minutes=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        revoked_at=None, expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     assert "gått ut" in client.get(url).content.decode()
 
 
@@ -118,9 +120,14 @@ def test_bad_number_is_reported_and_not_saved(client, surveys, tree, staff):
 
     round_ = SurveyRound.objects.create(
         questionnaire=surveys.ifo_q.__class__.objects.get(key="handlaggning-kvalitet"),
-        unit=tree.vux_unit, name="Runda", opens_on=dt.date.today(), closes_on=dt.date.today() + dt.timedelta(days=10),
+        unit=tree.vux_unit,
+        name="Runda",
+        opens_on=dt.date.today(),
+        closes_on=dt.date.today() + dt.timedelta(days=10),
     )
-    (_inv, token), = services.round_invite(actor=staff.case_worker, survey_round=round_, channel="handed", count=1)
+    ((_inv, token),) = services.round_invite(
+        actor=staff.case_worker, survey_round=round_, channel="handed", count=1
+    )
     url = reverse("surveys:answer", args=[token])
     response = client.post(url, {"q_hk_kontakter": "många", "q_hk_respekt": "5", "action": "save"})
     assert response.status_code == 400 and "Skriv ett tal" in response.content.decode()
@@ -131,13 +138,27 @@ def test_anonymous_answer_is_not_linked_to_the_invitation(client, surveys, tree,
     from insyn.surveys.models import SurveyRound
 
     round_ = services.round_create(
-        actor=staff.case_worker, questionnaire=surveys.ifo_q, unit=tree.vux_unit, name="IFO 2026",
-        opens_on=dt.date.today(), closes_on=dt.date.today() + dt.timedelta(days=20),
+        actor=staff.case_worker,
+        questionnaire=surveys.ifo_q,
+        unit=tree.vux_unit,
+        name="IFO 2026",
+        opens_on=dt.date.today(),
+        closes_on=dt.date.today() + dt.timedelta(days=20),
     )
-    issued = services.round_invite(actor=staff.case_worker, survey_round=round_, channel="handed", count=3)
+    issued = services.round_invite(
+        actor=staff.case_worker, survey_round=round_, channel="handed", count=3
+    )
     _inv, token = issued[0]
-    response = client.post(reverse("surveys:answer", args=[token]), {"q_ifo_battre": "4", "action": "submit"})
+    response = client.post(
+        reverse("surveys:answer", args=[token]), {"q_ifo_battre": "4", "action": "submit"}
+    )
     assert response.status_code == 302
     answer = Response.objects.get(round=round_)
-    assert answer.occasion_id is None and answer.submitted_at is None and answer.invitations.count() == 0
-    assert SurveyRound.objects.get(pk=round_.pk).invitations.filter(used_at__isnull=False).count() == 1
+    assert (
+        answer.occasion_id is None
+        and answer.submitted_at is None
+        and answer.invitations.count() == 0
+    )
+    assert (
+        SurveyRound.objects.get(pk=round_.pk).invitations.filter(used_at__isnull=False).count() == 1
+    )

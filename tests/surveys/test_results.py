@@ -37,7 +37,12 @@ def test_wilson_matches_the_textbook_values():
 
 @pytest.mark.parametrize(
     ("counts", "hidden"),
-    [([10, 3, 12], [True, True, False]), ([10, 3, 2], [False, True, True]), ([10, 9, 12], [False] * 3), ([3, 0], [True, False])],
+    [
+        ([10, 3, 12], [True, True, False]),
+        ([10, 3, 2], [False, True, True]),
+        ([10, 9, 12], [False] * 3),
+        ([3, 0], [True, False]),
+    ],
 )
 def test_complementary_suppression(counts, hidden, settings):
     from insyn.surveys.suppression import suppress_counts
@@ -53,18 +58,26 @@ def world(surveys, tree, staff):
     homes = [provider("Björkgården HVB"), provider("Sjöviken HVB")]
     truth = []
     for i in range(30):
-        occasion = placement(surveys.programme, tree.vux_unit if i % 3 else tree.bof_unit, care_home=homes[i % 2])
+        occasion = placement(
+            surveys.programme, tree.vux_unit if i % 3 else tree.bof_unit, care_home=homes[i % 2]
+        )
         for role in ("case_worker", "child", "guardian"):
             r = response_for(occasion, role)
             draw = rng.random()
             if draw < 0.2:
                 reason = REASONS[rng.randrange(5)]
-                response_record_non_response(actor=staff.case_worker if r.unit == tree.vux_unit else None, response=r, reason=NonResponseReason.objects.get(code=reason))
+                response_record_non_response(
+                    actor=staff.case_worker if r.unit == tree.vux_unit else None,
+                    response=r,
+                    reason=NonResponseReason.objects.get(code=reason),
+                )
                 truth.append((role, homes[i % 2].name, r.unit.name, "non", reason, None))
             elif draw < 0.3:
                 truth.append((role, homes[i % 2].name, r.unit.name, "waiting", None, None))
             else:
-                key = {"case_worker": "hl_helhet", "child": "barn_helhet", "guardian": "vh_helhet"}[role]
+                key = {"case_worker": "hl_helhet", "child": "barn_helhet", "guardian": "vh_helhet"}[
+                    role
+                ]
                 value = rng.choice(["1", "2", "3", "4", "5", "5", "4"])
                 draft = {key: value}
                 if role == "case_worker":
@@ -89,12 +102,13 @@ def test_response_rates_and_non_response_match_an_independent_count(world, surve
     assert sum(r.expected for r in rows) == 90
     per_unit = res.response_rates(Response.objects.all(), ["unit"])
     assert {r.group["unit"]: r.non_response for r in per_unit} == {
-        unit: sum(1 for t in truth if t[2] == unit and t[3] == "non") for unit in {t[2] for t in truth}
+        unit: sum(1 for t in truth if t[2] == unit and t[3] == "non")
+        for unit in {t[2] for t in truth}
     }
 
 
 def test_results_per_question_match_an_independent_computation(world, surveys):
-    truth, homes = world
+    truth, _homes = world
     result = res.questionnaire_results(surveys.placement_q, Response.objects.all(), ["provider"])
     q = next(q for q in result.questions if q.key == "barn_helhet")
     values = [t[5] for t in truth if t[0] == "child" and t[3] == "answered"]
@@ -102,10 +116,16 @@ def test_results_per_question_match_an_independent_computation(world, surveys):
     assert q.total.mean == pytest.approx(sum(values) / len(values))
     positive = sum(1 for v in values if v >= 4)
     assert q.total.share_positive == pytest.approx(positive / len(values))
-    assert (q.total.ci_low, q.total.ci_high) == pytest.approx(wilson_reference(positive, len(values)))
+    assert (q.total.ci_low, q.total.ci_high) == pytest.approx(
+        wilson_reference(positive, len(values))
+    )
     assert q.total.distribution == {str(k): values.count(k) for k in range(1, 6)}
     for cell in q.groups:
-        mine = [t[5] for t in truth if t[0] == "child" and t[3] == "answered" and t[1] == cell.group["provider"]]
+        mine = [
+            t[5]
+            for t in truth
+            if t[0] == "child" and t[3] == "answered" and t[1] == cell.group["provider"]
+        ]
         if len(mine) >= 5:
             assert not cell.suppressed and cell.n == len(mine)
         else:
@@ -114,7 +134,9 @@ def test_results_per_question_match_an_independent_computation(world, surveys):
 
 def test_small_groups_are_suppressed_with_a_complement(world, surveys, settings):
     settings.INSYN_MIN_CELL = 5
-    result = res.questionnaire_results(surveys.placement_q, Response.objects.all(), ["provider", "unit"])
+    result = res.questionnaire_results(
+        surveys.placement_q, Response.objects.all(), ["provider", "unit"]
+    )
     for q in result.questions:
         shown = [c for c in q.groups if not c.suppressed]
         hidden = [c for c in q.groups if c.suppressed]
@@ -129,8 +151,10 @@ def test_dont_know_is_left_out_of_denominators(surveys, tree, staff):
     for i in range(7):
         occasion = placement(surveys.programme, tree.vux_unit)
         response_enter(
-            actor=staff.case_worker, response=response_for(occasion, "child"),
-            draft={"barn_helhet": "5", "barn_skola": "unknown" if i < 2 else "4"}, mode="dialog",
+            actor=staff.case_worker,
+            response=response_for(occasion, "child"),
+            draft={"barn_helhet": "5", "barn_skola": "unknown" if i < 2 else "4"},
+            mode="dialog",
         )
     result = res.questionnaire_results(surveys.placement_q, Response.objects.all())
     school = next(q for q in result.questions if q.key == "barn_skola")
@@ -140,7 +164,9 @@ def test_dont_know_is_left_out_of_denominators(surveys, tree, staff):
 def test_roles_side_by_side_use_the_same_placements(world, surveys, settings):
     settings.INSYN_MIN_CELL = 2
     truth, _ = world
-    n, rows = res.compare_roles(surveys.placement_q, Response.objects.all(), ["case_worker", "child", "guardian"])
+    n, rows = res.compare_roles(
+        surveys.placement_q, Response.objects.all(), ["case_worker", "child", "guardian"]
+    )
     # independent: placements (triples of truth) where all three answered
     triples = [truth[i : i + 3] for i in range(0, 90, 3)]
     complete = [t for t in triples if all(x[3] == "answered" for x in t)]
@@ -154,10 +180,16 @@ def test_roles_side_by_side_use_the_same_placements(world, surveys, settings):
 def test_anonymous_round_below_threshold_shows_no_results(surveys, tree, staff, settings):
     settings.INSYN_MIN_CELL = 5
     survey_round = inv_services.round_create(
-        actor=staff.case_worker, questionnaire=surveys.ifo_q, unit=tree.vux_unit, name="IFO",
-        opens_on=dt.date.today(), closes_on=dt.date.today() + dt.timedelta(days=30),
+        actor=staff.case_worker,
+        questionnaire=surveys.ifo_q,
+        unit=tree.vux_unit,
+        name="IFO",
+        opens_on=dt.date.today(),
+        closes_on=dt.date.today() + dt.timedelta(days=30),
     )
-    issued = inv_services.round_invite(actor=staff.case_worker, survey_round=survey_round, channel="handed", count=10)
+    issued = inv_services.round_invite(
+        actor=staff.case_worker, survey_round=survey_round, channel="handed", count=10
+    )
     for invitation, _token in issued[:4]:
         invitation_submit(invitation=invitation, draft={"ifo_battre": "5"})
     rate = res.round_rate(survey_round)

@@ -27,7 +27,17 @@ def test_case_worker_invites_child_and_guardian_and_sees_the_link_once(login, st
     assert "Barn eller ungdom" in page and "Vårdnadshavare" in page and "Handläggare" in page
     for role in ("child", "guardian"):
         r = response_for(occasion, role)
-        response = client.post(url, {"op": "invite", "response": r.pk, "channel": "handed", "language": "sv", "expires_in_days": 30, "reminder_days": ""})
+        response = client.post(
+            url,
+            {
+                "op": "invite",
+                "response": r.pk,
+                "channel": "handed",
+                "language": "sv",
+                "expires_in_days": 30,
+                "reminder_days": "",
+            },
+        )
         assert response.status_code == 200
         html = response.content.decode()
         assert "/surveys/a/" in html and "visas bara en gång" in html
@@ -38,7 +48,18 @@ def test_case_worker_invites_child_and_guardian_and_sees_the_link_once(login, st
 def test_bad_invitation_input_gets_a_message_and_changes_nothing(login, staff, occasion):
     client = login(staff.case_worker)
     r = response_for(occasion, "guardian")
-    response = client.post(reverse("surveys:occasion", args=[occasion.pk]), {"op": "invite", "response": r.pk, "channel": "sms", "contact": "abc", "language": "sv", "expires_in_days": 30, "reminder_days": "7"})
+    response = client.post(
+        reverse("surveys:occasion", args=[occasion.pk]),
+        {
+            "op": "invite",
+            "response": r.pk,
+            "channel": "sms",
+            "contact": "abc",
+            "language": "sv",
+            "expires_in_days": 30,
+            "reminder_days": "7",
+        },
+    )
     assert response.status_code == 400 and "mobilnummer" in response.content.decode()
     assert Invitation.objects.count() == 0
 
@@ -60,7 +81,10 @@ def test_non_response_is_recorded_with_a_reason(login, staff, occasion):
     client = login(staff.case_worker)
     r = response_for(occasion, "guardian")
     reason = NonResponseReason.objects.get(code="not_reachable")
-    response = client.post(reverse("surveys:occasion", args=[occasion.pk]), {"op": "non_response", "response": r.pk, "reason": reason.pk, "note": "Tre försök"})
+    response = client.post(
+        reverse("surveys:occasion", args=[occasion.pk]),
+        {"op": "non_response", "response": r.pk, "reason": reason.pk, "note": "Tre försök"},
+    )
     assert response.status_code == 302
     r.refresh_from_db()
     assert (r.status, r.non_response_reason, r.note) == ("non_response", reason, "Tre försök")
@@ -72,7 +96,13 @@ def test_outside_scope_is_not_found_like_missing(login, staff, occasion):
         assert client.get(reverse("surveys:occasion", args=[occasion.pk])).status_code == 404
         assert client.get(reverse("surveys:occasion", args=[999999])).status_code == 404
         r = response_for(occasion, "child")
-        assert client.post(reverse("surveys:response_enter", args=[r.pk]), {"mode": "dialog", "q_barn_helhet": "5"}).status_code == 404
+        assert (
+            client.post(
+                reverse("surveys:response_enter", args=[r.pk]),
+                {"mode": "dialog", "q_barn_helhet": "5"},
+            ).status_code
+            == 404
+        )
     r.refresh_from_db()
     assert r.status == "expected"
 
@@ -92,13 +122,23 @@ def answered(surveys, tree, staff):
     for programme, unit in ((surveys.programme, tree.vux_unit), (kalmar, tree.kalmar_unit)):
         for i in range(6):
             o = placement(programme, unit, care_home=home)
-            response_enter(actor=None, response=response_for(o, "child"), draft={"barn_helhet": str(3 + i % 3), "barn_kommentar": f"Hemlig kommentar {unit.code}{i}"}, mode="dialog")
+            response_enter(
+                actor=None,
+                response=response_for(o, "child"),
+                draft={
+                    "barn_helhet": str(3 + i % 3),
+                    "barn_kommentar": f"Hemlig kommentar {unit.code}{i}",
+                },
+                mode="dialog",
+            )
     return home
 
 
 def test_results_page_is_suppressed_and_has_no_free_text(login, staff, answered):
     client = login(staff.case_worker)
-    html = client.get(reverse("surveys:results"), {"questionnaire": "placering-barn-unga", "by": ["provider"]}).content.decode()
+    html = client.get(
+        reverse("surveys:results"), {"questionnaire": "placering-barn-unga", "by": ["provider"]}
+    ).content.decode()
     assert "Om du tänker på hela tiden där" in html and "Hemlig kommentar" not in html
     assert "Gemensamma HVB" in html
 
@@ -109,8 +149,14 @@ def test_regional_analyst_compares_providers_across_municipalities(login, staff,
     Membership.objects.filter(user=staff.analyst).update(org_unit=tree.nation)
     staff.analyst.__dict__.pop("_insyn_granted_paths", None)
     client = login(staff.analyst)
-    data = client.get(reverse("survey-results"), {"questionnaire": "placering-barn-unga", "by": "provider"}).json()
-    row = next(r for r in data["rows"] if r["question"] == "barn_helhet" and r.get("provider") == "Gemensamma HVB")
+    data = client.get(
+        reverse("survey-results"), {"questionnaire": "placering-barn-unga", "by": "provider"}
+    ).json()
+    row = next(
+        r
+        for r in data["rows"]
+        if r["question"] == "barn_helhet" and r.get("provider") == "Gemensamma HVB"
+    )
     assert row["n"] == 12 and row["suppressed"] is False
     assert "Hemlig" not in str(data)
 
@@ -133,10 +179,23 @@ def test_free_text_only_for_individual_access_and_audited(login, staff, answered
 def test_anonymous_results_page_below_threshold(login, staff, surveys, tree):
     from insyn.surveys.services import invitations as services
 
-    survey_round = services.round_create(actor=staff.case_worker, questionnaire=surveys.ifo_q, unit=tree.vux_unit, name="IFO", opens_on=dt.date.today(), closes_on=dt.date.today() + dt.timedelta(days=9))
-    for inv, _t in services.round_invite(actor=staff.case_worker, survey_round=survey_round, channel="handed", count=3):
+    survey_round = services.round_create(
+        actor=staff.case_worker,
+        questionnaire=surveys.ifo_q,
+        unit=tree.vux_unit,
+        name="IFO",
+        opens_on=dt.date.today(),
+        closes_on=dt.date.today() + dt.timedelta(days=9),
+    )
+    for inv, _t in services.round_invite(
+        actor=staff.case_worker, survey_round=survey_round, channel="handed", count=3
+    ):
         services.invitation_submit(invitation=inv, draft={"ifo_battre": "5"})
-    html = login(staff.case_worker).get(reverse("surveys:results"), {"questionnaire": "ifo-brukarundersokning"}).content.decode()
+    html = (
+        login(staff.case_worker)
+        .get(reverse("surveys:results"), {"questionnaire": "ifo-brukarundersokning"})
+        .content.decode()
+    )
     assert 'id="withheld"' in html and 'id="results-table"' not in html
     assert Response.objects.filter(round=survey_round).count() == 3
 
@@ -147,7 +206,15 @@ def test_questionnaire_pages_and_yaml_export(login, staff, surveys):
     detail = client.get(reverse("surveys:questionnaire", args=[surveys.ifo_q.pk]))
     assert detail.status_code == 200
     export = client.get(reverse("surveys:export", args=[surveys.ifo_q.pk]))
-    assert export["Content-Type"].startswith("application/yaml") and b"ifo-brukarundersokning" in export.content
-    assert client.post(reverse("surveys:questionnaire", args=[surveys.ifo_q.pk]), {"op": "retire"}).status_code == 404
+    assert (
+        export["Content-Type"].startswith("application/yaml")
+        and b"ifo-brukarundersokning" in export.content
+    )
+    assert (
+        client.post(
+            reverse("surveys:questionnaire", args=[surveys.ifo_q.pk]), {"op": "retire"}
+        ).status_code
+        == 404
+    )
     surveys.ifo_q.refresh_from_db()
     assert surveys.ifo_q.status == "published"  # a case worker does not design

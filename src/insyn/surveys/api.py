@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -18,8 +19,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
-
-from django.urls import path
 
 from insyn.core.api import ApiExtra, AuditedReadOnlyViewSet, ScopedViewSetMixin
 from insyn.core.roles import Action
@@ -44,7 +43,18 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Questionnaire
-        fields = ["id", "key", "version", "name", "name_en", "status", "anonymous", "owner", "published_at", "definition"]
+        fields = [
+            "id",
+            "key",
+            "version",
+            "name",
+            "name_en",
+            "status",
+            "anonymous",
+            "owner",
+            "published_at",
+            "definition",
+        ]
         read_only_fields = fields
 
     def get_definition(self, obj: Questionnaire) -> dict[str, Any]:
@@ -77,20 +87,36 @@ class AnswerSerializer(serializers.ModelSerializer):
 class ResponseSerializer(serializers.ModelSerializer):
     questionnaire_key = serializers.CharField(source="questionnaire.key", read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
-    non_response_reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    non_response_reason: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Response
         fields = [
-            "id", "questionnaire", "questionnaire_key", "respondent_role", "occasion", "intervention",
-            "provider", "round", "unit", "status", "mode", "non_response_reason", "note",
-            "submitted_on", "answers",
+            "id",
+            "questionnaire",
+            "questionnaire_key",
+            "respondent_role",
+            "occasion",
+            "intervention",
+            "provider",
+            "round",
+            "unit",
+            "status",
+            "mode",
+            "non_response_reason",
+            "note",
+            "submitted_on",
+            "answers",
         ]
         read_only_fields = fields
 
 
 class NonResponseSerializer(serializers.Serializer):
-    reason = serializers.SlugRelatedField(slug_field="code", queryset=NonResponseReason.objects.filter(active=True))
+    reason = serializers.SlugRelatedField(
+        slug_field="code", queryset=NonResponseReason.objects.filter(active=True)
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -101,7 +127,9 @@ class ResponseViewSet(AuditedReadOnlyViewSet):
     scope_action = Action.VIEW_INDIVIDUAL
 
     def get_base_queryset(self) -> Any:
-        qs = Response.objects.select_related("questionnaire", "non_response_reason").prefetch_related("answers__question")
+        qs = Response.objects.select_related(
+            "questionnaire", "non_response_reason"
+        ).prefetch_related("answers__question")
         params = self.request.query_params
         if str(params.get("occasion", "")).isdigit():
             qs = qs.filter(occasion_id=int(params["occasion"]))
@@ -129,8 +157,17 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = [
-            "id", "questionnaire", "respondent_role", "response", "round", "channel", "language",
-            "expires_at", "used_at", "revoked_at", "created_at",
+            "id",
+            "questionnaire",
+            "respondent_role",
+            "response",
+            "round",
+            "channel",
+            "language",
+            "expires_at",
+            "used_at",
+            "revoked_at",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -141,11 +178,15 @@ class InvitationCreateSerializer(serializers.Serializer):
     contact = serializers.CharField(required=False, allow_blank=True, default="")
     expires_in_days = serializers.IntegerField(default=30, min_value=1, max_value=120)
     language = serializers.ChoiceField(choices=["sv", "en"], default="sv")
-    reminder_days = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=90), required=False, default=list)
+    reminder_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=90), required=False, default=list
+    )
 
 
 class InvitationCreatedSerializer(InvitationSerializer):
-    link = serializers.CharField(read_only=True, allow_null=True, help_text="Shown once, for links handed over.")
+    link = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Shown once, for links handed over."
+    )
 
     class Meta(InvitationSerializer.Meta):
         fields = [*InvitationSerializer.Meta.fields, "link"]
@@ -167,11 +208,17 @@ class InvitationViewSet(AuditedReadOnlyViewSet):
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        response = Response.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL).filter(pk=d.pop("response")).first()
+        response = (
+            Response.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL)
+            .filter(pk=d.pop("response"))
+            .first()
+        )
         if response is None:
             raise Http404
         try:
-            invitation, token = invitation_services.invitation_create(actor=request.user, response=response, **d)
+            invitation, token = invitation_services.invitation_create(
+                actor=request.user, response=response, **d
+            )
         except ValidationError as exc:
             raise _drf_error(exc) from exc
         body = dict(InvitationSerializer(invitation).data)
@@ -183,7 +230,9 @@ class InvitationViewSet(AuditedReadOnlyViewSet):
     def revoke(self, request: Request, pk: str | None = None) -> ApiResponse:
         invitation = self.get_object()
         try:
-            invitation = invitation_services.invitation_revoke(actor=request.user, invitation=invitation)
+            invitation = invitation_services.invitation_revoke(
+                actor=request.user, invitation=invitation
+            )
         except ValidationError as exc:
             raise _drf_error(exc) from exc
         return ApiResponse(InvitationSerializer(invitation).data)
@@ -209,8 +258,12 @@ class ResultsApiView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("questionnaire", OpenApiTypes.STR, required=True, description="Questionnaire key."),
-            OpenApiParameter("by", OpenApiTypes.STR, description="Comma-separated: role,unit,provider,period."),
+            OpenApiParameter(
+                "questionnaire", OpenApiTypes.STR, required=True, description="Questionnaire key."
+            ),
+            OpenApiParameter(
+                "by", OpenApiTypes.STR, description="Comma-separated: role,unit,provider,period."
+            ),
         ],
         responses=inline_serializer(
             name="SurveyResults",
@@ -236,7 +289,9 @@ class ResultsApiView(APIView):
         bad = [d for d in by if d not in res.DIMENSIONS]
         if bad:
             raise serializers.ValidationError({"by": [f"unknown: {', '.join(bad)}"]})
-        result = res.questionnaire_results(questionnaire, selectors.results_responses(request.user), by)
+        result = res.questionnaire_results(
+            questionnaire, selectors.results_responses(request.user), by
+        )
         return ApiResponse(
             {
                 "questionnaire": questionnaire.key,

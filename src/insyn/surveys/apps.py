@@ -11,6 +11,26 @@ class SurveysConfig(AppConfig):
         from insyn.core.navigation import NavItem, register_nav
         from insyn.core.roles import Action
 
-        register_nav(NavItem("surveys-occasions", _("Questionnaires"), "surveys:occasions", Action.VIEW_INDIVIDUAL, 40))
-        register_nav(NavItem("surveys-design", _("Questionnaire versions"), "surveys:questionnaires", Action.DESIGN, 70))
-        register_nav(NavItem("surveys-results", _("Survey results"), "surveys:results", Action.VIEW_AGGREGATE, 60))
+        register_nav(
+            NavItem(
+                "surveys-occasions",
+                _("Questionnaires"),
+                "surveys:occasions",
+                Action.VIEW_INDIVIDUAL,
+                40,
+            )
+        )
+        register_nav(
+            NavItem(
+                "surveys-design",
+                _("Questionnaire versions"),
+                "surveys:questionnaires",
+                Action.DESIGN,
+                70,
+            )
+        )
+        register_nav(
+            NavItem(
+                "surveys-results", _("Survey results"), "surveys:results", Action.VIEW_AGGREGATE, 60
+            )
+        )

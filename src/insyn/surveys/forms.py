@@ -30,7 +30,9 @@ def _days(value: str) -> list[int]:
 
 class InviteForm(forms.Form):
     response = forms.TypedChoiceField(label=_("Respondent"), coerce=int)
-    channel = forms.ChoiceField(label=_("How the link reaches them"), choices=Invitation.Channel.choices)
+    channel = forms.ChoiceField(
+        label=_("How the link reaches them"), choices=Invitation.Channel.choices
+    )
     contact = forms.CharField(
         label=_("E-mail or mobile number"),
         required=False,
@@ -38,7 +40,9 @@ class InviteForm(forms.Form):
         help_text=_("Not needed when you hand the link over yourself."),
     )
     language = forms.ChoiceField(label=_("Language of the messages"), choices=settings.LANGUAGES)
-    expires_in_days = forms.IntegerField(label=_("Link works for (days)"), initial=30, min_value=1, max_value=120)
+    expires_in_days = forms.IntegerField(
+        label=_("Link works for (days)"), initial=30, min_value=1, max_value=120
+    )
     reminder_days = forms.CharField(
         label=_("Reminders after (days)"),
         required=False,
@@ -48,9 +52,8 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, responses: list[Response], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["response"].choices = [
-            (r.pk, r.get_respondent_role_display()) for r in responses if r.is_open
-        ]
+        field: Any = self.fields["response"]
+        field.choices = [(r.pk, r.get_respondent_role_display()) for r in responses if r.is_open]
 
     def clean_reminder_days(self) -> list[int]:
         return _days(self.cleaned_data.get("reminder_days") or "")
@@ -61,13 +64,14 @@ class NonResponseForm(forms.Form):
     reason = forms.ModelChoiceField(
         label=_("Reason"), queryset=NonResponseReason.objects.filter(active=True)
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, responses: list[Response], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["response"].choices = [
-            (r.pk, r.get_respondent_role_display()) for r in responses if r.is_open
-        ]
+        field: Any = self.fields["response"]
+        field.choices = [(r.pk, r.get_respondent_role_display()) for r in responses if r.is_open]
 
 
 class ModeForm(forms.Form):
@@ -84,7 +88,8 @@ class ModeForm(forms.Form):
 
 class MessageForm(forms.Form):
     send_at = forms.DateTimeField(
-        label=_("Send at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Send at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     subject = forms.CharField(label=_("Subject (e-mail)"), required=False, max_length=200)
     body = forms.CharField(
@@ -99,7 +104,9 @@ class ImportForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
+    questionnaire = forms.ModelChoiceField(
+        label=_("Questionnaire"), queryset=Questionnaire.objects.none()
+    )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     name = forms.CharField(label=_("Name"), max_length=200)
     opens_on = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -107,17 +114,22 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args: Any, questionnaires: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = questionnaires
-        self.fields["unit"].queryset = units
+        self.fields["questionnaire"].queryset = questionnaires  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         today = timezone.localdate()
         self.fields["opens_on"].initial = today
         self.fields["closes_on"].initial = today + dt.timedelta(days=28)
 
 
 class RoundInviteForm(forms.Form):
-    channel = forms.ChoiceField(label=_("How the links reach people"), choices=Invitation.Channel.choices)
+    channel = forms.ChoiceField(
+        label=_("How the links reach people"), choices=Invitation.Channel.choices
+    )
     count = forms.IntegerField(
-        label=_("Number of links to hand out"), required=False, min_value=1, max_value=5000,
+        label=_("Number of links to hand out"),
+        required=False,
+        min_value=1,
+        max_value=5000,
         help_text=_("For links handed over or printed."),
     )
     contacts = forms.CharField(
@@ -158,7 +170,7 @@ class ResultsForm(forms.Form):
 
     def __init__(self, *args: Any, keys: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].choices = keys
+        self.fields["questionnaire"].choices = keys  # type: ignore[attr-defined]
 
     def clean_by(self) -> list[str]:
         return [d for d in DIMENSIONS if d in (self.cleaned_data.get("by") or [])]

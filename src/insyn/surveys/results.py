@@ -26,7 +26,12 @@ _DIM_FIELDS = {
     "provider": "response__provider__name",
     "period": "response__submitted_on",
 }
-RESULT_TYPES = (Question.Type.SCALE, Question.Type.YES_NO, Question.Type.NUMBER, Question.Type.SINGLE)
+RESULT_TYPES = (
+    Question.Type.SCALE,
+    Question.Type.YES_NO,
+    Question.Type.NUMBER,
+    Question.Type.SINGLE,
+)
 Z95 = 1.959963984540054
 
 
@@ -188,7 +193,9 @@ def questionnaire_results(
     for key, number, unknown, choices, *dims in Answer.objects.filter(
         response__in=submitted, question__key__in=[q.key for q in questions]
     ).values_list("question__key", "number", "unknown", "choices", *fields):
-        group = tuple(period_of(v) if d == "period" else (v or "") for d, v in zip(by, dims, strict=True))
+        group = tuple(
+            period_of(v) if d == "period" else (v or "") for d, v in zip(by, dims, strict=True)
+        )
         values[key].append((number, unknown, choices, group))
     out = []
     for question in questions:
@@ -197,10 +204,14 @@ def questionnaire_results(
         grouped: dict[tuple, list[tuple]] = defaultdict(list)
         for row in rows:
             grouped[row[3]].append(row)
-        cells = [
-            _cell(question, question.key, dict(zip(by, g, strict=True)), grouped[g])
-            for g in sorted(grouped)
-        ] if by else []
+        cells = (
+            [
+                _cell(question, question.key, dict(zip(by, g, strict=True)), grouped[g])
+                for g in sorted(grouped)
+            ]
+            if by
+            else []
+        )
         if is_small(total.n):
             total.hide()
             for c in cells:
@@ -215,7 +226,9 @@ def questionnaire_results(
                 label=question.label,
                 type=question.type,
                 role=question.role(),
-                quality_criterion=question.quality_criterion.label if question.quality_criterion else "",
+                quality_criterion=question.quality_criterion.label
+                if question.quality_criterion
+                else "",
                 total=total,
                 groups=cells,
             )
@@ -351,14 +364,15 @@ def compare_roles(
         unknown=False,
         number__isnull=False,
     ).values_list("question__key", "response__respondent_role", "number"):
-        answers[(key, role)].append(number)
+        answers[(key, role)].append(float(number or 0))
     rows = []
     for topic, per_role in sorted(by_topic.items()):
         cells: dict[str, dict[str, Any]] = {}
         for role in roles:
-            q = per_role.get(role)
-            if q is None:
+            found = per_role.get(role)
+            if found is None:
                 continue
+            q = found
             xs = answers.get((q.key, role), [])
             n = len(xs)
             if is_small(n):

@@ -37,7 +37,9 @@ def results_responses(user: Actor) -> QuerySet[Response]:
     return Response.objects.restrict(user, Action.VIEW_AGGREGATE)
 
 
-def individual_responses(user: Actor, action: Action = Action.VIEW_INDIVIDUAL) -> QuerySet[Response]:
+def individual_responses(
+    user: Actor, action: Action = Action.VIEW_INDIVIDUAL
+) -> QuerySet[Response]:
     return Response.objects.restrict(user, action).select_related(
         "questionnaire", "occasion__enrollment__client", "provider", "unit"
     )

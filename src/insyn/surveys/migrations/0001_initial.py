@@ -6,314 +6,876 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0001_initial'),
-        ('followup', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("clients", "0001_initial"),
+        ("followup", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QualityCriterion',
+            name="QualityCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name in English')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('sort_order', models.PositiveIntegerField(default=100, verbose_name='sort order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in English"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("sort_order", models.PositiveIntegerField(default=100, verbose_name="sort order")),
             ],
             options={
-                'verbose_name': 'quality criterion',
-                'verbose_name_plural': 'quality criteria',
-                'ordering': ['sort_order', 'name'],
-                'abstract': False,
+                "verbose_name": "quality criterion",
+                "verbose_name_plural": "quality criteria",
+                "ordering": ["sort_order", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('respondent_role', models.CharField(choices=[('case_worker', 'Case worker'), ('child', 'Child or young person'), ('guardian', 'Guardian'), ('client', 'Client')], max_length=20, verbose_name='respondent')),
-                ('channel', models.CharField(choices=[('handed', 'Handed over (shown once)'), ('email', 'E-mail'), ('sms', 'Text message')], max_length=10, verbose_name='channel')),
-                ('contact', models.CharField(blank=True, max_length=200, verbose_name='e-mail or mobile number')),
-                ('language', models.CharField(default='sv', max_length=5, verbose_name='language')),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('draft', models.JSONField(blank=True, default=dict)),
-                ('draft_saved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "respondent_role",
+                    models.CharField(
+                        choices=[
+                            ("case_worker", "Case worker"),
+                            ("child", "Child or young person"),
+                            ("guardian", "Guardian"),
+                            ("client", "Client"),
+                        ],
+                        max_length=20,
+                        verbose_name="respondent",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("handed", "Handed over (shown once)"),
+                            ("email", "E-mail"),
+                            ("sms", "Text message"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="e-mail or mobile number"
+                    ),
+                ),
+                ("language", models.CharField(default="sv", max_length=5, verbose_name="language")),
+                ("expires_at", models.DateTimeField(verbose_name="expires")),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                ("draft", models.JSONField(blank=True, default=dict)),
+                ("draft_saved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='InvitationToken',
+            name="InvitationToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='surveys.invitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to="surveys.invitation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='Unique in the questionnaire; a column in analyses.', max_length=40, verbose_name='key')),
-                ('text', models.TextField(verbose_name='question')),
-                ('text_en', models.TextField(blank=True, verbose_name='question in English')),
-                ('help', models.TextField(blank=True, verbose_name='help text')),
-                ('help_en', models.TextField(blank=True, verbose_name='help text in English')),
-                ('type', models.CharField(choices=[('scale5', 'Five-point scale'), ('yes_no', 'Yes/no'), ('single', 'Single choice'), ('multiple', 'Multiple choice'), ('number', 'Number'), ('text', 'Free text')], max_length=10, verbose_name='type')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('low_label', models.CharField(blank=True, max_length=100, verbose_name='label of the low end')),
-                ('low_label_en', models.CharField(blank=True, max_length=100)),
-                ('high_label', models.CharField(blank=True, max_length=100, verbose_name='label of the high end')),
-                ('high_label_en', models.CharField(blank=True, max_length=100)),
-                ('allow_unknown', models.BooleanField(default=False, help_text='Such answers are left out of denominators and means.', verbose_name="offer 'don't know / not applicable'")),
-                ('min_value', models.FloatField(blank=True, null=True, verbose_name='lowest value')),
-                ('max_value', models.FloatField(blank=True, null=True, verbose_name='highest value')),
-                ('respondent_role', models.CharField(blank=True, choices=[('case_worker', 'Case worker'), ('child', 'Child or young person'), ('guardian', 'Guardian'), ('client', 'Client')], max_length=20, verbose_name='respondent')),
-                ('bbic_area', models.CharField(blank=True, choices=[('health', 'Health'), ('education', 'Education'), ('emotional', 'Emotional and behavioural development'), ('identity', 'Identity'), ('family', 'Family and social relationships'), ('social', 'Social presentation'), ('self_care', 'Self-care skills'), ('safety', 'Safety and protection')], max_length=20, verbose_name='BBIC area')),
-                ('topic', models.SlugField(blank=True, help_text='Questions with the same topic are compared side by side across respondents.', max_length=40, verbose_name='topic')),
-                ('min_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='from age')),
-                ('sort_order', models.PositiveIntegerField(default=100)),
-                ('quality_criterion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='surveys.qualitycriterion', verbose_name='quality criterion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Unique in the questionnaire; a column in analyses.",
+                        max_length=40,
+                        verbose_name="key",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="question")),
+                ("text_en", models.TextField(blank=True, verbose_name="question in English")),
+                ("help", models.TextField(blank=True, verbose_name="help text")),
+                ("help_en", models.TextField(blank=True, verbose_name="help text in English")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("scale5", "Five-point scale"),
+                            ("yes_no", "Yes/no"),
+                            ("single", "Single choice"),
+                            ("multiple", "Multiple choice"),
+                            ("number", "Number"),
+                            ("text", "Free text"),
+                        ],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                (
+                    "low_label",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="label of the low end"
+                    ),
+                ),
+                ("low_label_en", models.CharField(blank=True, max_length=100)),
+                (
+                    "high_label",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="label of the high end"
+                    ),
+                ),
+                ("high_label_en", models.CharField(blank=True, max_length=100)),
+                (
+                    "allow_unknown",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Such answers are left out of denominators and means.",
+                        verbose_name="offer 'don't know / not applicable'",
+                    ),
+                ),
+                (
+                    "min_value",
+                    models.FloatField(blank=True, null=True, verbose_name="lowest value"),
+                ),
+                (
+                    "max_value",
+                    models.FloatField(blank=True, null=True, verbose_name="highest value"),
+                ),
+                (
+                    "respondent_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("case_worker", "Case worker"),
+                            ("child", "Child or young person"),
+                            ("guardian", "Guardian"),
+                            ("client", "Client"),
+                        ],
+                        max_length=20,
+                        verbose_name="respondent",
+                    ),
+                ),
+                (
+                    "bbic_area",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("health", "Health"),
+                            ("education", "Education"),
+                            ("emotional", "Emotional and behavioural development"),
+                            ("identity", "Identity"),
+                            ("family", "Family and social relationships"),
+                            ("social", "Social presentation"),
+                            ("self_care", "Self-care skills"),
+                            ("safety", "Safety and protection"),
+                        ],
+                        max_length=20,
+                        verbose_name="BBIC area",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Questions with the same topic are compared side by side across respondents.",
+                        max_length=40,
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "min_age",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="from age"
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=100)),
+                (
+                    "quality_criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="surveys.qualitycriterion",
+                        verbose_name="quality criterion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['section__sort_order', 'section_id', 'sort_order', 'id'],
+                "ordering": ["section__sort_order", "section_id", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Questionnaire',
+            name="Questionnaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=60, verbose_name='key')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name in English')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, verbose_name='description in English')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=10, verbose_name='status')),
-                ('anonymous', models.BooleanField(default=False, help_text='Answers are never linked to a client; used in survey rounds.', verbose_name='anonymous')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='questionnaires', to='organisations.orgunit', verbose_name='owner')),
-                ('previous', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.questionnaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=60, verbose_name="key")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in English"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description in English"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("retired", "Retired"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "anonymous",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Answers are never linked to a client; used in survey rounds.",
+                        verbose_name="anonymous",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questionnaires",
+                        to="organisations.orgunit",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="surveys.questionnaire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'questionnaire',
-                'verbose_name_plural': 'questionnaires',
-                'ordering': ['key', '-version'],
+                "verbose_name": "questionnaire",
+                "verbose_name_plural": "questionnaires",
+                "ordering": ["key", "-version"],
             },
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='questionnaire',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='surveys.questionnaire'),
+            model_name="invitation",
+            name="questionnaire",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invitations",
+                to="surveys.questionnaire",
+            ),
         ),
         migrations.CreateModel(
-            name='QuestionOption',
+            name="QuestionOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('label_en', models.CharField(blank=True, max_length=200, verbose_name='label in English')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='value')),
-                ('is_missing', models.BooleanField(default=False, verbose_name="don't know / not applicable")),
-                ('sort_order', models.PositiveIntegerField(default=100)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='surveys.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                (
+                    "label_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="label in English"),
+                ),
+                ("value", models.FloatField(blank=True, null=True, verbose_name="value")),
+                (
+                    "is_missing",
+                    models.BooleanField(default=False, verbose_name="don't know / not applicable"),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=100)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="surveys.question",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['question', 'sort_order', 'id'],
+                "ordering": ["question", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('respondent_role', models.CharField(choices=[('case_worker', 'Case worker'), ('child', 'Child or young person'), ('guardian', 'Guardian'), ('client', 'Client')], max_length=20, verbose_name='respondent')),
-                ('status', models.CharField(choices=[('expected', 'Expected'), ('submitted', 'Answered'), ('non_response', 'Non-response')], default='expected', max_length=12, verbose_name='status')),
-                ('mode', models.CharField(blank=True, choices=[('self', 'Self-completion (link)'), ('dialog', 'Dialog interview with the case worker'), ('neutral', 'Neutral interviewer')], max_length=10, verbose_name='answered by')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('respondent_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('submitted_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='answered')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('intervention', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.intervention')),
-                ('non_response_reason', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='followup.nonresponsereason', verbose_name='non-response reason')),
-                ('occasion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='survey_responses', to='followup.occasion')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.provider', verbose_name='provider')),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.questionnaire')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.orgunit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "respondent_role",
+                    models.CharField(
+                        choices=[
+                            ("case_worker", "Case worker"),
+                            ("child", "Child or young person"),
+                            ("guardian", "Guardian"),
+                            ("client", "Client"),
+                        ],
+                        max_length=20,
+                        verbose_name="respondent",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("expected", "Expected"),
+                            ("submitted", "Answered"),
+                            ("non_response", "Non-response"),
+                        ],
+                        default="expected",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("self", "Self-completion (link)"),
+                            ("dialog", "Dialog interview with the case worker"),
+                            ("neutral", "Neutral interviewer"),
+                        ],
+                        max_length=10,
+                        verbose_name="answered by",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("respondent_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "submitted_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="answered"),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.intervention",
+                    ),
+                ),
+                (
+                    "non_response_reason",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="followup.nonresponsereason",
+                        verbose_name="non-response reason",
+                    ),
+                ),
+                (
+                    "occasion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_responses",
+                        to="followup.occasion",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.provider",
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="surveys.questionnaire",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.orgunit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
-                'ordering': ['-id'],
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
+                "ordering": ["-id"],
             },
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='response',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='surveys.response'),
+            model_name="invitation",
+            name="response",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invitations",
+                to="surveys.response",
+            ),
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.FloatField(blank=True, null=True)),
-                ('text', models.TextField(blank=True)),
-                ('choices', models.JSONField(blank=True, default=list)),
-                ('unknown', models.BooleanField(default=False)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='surveys.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.FloatField(blank=True, null=True)),
+                ("text", models.TextField(blank=True)),
+                ("choices", models.JSONField(blank=True, default=list)),
+                ("unknown", models.BooleanField(default=False)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="surveys.question",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="surveys.response",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ScheduledMessage',
+            name="ScheduledMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('reminder', 'Reminder')], max_length=12, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('handed', 'Handed over (shown once)'), ('email', 'E-mail'), ('sms', 'Text message')], max_length=10, verbose_name='channel')),
-                ('send_at', models.DateTimeField(db_index=True, verbose_name='send at')),
-                ('subject', models.CharField(blank=True, max_length=200, verbose_name='subject')),
-                ('body', models.TextField(help_text='{link} is replaced by the personal link when the message is sent.', verbose_name='text')),
-                ('status', models.CharField(choices=[('pending', 'Scheduled'), ('sending', 'Sending'), ('sent', 'Sent'), ('skipped', 'Not sent'), ('cancelled', 'Cancelled'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, max_length=200, verbose_name='outcome')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='surveys.invitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invitation", "Invitation"), ("reminder", "Reminder")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("handed", "Handed over (shown once)"),
+                            ("email", "E-mail"),
+                            ("sms", "Text message"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("send_at", models.DateTimeField(db_index=True, verbose_name="send at")),
+                ("subject", models.CharField(blank=True, max_length=200, verbose_name="subject")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="{link} is replaced by the personal link when the message is sent.",
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Scheduled"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("skipped", "Not sent"),
+                            ("cancelled", "Cancelled"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", models.CharField(blank=True, max_length=200, verbose_name="outcome")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="surveys.invitation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'scheduled message',
-                'verbose_name_plural': 'scheduled messages',
-                'ordering': ['send_at', 'id'],
+                "verbose_name": "scheduled message",
+                "verbose_name_plural": "scheduled messages",
+                "ordering": ["send_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MessageLog',
+            name="MessageLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('channel', models.CharField(max_length=10)),
-                ('recipient', models.CharField(help_text='Masked.', max_length=40, verbose_name='recipient')),
-                ('outcome', models.CharField(max_length=12, verbose_name='outcome')),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='surveys.scheduledmessage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("channel", models.CharField(max_length=10)),
+                (
+                    "recipient",
+                    models.CharField(help_text="Masked.", max_length=40, verbose_name="recipient"),
+                ),
+                ("outcome", models.CharField(max_length=12, verbose_name="outcome")),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="log",
+                        to="surveys.scheduledmessage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, verbose_name='key')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=200, verbose_name='title in English')),
-                ('intro', models.TextField(blank=True, verbose_name='introduction')),
-                ('intro_en', models.TextField(blank=True, verbose_name='introduction in English')),
-                ('respondent_role', models.CharField(blank=True, choices=[('case_worker', 'Case worker'), ('child', 'Child or young person'), ('guardian', 'Guardian'), ('client', 'Client')], max_length=20, verbose_name='respondent')),
-                ('min_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='from age')),
-                ('sort_order', models.PositiveIntegerField(default=100)),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='surveys.questionnaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, verbose_name="key")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="title in English"),
+                ),
+                ("intro", models.TextField(blank=True, verbose_name="introduction")),
+                ("intro_en", models.TextField(blank=True, verbose_name="introduction in English")),
+                (
+                    "respondent_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("case_worker", "Case worker"),
+                            ("child", "Child or young person"),
+                            ("guardian", "Guardian"),
+                            ("client", "Client"),
+                        ],
+                        max_length=20,
+                        verbose_name="respondent",
+                    ),
+                ),
+                (
+                    "min_age",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="from age"
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=100)),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="surveys.questionnaire",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['questionnaire', 'sort_order', 'id'],
+                "ordering": ["questionnaire", "sort_order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='surveys.section'),
+            model_name="question",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="surveys.section",
+            ),
         ),
         migrations.CreateModel(
-            name='StageQuestionnaire',
+            name="StageQuestionnaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('respondent_role', models.CharField(choices=[('case_worker', 'Case worker'), ('child', 'Child or young person'), ('guardian', 'Guardian'), ('client', 'Client')], max_length=20, verbose_name='respondent')),
-                ('sort_order', models.PositiveIntegerField(default=100)),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stage_links', to='surveys.questionnaire')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questionnaires', to='followup.stage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "respondent_role",
+                    models.CharField(
+                        choices=[
+                            ("case_worker", "Case worker"),
+                            ("child", "Child or young person"),
+                            ("guardian", "Guardian"),
+                            ("client", "Client"),
+                        ],
+                        max_length=20,
+                        verbose_name="respondent",
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=100)),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stage_links",
+                        to="surveys.questionnaire",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questionnaires",
+                        to="followup.stage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['stage', 'sort_order', 'id'],
+                "ordering": ["stage", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyRound',
+            name="SurveyRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('opens_on', models.DateField(verbose_name='opens')),
-                ('closes_on', models.DateField(verbose_name='closes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='surveys.questionnaire')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.orgunit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("opens_on", models.DateField(verbose_name="opens")),
+                ("closes_on", models.DateField(verbose_name="closes")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="surveys.questionnaire",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.orgunit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey round',
-                'verbose_name_plural': 'survey rounds',
-                'ordering': ['-opens_on', '-id'],
+                "verbose_name": "survey round",
+                "verbose_name_plural": "survey rounds",
+                "ordering": ["-opens_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='response',
-            name='round',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.surveyround'),
+            model_name="response",
+            name="round",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="responses",
+                to="surveys.surveyround",
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='round',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='surveys.surveyround'),
+            model_name="invitation",
+            name="round",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invitations",
+                to="surveys.surveyround",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='questionnaire',
-            constraint=models.UniqueConstraint(fields=('key', 'version'), name='questionnaire_version_unique'),
+            model_name="questionnaire",
+            constraint=models.UniqueConstraint(
+                fields=("key", "version"), name="questionnaire_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='questionoption',
-            constraint=models.UniqueConstraint(fields=('question', 'code'), name='question_option_unique'),
+            model_name="questionoption",
+            constraint=models.UniqueConstraint(
+                fields=("question", "code"), name="question_option_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'question'), name='answer_once'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(fields=("response", "question"), name="answer_once"),
         ),
         migrations.AddIndex(
-            model_name='scheduledmessage',
-            index=models.Index(fields=['status', 'send_at'], name='surveys_sch_status_a5dc12_idx'),
+            model_name="scheduledmessage",
+            index=models.Index(fields=["status", "send_at"], name="surveys_sch_status_a5dc12_idx"),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('questionnaire', 'key'), name='section_key_unique'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("questionnaire", "key"), name="section_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stagequestionnaire',
-            constraint=models.UniqueConstraint(fields=('stage', 'respondent_role'), name='stage_questionnaire_role_unique'),
+            model_name="stagequestionnaire",
+            constraint=models.UniqueConstraint(
+                fields=("stage", "respondent_role"), name="stage_questionnaire_role_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['questionnaire', 'status'], name='surveys_res_questio_9b925b_idx'),
+            model_name="response",
+            index=models.Index(
+                fields=["questionnaire", "status"], name="surveys_res_questio_9b925b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(condition=models.Q(('occasion__isnull', False)), fields=('occasion', 'respondent_role'), name='response_once_per_occasion_role'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("occasion__isnull", False)),
+                fields=("occasion", "respondent_role"),
+                name="response_once_per_occasion_role",
+            ),
         ),
     ]

@@ -153,9 +153,7 @@ class Answer(models.Model):
     unknown = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="answer_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="answer_once")]
 
     def __str__(self) -> str:
         return f"{self.question.key}={self.number if self.number is not None else self.text}"

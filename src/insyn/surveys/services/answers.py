@@ -129,7 +129,9 @@ def write_answers(
 ) -> int:
     by_key = {q.key: q for q in questions}
     response.answers.all().delete()
-    rows = [Answer(response=response, question=by_key[key], **fields) for key, fields in cleaned.items()]
+    rows = [
+        Answer(response=response, question=by_key[key], **fields) for key, fields in cleaned.items()
+    ]
     Answer.objects.bulk_create(rows)
     return len(rows)
 

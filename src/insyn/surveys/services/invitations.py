@@ -126,7 +126,9 @@ def _new_invitation(
     record_change(actor=actor, action="create", obj=invitation)
     if channel == Invitation.Channel.HANDED:
         if reminder_days:
-            raise ValidationError({"reminder_days": _("Reminders need an e-mail or a mobile number.")})
+            raise ValidationError(
+                {"reminder_days": _("Reminders need an e-mail or a mobile number.")}
+            )
         return invitation, token_new(invitation)
     first = send_at or now
     message_schedule(invitation=invitation, kind=ScheduledMessage.Kind.INVITATION, send_at=first)
@@ -264,7 +266,9 @@ def respondent_age(invitation: Invitation) -> int | None:
 
 
 def invitation_questions(invitation: Invitation) -> list[Any]:
-    return questions_for(invitation.questionnaire, invitation.respondent_role, respondent_age(invitation))
+    return questions_for(
+        invitation.questionnaire, invitation.respondent_role, respondent_age(invitation)
+    )
 
 
 def _open_invitation(invitation: Invitation) -> Invitation:

@@ -169,7 +169,9 @@ def deliver(message_id: int) -> str:
         if message.send_at > now:
             return "not_due"
         invitation = message.invitation
-        log = MessageLog(message=message, at=now, channel=message.channel, recipient=mask(invitation.contact))
+        log = MessageLog(
+            message=message, at=now, channel=message.channel, recipient=mask(invitation.contact)
+        )
         reason = _hold_back_reason(message, now)
         if reason:
             message.status, message.outcome = ScheduledMessage.Status.SKIPPED, reason

@@ -222,7 +222,7 @@ def parse_definition(data: Any) -> dict[str, Any]:
         if skey in seen_sections:
             raise ValidationError(_("Section key %(key)s is used twice.") % {"key": skey})
         seen_sections.add(skey)
-        section = {
+        section: dict[str, Any] = {
             "key": skey,
             "title": _text(s.get("title"), f"{where} title", required=True),
             "title_en": _text(s.get("title_en"), where),
@@ -240,9 +240,7 @@ def parse_definition(data: Any) -> dict[str, Any]:
     return out
 
 
-def _parse_question(
-    q: Any, where: str, criteria: set[str], seen: set[str]
-) -> dict[str, Any]:
+def _parse_question(q: Any, where: str, criteria: set[str], seen: set[str]) -> dict[str, Any]:
     if not isinstance(q, dict):
         raise ValidationError(_("%(where)s: expected a mapping.") % {"where": where})
     _check_unknown(q, {n for n, _d in QUESTION_FIELDS} | {"key", "options"}, where)
@@ -255,7 +253,8 @@ def _parse_question(
     criterion = _text(q.get("quality_criterion"), where)
     if criterion and criterion not in criteria:
         raise ValidationError(
-            _("%(where)s: unknown quality criterion %(code)r.") % {"where": where, "code": criterion}
+            _("%(where)s: unknown quality criterion %(code)r.")
+            % {"where": where, "code": criterion}
         )
     parsed: dict[str, Any] = {"key": key, "type": qtype}
     for name, default in QUESTION_FIELDS:
@@ -290,7 +289,9 @@ def _parse_question(
         _check_unknown(o, {n for n, _d in OPTION_FIELDS} | {"code"}, where)
         code = _key(o.get("code"), f"{where} option code")
         if code in codes:
-            raise ValidationError(_("%(where)s: option %(code)s twice.") % {"where": where, "code": code})
+            raise ValidationError(
+                _("%(where)s: option %(code)s twice.") % {"where": where, "code": code}
+            )
         codes.add(code)
         parsed["options"].append(
             {
@@ -386,10 +387,7 @@ def questionnaire_import(
         version=version,
         owner=owner,
         previous=previous,
-        **{
-            k: parsed[k]
-            for k in ("name", "name_en", "description", "description_en", "anonymous")
-        },
+        **{k: parsed[k] for k in ("name", "name_en", "description", "description_en", "anonymous")},
     )
     _write_content(questionnaire, parsed)
     record_change(actor=actor, action="create", obj=questionnaire)
@@ -447,10 +445,7 @@ def questionnaire_new_version(
         version=latest.version + 1,
         owner=questionnaire.owner,
         previous=questionnaire,
-        **{
-            k: parsed[k]
-            for k in ("name", "name_en", "description", "description_en", "anonymous")
-        },
+        **{k: parsed[k] for k in ("name", "name_en", "description", "description_en", "anonymous")},
     )
     _write_content(copy, parsed)
     record_change(actor=actor, action="create", obj=copy)

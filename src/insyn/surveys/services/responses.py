@@ -65,9 +65,7 @@ def _close_messages(response: Response, outcome: str) -> None:
     """Nothing more goes out once a response is settled (also re-checked at send time)."""
     ScheduledMessage.objects.filter(
         invitation__response=response, status=ScheduledMessage.Status.PENDING
-    ).update(
-        status=ScheduledMessage.Status.CANCELLED, processed_at=timezone.now(), outcome=outcome
-    )
+    ).update(status=ScheduledMessage.Status.CANCELLED, processed_at=timezone.now(), outcome=outcome)
 
 
 @transaction.atomic
@@ -87,7 +85,9 @@ def response_enter(
         raise ValidationError(_("This response has already been answered."))
     if response.questionnaire.anonymous:
         raise ValidationError(_("Anonymous questionnaires are answered through links only."))
-    questions = questions_for(response.questionnaire, response.respondent_role, response.respondent_age)
+    questions = questions_for(
+        response.questionnaire, response.respondent_role, response.respondent_age
+    )
     cleaned, errors = validate(questions, draft, complete=True)
     if errors:
         raise ValidationError(errors)
@@ -99,7 +99,7 @@ def response_enter(
     response.non_response_reason = None
     response.submitted_at = now
     response.submitted_on = timezone.localdate(now)
-    response.entered_by = actor if actor is not None and actor.is_authenticated else None  # type: ignore[assignment]
+    response.entered_by = actor if actor is not None and actor.is_authenticated else None
     response.save()
     record_change(actor=actor, action="answer", obj=response, before=before)
     response.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(

@@ -60,7 +60,9 @@ def _language(request: HttpRequest, invitation: Invitation | None) -> str | None
 class PublicView(View):
     template_closed = "surveys/public/closed.html"
 
-    def finish(self, request: HttpRequest, response: HttpResponse, lang: str | None) -> HttpResponse:
+    def finish(
+        self, request: HttpRequest, response: HttpResponse, lang: str | None
+    ) -> HttpResponse:
         if lang and request.GET.get("lang") == lang:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME, lang, samesite="Lax", max_age=365 * 24 * 3600
@@ -149,8 +151,15 @@ class AnswerView(PublicView):
                 return self.closed(request, exc.code or "used", lang)
             errors = {k: v[0] for k, v in exc.message_dict.items()}
             return self._render(request, invitation, draft, errors, lang, status=400)
-        return self._render(request, invitation, draft, errors, lang, saved=not errors,
-                            status=400 if errors else 200)
+        return self._render(
+            request,
+            invitation,
+            draft,
+            errors,
+            lang,
+            saved=not errors,
+            status=400 if errors else 200,
+        )
 
 
 class ReceiptView(PublicView):

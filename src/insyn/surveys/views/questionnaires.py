@@ -21,7 +21,9 @@ class QuestionnaireListView(InsynView):
     personal_data = False
     required_action = Action.VIEW_ORG
 
-    def get(self, request: HttpRequest, form: ImportForm | None = None, status: int = 200) -> HttpResponse:
+    def get(
+        self, request: HttpRequest, form: ImportForm | None = None, status: int = 200
+    ) -> HttpResponse:
         return render(
             request,
             "surveys/questionnaires.html",
@@ -67,7 +69,9 @@ class QuestionnaireDetailView(InsynView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         questionnaire = self._get(request, pk)
-        sections = questionnaire.sections.prefetch_related("questions__options", "questions__quality_criterion")
+        sections = questionnaire.sections.prefetch_related(
+            "questions__options", "questions__quality_criterion"
+        )
         return render(
             request,
             "surveys/questionnaire.html",
@@ -102,7 +106,10 @@ class QuestionnaireDetailView(InsynView):
 class QuestionnaireExportView(QuestionnaireDetailView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         questionnaire = self._get(request, pk)
-        response = HttpResponse(services.questionnaire_export(questionnaire), content_type="application/yaml; charset=utf-8")
+        response = HttpResponse(
+            services.questionnaire_export(questionnaire),
+            content_type="application/yaml; charset=utf-8",
+        )
         response["Content-Disposition"] = (
             f'attachment; filename="{questionnaire.key}-v{questionnaire.version}.yaml"'
         )

@@ -57,13 +57,17 @@ class OccasionSurveysView(InsynView):
     def _occasion(self, request: HttpRequest, pk: int) -> Occasion:
         return get_object_or_404(selectors.survey_occasions(request.user), pk=pk)
 
-    def _render(self, request: HttpRequest, occasion: Occasion, status: int = 200, **forms: Any) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, occasion: Occasion, status: int = 200, **forms: Any
+    ) -> HttpResponse:
         responses = list(
             occasion.survey_responses.select_related("questionnaire", "non_response_reason")
             .prefetch_related("invitations__messages")
             .order_by("respondent_role")
         )
-        can_change = path_in_scope(request.user, Action.CHANGE_INDIVIDUAL, occasion.enrollment.unit.path)
+        can_change = path_in_scope(
+            request.user, Action.CHANGE_INDIVIDUAL, occasion.enrollment.unit.path
+        )
         context = {
             "occasion": occasion,
             "client": occasion.enrollment.client,
@@ -71,7 +75,8 @@ class OccasionSurveysView(InsynView):
             "responses": responses,
             "can_change": can_change,
             "invite_form": forms.get("invite_form") or InviteForm(responses=responses),
-            "non_response_form": forms.get("non_response_form") or NonResponseForm(responses=responses),
+            "non_response_form": forms.get("non_response_form")
+            or NonResponseForm(responses=responses),
             "new_link": forms.get("new_link"),
             "now": timezone.now(),
         }
@@ -81,7 +86,12 @@ class OccasionSurveysView(InsynView):
         occasion = self._occasion(request, pk)
         if path_in_scope(request.user, Action.CHANGE_INDIVIDUAL, occasion.enrollment.unit.path):
             response_services.expected_responses_ensure(actor=request.user, occasion=occasion)
-        record_access(actor=request.user, action="view", objects=[occasion], purpose=request.GET.get("purpose", ""))
+        record_access(
+            actor=request.user,
+            action="view",
+            objects=[occasion],
+            purpose=request.GET.get("purpose", ""),
+        )
         return self._render(request, occasion)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -111,10 +121,12 @@ class OccasionSurveysView(InsynView):
                 record_access(actor=request.user, action="view", objects=[occasion])
                 if token:
                     return self._render(
-                        request, occasion, new_link={
+                        request,
+                        occasion,
+                        new_link={
                             "url": invitation_services.link_for(token),
                             "role": invitation.get_respondent_role_display(),
-                        }
+                        },
                     )
                 messages.success(request, _("The invitation is scheduled."))
             elif op == "non_response":
@@ -124,18 +136,23 @@ class OccasionSurveysView(InsynView):
                 d = nr_form.cleaned_data
                 try:
                     response_services.response_record_non_response(
-                        actor=request.user, response=by_pk[d["response"]], reason=d["reason"], note=d["note"]
+                        actor=request.user,
+                        response=by_pk[d["response"]],
+                        reason=d["reason"],
+                        note=d["note"],
                     )
                 except ValidationError as exc:
                     _errors_to_form(nr_form, exc)
                     return self._render(request, occasion, 400, non_response_form=nr_form)
                 messages.success(request, _("The non-response is recorded."))
             elif op == "revoke":
+                if not str(request.POST.get("invitation", "")).isdigit():
+                    raise Http404
                 invitation = get_object_or_404(
                     Invitation.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL).filter(
                         response__occasion=occasion
                     ),
-                    pk=request.POST.get("invitation") or 0,
+                    pk=int(request.POST["invitation"]),
                 )
                 invitation_services.invitation_revoke(actor=request.user, invitation=invitation)
                 messages.success(request, _("The link no longer works."))
@@ -160,13 +177,28 @@ class ResponseEnterView(InsynView):
             raise Http404
         return response
 
-    def _render(self, request: HttpRequest, response: Response, draft: dict[str, Any], errors: dict[str, str], mode_form: ModeForm, status: int = 200) -> HttpResponse:
-        questions = questions_for(response.questionnaire, response.respondent_role, response.respondent_age)
+    def _render(
+        self,
+        request: HttpRequest,
+        response: Response,
+        draft: dict[str, Any],
+        errors: dict[str, str],
+        mode_form: ModeForm,
+        status: int = 200,
+    ) -> HttpResponse:
+        questions = questions_for(
+            response.questionnaire, response.respondent_role, response.respondent_age
+        )
         fields = build_fields(questions, draft, errors)
         return render(
             request,
             "surveys/response_enter.html",
-            {"response": response, "fields": fields, "errors": [f for f in fields if f["error"]], "mode_form": mode_form},
+            {
+                "response": response,
+                "fields": fields,
+                "errors": [f for f in fields if f["error"]],
+                "mode_form": mode_form,
+            },
             status=status,
         )
 
@@ -177,14 +209,19 @@ class ResponseEnterView(InsynView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         response = self._response(request, pk)
-        questions = questions_for(response.questionnaire, response.respondent_role, response.respondent_age)
+        questions = questions_for(
+            response.questionnaire, response.respondent_role, response.respondent_age
+        )
         draft = read_form(questions, request.POST)
         mode_form = ModeForm(request.POST)
         if not mode_form.is_valid():
             return self._render(request, response, draft, {}, mode_form, 400)
         try:
             response_services.response_enter(
-                actor=request.user, response=response, draft=draft, mode=mode_form.cleaned_data["mode"]
+                actor=request.user,
+                response=response,
+                draft=draft,
+                mode=mode_form.cleaned_data["mode"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -204,10 +241,18 @@ class ResponseDetailView(InsynView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         response = get_object_or_404(
-            selectors.individual_responses(request.user).filter(status=Response.Status.SUBMITTED), pk=pk
+            selectors.individual_responses(request.user).filter(status=Response.Status.SUBMITTED),
+            pk=pk,
         )
-        record_access(actor=request.user, action="view", objects=[response], purpose=request.GET.get("purpose", ""))
-        questions = questions_for(response.questionnaire, response.respondent_role, response.respondent_age)
+        record_access(
+            actor=request.user,
+            action="view",
+            objects=[response],
+            purpose=request.GET.get("purpose", ""),
+        )
+        questions = questions_for(
+            response.questionnaire, response.respondent_role, response.respondent_age
+        )
         answers = {a.question_id: a for a in response.answers.all()}
         draft = draft_from_answers(response)
         rows = []
@@ -230,19 +275,27 @@ class MessageEditView(InsynView):
     def _message(self, request: HttpRequest, pk: int) -> ScheduledMessage:
         units = selectors.units_for(request.user, Action.CHANGE_INDIVIDUAL).values("pk")
         return get_object_or_404(
-            ScheduledMessage.objects.select_related("invitation__response").filter(invitation__unit__in=units),
+            ScheduledMessage.objects.select_related("invitation__response").filter(
+                invitation__unit__in=units
+            ),
             pk=pk,
         )
 
-    def _render(self, request: HttpRequest, message: ScheduledMessage, form: MessageForm, status: int = 200) -> HttpResponse:
-        return render(request, "surveys/message_edit.html", {"message": message, "form": form}, status=status)
+    def _render(
+        self, request: HttpRequest, message: ScheduledMessage, form: MessageForm, status: int = 200
+    ) -> HttpResponse:
+        return render(
+            request, "surveys/message_edit.html", {"message": message, "form": form}, status=status
+        )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         message = self._message(request, pk)
         record_access(actor=request.user, action="view", objects=[message.invitation])
         form = MessageForm(
             initial={
-                "send_at": timezone.localtime(message.send_at).replace(second=0, microsecond=0, tzinfo=None),
+                "send_at": timezone.localtime(message.send_at).replace(
+                    second=0, microsecond=0, tzinfo=None
+                ),
                 "subject": message.subject,
                 "body": message.body,
             }

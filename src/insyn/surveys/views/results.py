@@ -55,18 +55,23 @@ class ResultsView(InsynView):
             responses = selectors.results_responses(request.user)
             result = res.questionnaire_results(questionnaire, responses, by)
             _label_groups(result)
-            rates = res.suppress_rates(res.response_rates(
-                responses.filter(questionnaire__key=questionnaire.key),
-                [d for d in by if d in ("role", "unit", "provider")] or ["role"],
-            ))
-            roles = [r for r in (RespondentRole.CASE_WORKER, RespondentRole.CHILD, RespondentRole.GUARDIAN)]
-            placements, compare = (0, [])
+            rates = res.suppress_rates(
+                res.response_rates(
+                    responses.filter(questionnaire__key=questionnaire.key),
+                    [d for d in by if d in ("role", "unit", "provider")] or ["role"],
+                )
+            )
+            roles = [RespondentRole.CASE_WORKER, RespondentRole.CHILD, RespondentRole.GUARDIAN]
+            placements, compare = 0, list[res.CompareRow]()
             if not questionnaire.anonymous:
-                placements, compare = res.compare_roles(questionnaire, responses, [str(r) for r in roles])
+                placements, compare = res.compare_roles(
+                    questionnaire, responses, [str(r) for r in roles]
+                )
             reasons = {r.code: r.label for r in NonResponseReason.objects.all()}
             for row in rates:
                 row.group_labels = [  # type: ignore[attr-defined]
-                    (d, str(ROLE_LABELS.get(v, v)) if d == "role" else v) for d, v in row.group.items()
+                    (d, str(ROLE_LABELS.get(v, v)) if d == "role" else v)
+                    for d, v in row.group.items()
                 ]
                 row.reason_labels = [(reasons.get(c, c), n) for c, n in row.reasons.items()]  # type: ignore[attr-defined]
             for crow in compare:
@@ -82,7 +87,9 @@ class ResultsView(InsynView):
                 placements_small=res.is_small(placements),
                 rounds=[
                     (r, res.round_rate(r))
-                    for r in selectors.rounds(request.user).filter(questionnaire__key=questionnaire.key)[:20]
+                    for r in selectors.rounds(request.user).filter(
+                        questionnaire__key=questionnaire.key
+                    )[:20]
                 ],
                 can_read_free_text=has_action(request.user, Action.VIEW_INDIVIDUAL),
             )
@@ -98,11 +105,15 @@ class RoundListView(InsynView):
     def _form(self, request: HttpRequest, data: Any = None) -> RoundForm:
         return RoundForm(
             data,
-            questionnaires=selectors.questionnaires(request.user).filter(status=Questionnaire.Status.PUBLISHED),
+            questionnaires=selectors.questionnaires(request.user).filter(
+                status=Questionnaire.Status.PUBLISHED
+            ),
             units=selectors.units_for(request.user, Action.CHANGE_INDIVIDUAL),
         )
 
-    def get(self, request: HttpRequest, form: RoundForm | None = None, status: int = 200) -> HttpResponse:
+    def get(
+        self, request: HttpRequest, form: RoundForm | None = None, status: int = 200
+    ) -> HttpResponse:
         rounds = selectors.rounds(request.user)
         return render(
             request,
@@ -138,7 +149,14 @@ class RoundDetailView(InsynView):
     def _round(self, request: HttpRequest, pk: int) -> SurveyRound:
         return get_object_or_404(selectors.rounds(request.user), pk=pk)
 
-    def get(self, request: HttpRequest, pk: int, form: RoundInviteForm | None = None, links: list[str] | None = None, status: int = 200) -> HttpResponse:
+    def get(
+        self,
+        request: HttpRequest,
+        pk: int,
+        form: RoundInviteForm | None = None,
+        links: list[str] | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
         survey_round = self._round(request, pk)
         return render(
             request,
@@ -148,7 +166,9 @@ class RoundDetailView(InsynView):
                 "rate": res.round_rate(survey_round),
                 "form": form or RoundInviteForm(),
                 "links": links or [],
-                "can_invite": path_in_scope(request.user, Action.CHANGE_INDIVIDUAL, survey_round.unit.path),
+                "can_invite": path_in_scope(
+                    request.user, Action.CHANGE_INDIVIDUAL, survey_round.unit.path
+                ),
                 "min_cell": res.min_cell(),
             },
             status=status,
@@ -191,9 +211,14 @@ class FreeTextView(InsynView):
 
     def get(self, request: HttpRequest, key: str) -> HttpResponse:
         questionnaire = res.latest_version(key)
-        if questionnaire is None or not selectors.questionnaires(request.user).filter(key=key).exists():
+        if (
+            questionnaire is None
+            or not selectors.questionnaires(request.user).filter(key=key).exists()
+        ):
             raise Http404
-        page = Paginator(selectors.free_text_answers(request.user, key), 50).get_page(request.GET.get("page"))
+        page = Paginator(selectors.free_text_answers(request.user, key), 50).get_page(
+            request.GET.get("page")
+        )
         record_access(
             actor=request.user,
             action="list",
@@ -201,4 +226,6 @@ class FreeTextView(InsynView):
             model=SurveyRound,
             detail={"free_text": key},
         )
-        return render(request, "surveys/free_text.html", {"questionnaire": questionnaire, "page": page})
+        return render(
+            request, "surveys/free_text.html", {"questionnaire": questionnaire, "page": page}
+        )

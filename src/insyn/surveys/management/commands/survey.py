@@ -22,7 +22,7 @@ FORMATS = ("csv", "json", "xlsx")
 
 
 class Command(BaseCommand):
-    help = "Questionnaires: list, export/import YAML, load the shipped templates, results, send due messages."
+    help = "Questionnaires: list, export/import YAML, load templates, results, send due messages."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -59,11 +59,15 @@ class Command(BaseCommand):
         qs = Questionnaire.objects.filter(key=key)
         found = qs.filter(version=version).first() if version else res.latest_version(key)
         if found is None:
-            raise CommandError(f"no questionnaire {key!r}" + (f" version {version}" if version else ""))
+            raise CommandError(
+                f"no questionnaire {key!r}" + (f" version {version}" if version else "")
+            )
         return found
 
     def do_export(self, options: dict[str, Any]) -> None:
-        text = services.questionnaire_export(self._questionnaire(options["key"], options["version"]))
+        text = services.questionnaire_export(
+            self._questionnaire(options["key"], options["version"])
+        )
         if options.get("output"):
             Path(options["output"]).write_text(text, encoding="utf-8")
             self.stdout.write(f"written {options['output']}")
@@ -115,7 +119,12 @@ class Command(BaseCommand):
         header = ["question", *by, "n", "mean", "share_positive", "ci_low", "ci_high", "suppressed"]
         if fmt == "json":
             text = json.dumps(
-                {"questionnaire": questionnaire.key, "version": questionnaire.version, "by": by, "rows": rows},
+                {
+                    "questionnaire": questionnaire.key,
+                    "version": questionnaire.version,
+                    "by": by,
+                    "rows": rows,
+                },
                 ensure_ascii=False,
                 indent=2,
             )
@@ -127,7 +136,13 @@ class Command(BaseCommand):
             for row in rows:
                 writer.writerow(
                     [
-                        excel_safe("" if row[h] is None else str(row[h]).lower() if h == "suppressed" else row[h])
+                        excel_safe(
+                            ""
+                            if row[h] is None
+                            else str(row[h]).lower()
+                            if h == "suppressed"
+                            else row[h]
+                        )
                         for h in header
                     ]
                 )
@@ -139,7 +154,9 @@ class Command(BaseCommand):
             sheet = workbook.add_worksheet("results")
             sheet.write_row(0, 0, header)
             for i, row in enumerate(rows, start=1):
-                sheet.write_row(i, 0, [excel_safe(row[h]) if row[h] is not None else "" for h in header])
+                sheet.write_row(
+                    i, 0, [excel_safe(row[h]) if row[h] is not None else "" for h in header]
+                )
             workbook.close()
             self.stdout.write(f"written {options['output']} ({len(rows)} rows)")
 
