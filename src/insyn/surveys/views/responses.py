@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,7 +45,11 @@ class OccasionListView(InsynView):
     required_action = Action.VIEW_INDIVIDUAL
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        qs = selectors.survey_occasions(request.user).filter(status__in=Occasion.OPEN_STATUSES)
+        # Waiting for someone: an expected response, or an open occasion not yet prepared.
+        qs = selectors.survey_occasions(request.user).filter(
+            Q(survey_responses__status=Response.Status.EXPECTED)
+            | Q(survey_responses__isnull=True, status__in=Occasion.OPEN_STATUSES)
+        )
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         record_access(actor=request.user, action="list", objects=list(page), model=Occasion)
         return render(request, "surveys/occasions.html", {"page": page})
