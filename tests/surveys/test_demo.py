@@ -16,7 +16,11 @@ def _fingerprint() -> tuple:
     return (
         Response.objects.filter(status="submitted").count(),
         Response.objects.filter(status="non_response").count(),
-        list(Answer.objects.exclude(number=None).values_list("question__key", "number").order_by("question__key", "number"))[::97],
+        list(
+            Answer.objects.exclude(number=None)
+            .values_list("question__key", "number")
+            .order_by("question__key", "number")
+        )[::97],
     )
 
 
@@ -25,7 +29,11 @@ def test_demo_builds_placements_answers_and_an_anonymous_round(db):
     call_command("demo", stdout=out)
     assert "150 ended placements at 6 care homes" in out.getvalue()
     assert Intervention.objects.filter(provider__code__startswith="demo-hvb").count() == 150
-    roles = set(Response.objects.filter(status="submitted", occasion__isnull=False).values_list("respondent_role", flat=True))
+    roles = set(
+        Response.objects.filter(status="submitted", occasion__isnull=False).values_list(
+            "respondent_role", flat=True
+        )
+    )
     assert roles == {"case_worker", "child", "guardian"}
     assert Response.objects.filter(status="non_response").count() > 10
     assert set(Response.objects.values_list("mode", flat=True)) >= {"dialog", "neutral", "self"}

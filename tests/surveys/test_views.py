@@ -31,11 +31,11 @@ def test_case_worker_invites_child_and_guardian_and_sees_the_link_once(login, st
             url,
             {
                 "op": "invite",
-                "response": r.pk,
-                "channel": "handed",
-                "language": "sv",
-                "expires_in_days": 30,
-                "reminder_days": "",
+                "invite-response": r.pk,
+                "invite-channel": "handed",
+                "invite-language": "sv",
+                "invite-expires_in_days": 30,
+                "invite-reminder_days": "",
             },
         )
         assert response.status_code == 200
@@ -52,12 +52,12 @@ def test_bad_invitation_input_gets_a_message_and_changes_nothing(login, staff, o
         reverse("surveys:occasion", args=[occasion.pk]),
         {
             "op": "invite",
-            "response": r.pk,
-            "channel": "sms",
-            "contact": "abc",
-            "language": "sv",
-            "expires_in_days": 30,
-            "reminder_days": "7",
+            "invite-response": r.pk,
+            "invite-channel": "sms",
+            "invite-contact": "abc",
+            "invite-language": "sv",
+            "invite-expires_in_days": 30,
+            "invite-reminder_days": "7",
         },
     )
     assert response.status_code == 400 and "mobilnummer" in response.content.decode()
@@ -83,7 +83,12 @@ def test_non_response_is_recorded_with_a_reason(login, staff, occasion):
     reason = NonResponseReason.objects.get(code="not_reachable")
     response = client.post(
         reverse("surveys:occasion", args=[occasion.pk]),
-        {"op": "non_response", "response": r.pk, "reason": reason.pk, "note": "Tre försök"},
+        {
+            "op": "non_response",
+            "nr-response": r.pk,
+            "nr-reason": reason.pk,
+            "nr-note": "Tre försök",
+        },
     )
     assert response.status_code == 302
     r.refresh_from_db()

@@ -80,7 +80,12 @@ def _catalogue() -> dict[str, Any]:
     )
     hvb, _c = InterventionType.objects.get_or_create(
         code="hvb",
-        defaults={"name": "HVB", "name_en": "Residential care home", "group": group, "is_placement": True},
+        defaults={
+            "name": "HVB",
+            "name_en": "Residential care home",
+            "group": group,
+            "is_placement": True,
+        },
     )
     sol, _c = LegalBasis.objects.get_or_create(
         code="sol-bistand", defaults={"name": "SoL, bistånd", "law": LegalBasis.Law.SOL}
@@ -222,7 +227,13 @@ def _placement(
     )
 
 
-def _settle(rng: random.Random, response: Response, quality: float, ended_on: dt.date, reasons: list[NonResponseReason]) -> str:
+def _settle(
+    rng: random.Random,
+    response: Response,
+    quality: float,
+    ended_on: dt.date,
+    reasons: list[NonResponseReason],
+) -> str:
     """Answer (dialog, neutral or through a link), record non-response, or leave waiting."""
     recent = (timezone.localdate() - ended_on).days < 21
     draw = rng.random()
@@ -234,7 +245,9 @@ def _settle(rng: random.Random, response: Response, quality: float, ended_on: dt
         reason = rng.choices(reasons, weights=weights)[0]
         response_record_non_response(actor=None, response=response, reason=reason)
         return "non_response"
-    questions = questions_for(response.questionnaire, response.respondent_role, response.respondent_age)
+    questions = questions_for(
+        response.questionnaire, response.respondent_role, response.respondent_age
+    )
     draft = _draft(rng, questions, quality)
     if response.respondent_role == "guardian" and rng.random() < 0.5:
         invitation, _token = invitation_services.invitation_create(
@@ -306,7 +319,11 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
     for code, name, quality in CARE_HOMES:
         home, _c = Provider.objects.get_or_create(
             code=code,
-            defaults={"name": name, "kind": Provider.Kind.EXTERNAL, "org_number": f"55{zlib.crc32(code.encode()) % 10**8:08d}"},
+            defaults={
+                "name": name,
+                "kind": Provider.Kind.EXTERNAL,
+                "org_number": f"55{zlib.crc32(code.encode()) % 10**8:08d}",
+            },
         )
         home.intervention_types.add(cat["hvb"])
         homes.append((home, quality))
@@ -317,7 +334,9 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
         unit = vaxjo_unit if n <= 110 else alvesta_unit
         home, quality = homes[rng.randrange(len(homes))]
         ended_on = today - dt.timedelta(days=3 + int(rng.random() ** 1.3 * 720))
-        intervention = _placement(rng, n, unit, cat, home, ended_on, worker if unit == vaxjo_unit else None)
+        intervention = _placement(
+            rng, n, unit, cat, home, ended_on, worker if unit == vaxjo_unit else None
+        )
         enrollment = enrollment_ensure(
             actor=None, programme=programme, intervention=intervention, method="automatic"
         )

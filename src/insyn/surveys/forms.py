@@ -29,6 +29,7 @@ def _days(value: str) -> list[int]:
 
 
 class InviteForm(forms.Form):
+    prefix = "invite"
     response = forms.TypedChoiceField(label=_("Respondent"), coerce=int)
     channel = forms.ChoiceField(
         label=_("How the link reaches them"), choices=Invitation.Channel.choices
@@ -60,6 +61,7 @@ class InviteForm(forms.Form):
 
 
 class NonResponseForm(forms.Form):
+    prefix = "nr"
     response = forms.TypedChoiceField(label=_("Respondent"), coerce=int)
     reason = forms.ModelChoiceField(
         label=_("Reason"), queryset=NonResponseReason.objects.filter(active=True)
