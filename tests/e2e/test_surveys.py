@@ -96,7 +96,8 @@ def test_invite_answer_by_keyboard_on_a_phone_and_see_it_counted(
     for _ in range(80):
         child.keyboard.press("Tab")
         focused = child.evaluate(
-            "(() => { const e = document.activeElement; return {tag: e.tagName, type: e.type || '', name: e.name || '', text: e.textContent.trim()}; })()"
+            "(() => { const e = document.activeElement; return {tag: e.tagName,"
+            " type: e.type || '', name: e.name || '', text: e.textContent.trim()}; })()"
         )
         if focused["type"] == "radio" and focused["name"] not in answered:
             child.keyboard.press("ArrowDown")  # selects the 2nd option

@@ -42,7 +42,6 @@ from insyn.surveys.models import (
     Questionnaire,
     Response,
     StageQuestionnaire,
-    SurveyRound,
 )
 from insyn.surveys.services import invitations as invitation_services
 from insyn.surveys.services.answers import questions_for
@@ -311,7 +310,7 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
     if Programme.objects.filter(key=PROGRAMME_KEY).exists():
         stdout.write("Demo placements and surveys: already loaded\n")
         return logins
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - demo data, deterministic on purpose
     cat = _catalogue()
     placement_q = Questionnaire.objects.get(key="placering-barn-unga", version=1)
     programme = _programme(region, placement_q, cat["hvb"])
