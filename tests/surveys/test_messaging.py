@@ -98,7 +98,7 @@ def test_reminder_for_someone_who_answered_is_not_sent(
 
 
 def test_deferred_reminder_on_a_database_queue_checks_at_send_time(
-    staff, occasion, clock, client, settings, django_capture_on_commit_callbacks
+    transactional_db, staff, occasion, clock, client, settings, django_capture_on_commit_callbacks
 ):
     """Production shape: the reminder is a deferred task in the database queue, enqueued before
     the answer came; the worker runs it after the answer and sends nothing."""

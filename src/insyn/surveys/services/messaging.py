@@ -159,7 +159,7 @@ def deliver(message_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         message = (
-            ScheduledMessage.objects.select_for_update()
+            ScheduledMessage.objects.select_for_update(of=("self",))
             .select_related("invitation__response", "invitation__questionnaire")
             .filter(pk=message_id)
             .first()
