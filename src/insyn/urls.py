@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -18,7 +19,14 @@ urlpatterns = [
     path("analysis/", include("insyn.analytics.urls")),
     path("import/", include("insyn.imports.urls")),
     path("api/", include("insyn.api_urls")),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI sets a few inline styles; scripts stay 'self' only, on this page too.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
+        name="api-docs",
+    ),
     path("i18n/setlang/", declare(personal_data=False)(set_language), name="set_language"),
     path("system/", admin.site.urls),
 ]
