@@ -162,3 +162,13 @@ def test_anonymous_answer_is_not_linked_to_the_invitation(client, surveys, tree,
     assert (
         SurveyRound.objects.get(pk=round_.pk).invitations.filter(used_at__isnull=False).count() == 1
     )
+
+
+def test_messages_and_receipt_follow_the_page_language_not_the_browser(client, child_link):
+    _inv, _token, url = child_link
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    bad = client.post(url, {"q_barn_trygg": "4", "action": "submit"}, **english_browser)
+    assert "Frågan behöver ett svar." in bad.content.decode()
+    done = client.post(url, {**CHILD_ANSWERS, "action": "submit"}, **english_browser)
+    receipt = client.get(done["Location"], **english_browser).content.decode()
+    assert "Tack – dina svar har kommit fram" in receipt

@@ -390,6 +390,7 @@ def compare_roles(
                 "ci_high": ci[1] if ci else None,
                 "suppressed": False,
             }
-        label = next(iter(per_role.values())).label
+        # Name the topic in the respondent's own words where the child is asked.
+        label = (per_role.get("child") or next(iter(per_role.values()))).label
         rows.append(CompareRow(topic=topic, label=label, by_role=cells))
     return n_placements, rows

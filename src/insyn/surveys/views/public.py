@@ -136,13 +136,20 @@ class AnswerView(PublicView):
         lang = _language(request, invitation)
         if invitation is None or state != "open":
             return self.closed(request, state, lang)
+        with translation.override(lang or translation.get_language()):
+            return self._post(request, invitation, lang)
+
+    def _post(self, request: HttpRequest, invitation: Invitation, lang: str | None) -> HttpResponse:
         questions = services.invitation_questions(invitation)
         draft = read_form(questions, request.POST)
         try:
             errors = services.invitation_save_draft(invitation=invitation, draft=draft)
             if request.POST.get("action") == "submit" and not errors:
                 services.invitation_submit(invitation=invitation, draft=draft)
-                request.session[RECEIPT_KEY] = timezone.localdate().isoformat()
+                request.session[RECEIPT_KEY] = {
+                    "on": timezone.localdate().isoformat(),
+                    "lang": translation.get_language(),
+                }
                 return redirect("surveys:receipt")
             if request.POST.get("action") == "submit":
                 raise ValidationError(errors)
@@ -168,11 +175,12 @@ class ReceiptView(PublicView):
     personal_data: ClassVar[bool] = False
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        lang = _language(request, None)
+        receipt = request.session.get(RECEIPT_KEY) or {}
+        lang = _language(request, None) or receipt.get("lang")
         with translation.override(lang or translation.get_language()):
             response = render(
                 request,
                 "surveys/public/receipt.html",
-                {"received_on": request.session.get(RECEIPT_KEY, ""), "title": _("Thank you")},
+                {"received_on": receipt.get("on", ""), "title": _("Thank you")},
             )
         return self.finish(request, response, lang)

@@ -20,17 +20,35 @@ from insyn.followup.models import NonResponseReason
 from insyn.surveys import results as res
 from insyn.surveys import selectors
 from insyn.surveys.forms import ResultsForm, RoundForm, RoundInviteForm
-from insyn.surveys.models import Invitation, Questionnaire, RespondentRole, SurveyRound
+from insyn.surveys.models import (
+    Invitation,
+    QuestionOption,
+    Questionnaire,
+    RespondentRole,
+    SurveyRound,
+)
 from insyn.surveys.services import invitations as services
 
 ROLE_LABELS = dict(RespondentRole.choices)
 
 
 def _label_groups(result: res.Results) -> None:
+    """Role codes, yes/no and option codes in the reader's language."""
+    labels: dict[tuple[str, str], str] = {
+        (o.question.key, o.code): o.display
+        for o in QuestionOption.objects.filter(
+            question__section__questionnaire=result.questionnaire
+        ).select_related("question")
+    }
+    yes_no = {"yes": _("Yes"), "no": _("No")}
     for q in result.questions:
-        for cell in q.groups:
+        for cell in [q.total, *q.groups]:
             if "role" in cell.group:
                 cell.group["role"] = str(ROLE_LABELS.get(cell.group["role"], cell.group["role"]))
+            cell.shown_distribution = [  # type: ignore[attr-defined]
+                (yes_no.get(k) or labels.get((q.key, k)) or k, n)
+                for k, n in cell.distribution.items()
+            ]
 
 
 class ResultsView(InsynView):
