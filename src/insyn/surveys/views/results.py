@@ -22,8 +22,8 @@ from insyn.surveys import selectors
 from insyn.surveys.forms import ResultsForm, RoundForm, RoundInviteForm
 from insyn.surveys.models import (
     Invitation,
-    QuestionOption,
     Questionnaire,
+    QuestionOption,
     RespondentRole,
     SurveyRound,
 )
