@@ -200,3 +200,19 @@ def test_anonymous_round_below_threshold_shows_no_results(surveys, tree, staff, 
     result = res.questionnaire_results(surveys.ifo_q, Response.objects.all())
     assert not result.withheld
     assert next(q for q in result.questions if q.key == "ifo_battre").total.n == 5
+
+
+def test_period_breakdown_is_the_year_of_the_answer(surveys, tree, settings):
+    settings.INSYN_MIN_CELL = 1
+    for year, value in ((2024, "2"), (2025, "4"), (2025, "5")):
+        occasion = placement(surveys.programme, tree.vux_unit)
+        r = response_for(occasion, "child")
+        response_enter(actor=None, response=r, draft={"barn_helhet": value}, mode="dialog")
+        Response.objects.filter(pk=r.pk).update(submitted_on=dt.date(year, 6, 1))
+    result = res.questionnaire_results(
+        surveys.placement_q, Response.objects.all(), ["period", "role"]
+    )
+    q = next(q for q in result.questions if q.key == "barn_helhet")
+    by_year = {c.group["period"]: (c.n, c.mean) for c in q.groups}
+    assert by_year == {"2024": (1, 2.0), "2025": (2, 4.5)}
+    assert {c.group["role"] for c in q.groups} == {"child"}

@@ -85,18 +85,18 @@ class OccasionSurveysView(InsynView):
             "new_link": forms.get("new_link"),
             "now": timezone.now(),
         }
-        return render(request, "surveys/occasion.html", context, status=status)
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        occasion = self._occasion(request, pk)
-        if path_in_scope(request.user, Action.CHANGE_INDIVIDUAL, occasion.enrollment.unit.path):
-            response_services.expected_responses_ensure(actor=request.user, occasion=occasion)
         record_access(
             actor=request.user,
             action="view",
             objects=[occasion],
             purpose=request.GET.get("purpose", ""),
         )
+        return render(request, "surveys/occasion.html", context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        occasion = self._occasion(request, pk)
+        if path_in_scope(request.user, Action.CHANGE_INDIVIDUAL, occasion.enrollment.unit.path):
+            response_services.expected_responses_ensure(actor=request.user, occasion=occasion)
         return self._render(request, occasion)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -123,7 +123,6 @@ class OccasionSurveysView(InsynView):
                 except ValidationError as exc:
                     _errors_to_form(form, exc)
                     return self._render(request, occasion, 400, invite_form=form)
-                record_access(actor=request.user, action="view", objects=[occasion])
                 if token:
                     return self._render(
                         request,
