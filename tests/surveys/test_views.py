@@ -223,3 +223,8 @@ def test_questionnaire_pages_and_yaml_export(login, staff, surveys):
     )
     surveys.ifo_q.refresh_from_db()
     assert surveys.ifo_q.status == "published"  # a case worker does not design
+
+
+def test_start_page_counts_waiting_answers(login, staff, occasion):
+    html = login(staff.case_worker).get(reverse("core:home")).content.decode()
+    assert "3 väntade svar väntar i dina enheter" in html
