@@ -89,3 +89,49 @@ def test_round_outside_scope_is_not_found(login, staff, surveys, tree):
         login(staff.case_worker).get(reverse("surveys:round", args=[survey_round.pk])).status_code
         == 404
     )
+
+
+class _Spec:
+    """The two things a frame source reads from the analytics app's ProgrammeSpec."""
+
+    def __init__(self, key, programme_ids):
+        self.key, self.programme_ids = key, programme_ids
+
+
+def test_frame_source_values_in_the_analytics_schema(surveys, tree):
+    from insyn.surveys.frame_source import VALUES_SCHEMA, SurveyAnswers
+
+    occasion = placement(surveys.programme, tree.vux_unit)
+    response_enter(
+        actor=None,
+        response=response_for(occasion, "case_worker"),
+        draft={
+            "hl_placeringsorsak": "bada",
+            "hl_mal_fanns": "yes",
+            "hl_helhet": "3",
+            "hl_kommentar": "x",
+        },
+        mode="dialog",
+    )
+    source = SurveyAnswers()
+    spec = _Spec(surveys.programme.key, [surveys.programme.pk])
+    table = source.values(spec, None)
+    assert table.schema == VALUES_SCHEMA
+    rows = sorted(zip(*[table.column(n).to_pylist() for n in VALUES_SCHEMA.names], strict=True))
+    e = occasion.enrollment_id
+    assert rows == [
+        (e, "hl_helhet__case_worker", "after", 3.0, None),
+        (e, "hl_mal_fanns__case_worker", "after", 1.0, None),
+        (e, "hl_placeringsorsak__case_worker", "after", None, "bada"),
+    ]
+    assert source.values(spec, [tree.kalmar.pk]).num_rows == 0
+    before = source.fingerprint(spec, None)
+    other = placement(surveys.programme, tree.vux_unit)
+    response_enter(
+        actor=None,
+        response=response_for(other, "guardian"),
+        draft={"vh_helhet": "5"},
+        mode="dialog",
+    )
+    after = source.fingerprint(spec, None)
+    assert set(after) == {tree.vaxjo.pk} and after != before

@@ -41,6 +41,9 @@ class SurveysConfig(AppConfig):
                 "surveys-waiting", "surveys/panel.html", Action.CHANGE_INDIVIDUAL, 40, _waiting
             )
         )
+        from insyn.surveys.frame_source import register as register_frame_source
+
+        register_frame_source()  # answers as analysis-frame variables, once analytics has it
 
 
 def _waiting(request: Any) -> dict[str, Any]:
