@@ -228,3 +228,37 @@ def test_questionnaire_pages_and_yaml_export(login, staff, surveys):
 def test_start_page_counts_waiting_answers(login, staff, occasion):
     html = login(staff.case_worker).get(reverse("core:home")).content.decode()
     assert "3 väntade svar väntar i dina enheter" in html
+
+
+def test_designer_edits_a_draft_as_yaml_but_never_a_published_version(login, staff, surveys, tree):
+    import yaml
+
+    from insyn.surveys.models import Question, Questionnaire
+    from insyn.surveys.services import questionnaires as services
+
+    data = yaml.safe_load(services.questionnaire_export(surveys.ifo_q))
+    data.update(key="vaxjo-enkat", status="draft")
+    draft, _what = services.questionnaire_import(
+        actor=None, text=yaml.safe_dump(data, allow_unicode=True), owner=tree.aov
+    )
+    client = login(staff.quality_lead)
+    assert client.get(reverse("surveys:edit", args=[surveys.ifo_q.pk])).status_code == 404
+    url = reverse("surveys:edit", args=[draft.pk])
+    text = client.get(url).content.decode()
+    assert "vaxjo-enkat" in text
+    data["sections"][0]["questions"][0]["text"] = "Hur lätt var det att nå oss?"
+    ok = client.post(url, {"definition": yaml.safe_dump(data, allow_unicode=True)})
+    assert ok.status_code == 302
+    assert (
+        Question.objects.get(section__questionnaire=draft, key="ifo_na_handlaggare").text
+        == "Hur lätt var det att nå oss?"
+    )
+    data["version"] = 7
+    bad = client.post(url, {"definition": yaml.safe_dump(data, allow_unicode=True)})
+    assert bad.status_code == 400 and Questionnaire.objects.filter(key="vaxjo-enkat").count() == 1
+    broken = client.post(
+        url, {"definition": "key: vaxjo-enkat\nversion: 1\nname: X\nsections: []\n"}
+    )
+    assert broken.status_code == 400 and "minst ett avsnitt" in broken.content.decode()
+    assert client.get(reverse("surveys:edit", args=[draft.pk]), follow=True).status_code == 200
+    assert login(staff.case_worker).get(url).status_code == 404

@@ -7,6 +7,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", questionnaires.QuestionnaireListView.as_view(), name="questionnaires"),
     path("q/<int:pk>/", questionnaires.QuestionnaireDetailView.as_view(), name="questionnaire"),
+    path("q/<int:pk>/edit/", questionnaires.QuestionnaireEditView.as_view(), name="edit"),
     path("q/<int:pk>/export.yaml", questionnaires.QuestionnaireExportView.as_view(), name="export"),
     path("occasions/", responses.OccasionListView.as_view(), name="occasions"),
     path("occasions/<int:pk>/", responses.OccasionSurveysView.as_view(), name="occasion"),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import yaml
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -117,3 +118,54 @@ class QuestionnaireExportView(QuestionnaireDetailView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         return HttpResponse(status=405)
+
+
+class QuestionnaireEditView(QuestionnaireDetailView):
+    """Edit a draft as YAML in the browser (a published version is never edited)."""
+
+    def _draft(self, request: HttpRequest, pk: int) -> Questionnaire:
+        questionnaire = self._get(request, pk)
+        if questionnaire.status != Questionnaire.Status.DRAFT or not path_in_scope(
+            request.user, Action.DESIGN, questionnaire.owner.path
+        ):
+            raise Http404
+        return questionnaire
+
+    def _form(
+        self, request: HttpRequest, questionnaire: Questionnaire, text: str, error: str = ""
+    ) -> HttpResponse:
+        return render(
+            request,
+            "surveys/questionnaire_edit.html",
+            {"questionnaire": questionnaire, "text": text, "error": error},
+            status=400 if error else 200,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        questionnaire = self._draft(request, pk)
+        return self._form(request, questionnaire, services.questionnaire_export(questionnaire))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        questionnaire = self._draft(request, pk)
+        text = request.POST.get("definition", "")
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            data = None
+        if not isinstance(data, dict) or (data.get("key"), data.get("version")) != (
+            questionnaire.key,
+            questionnaire.version,
+        ):
+            return self._form(
+                request,
+                questionnaire,
+                text,
+                _("Keep the key %(key)s and version %(version)s; import other versions instead.")
+                % {"key": questionnaire.key, "version": questionnaire.version},
+            )
+        try:
+            services.questionnaire_import(actor=request.user, text=text, owner=questionnaire.owner)
+        except ValidationError as exc:
+            return self._form(request, questionnaire, text, " ".join(exc.messages))
+        messages.success(request, _("Saved."))
+        return redirect("surveys:questionnaire", pk=questionnaire.pk)
