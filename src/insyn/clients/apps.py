@@ -6,3 +6,16 @@ class ClientsConfig(AppConfig):
     name = "insyn.clients"
     label = "clients"
     verbose_name = _("Clients")
+
+    def ready(self) -> None:
+        from insyn.core.navigation import NavItem, register_nav
+        from insyn.core.roles import Action
+
+        register_nav(
+            NavItem(
+                "clients", _("Clients"), "clients:client_list", Action.VIEW_INDIVIDUAL, order=200
+            )
+        )
+        register_nav(
+            NavItem("providers", _("Providers"), "clients:provider_list", Action.DESIGN, order=700)
+        )

@@ -105,6 +105,18 @@ class Provider(models.Model):
         verbose_name=_("municipality"),
         help_text=_("For own providers: the municipality that runs it."),
     )
+    registered_by = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("registered by"),
+        help_text=_(
+            "The municipality that keeps the record up to date; empty for shipped providers."
+        ),
+    )
     intervention_types = models.ManyToManyField(
         InterventionType, blank=True, related_name="providers", verbose_name=_("intervention types")
     )
@@ -114,6 +126,14 @@ class Provider(models.Model):
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
         ordering = ["name"]
+        constraints = [
+            # One record per external organisation, shared by every municipality.
+            models.UniqueConstraint(
+                fields=["org_number"],
+                condition=Q(kind="external") & ~Q(org_number=""),
+                name="provider_external_org_number_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -251,6 +271,10 @@ class Case(ScopedModel):
         ordering = ["-opened_on", "case_ref"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "case_ref"], name="case_ref_unique"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closes_after_opening",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -289,6 +313,12 @@ class Decision(ScopedModel):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["-decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(executed_on__isnull=True) | Q(executed_on__gte=models.F("decided_on")),
+                name="decision_executed_after_decided",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.intervention_type} {self.decided_on}"

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from insyn.imports import views
 
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ImportView.as_view(), name="upload"),
+    path("<int:pk>/", views.BatchView.as_view(), name="batch"),
+]

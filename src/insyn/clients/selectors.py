@@ -1,0 +1,284 @@
+"""Every read of the clients domain, restricted to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from insyn.accounts.models import User
+from insyn.clients.models import (
+    Case,
+    Client,
+    Decision,
+    Intervention,
+    InterventionType,
+    Provider,
+)
+from insyn.clients.services.interventions import providers_usable_in
+from insyn.core.identity import parse_identity
+from insyn.core.roles import PERMISSIONS, Action
+from insyn.core.scoping import path_in_scope
+from insyn.organisations.models import Membership, OrgUnit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from insyn.followup.models import Enrollment, Occasion
+
+    UserT = User | AnonymousUser
+
+
+def clients_for(user: UserT, *, q: str = "", action: Action = Action.VIEW_INDIVIDUAL) -> QuerySet:
+    """Clients the user may see, optionally searched by client reference."""
+    qs = Client.objects.restrict(user, action).select_related("unit")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(client_ref__icontains=q)
+    return qs.order_by("client_ref")
+
+
+def clients_by_identity(user: UserT, personnummer: str) -> QuerySet:
+    """Clients with this personnummer/samordningsnummer among those the user may see.
+
+    The number is hashed with the pepper and matched on person_key; it is never stored or
+    logged. Raises ValidationError (without echoing the number) when it is not valid.
+    """
+    identity = parse_identity(personnummer)
+    return clients_for(user).filter(person_key=identity.person_key)
+
+
+def cases_for(
+    user: UserT,
+    *,
+    action: Action = Action.VIEW_INDIVIDUAL,
+    q: str = "",
+    status: str = "",
+    mine: bool = False,
+) -> QuerySet:
+    qs = Case.objects.restrict(user, action).select_related(
+        "client", "unit", "source", "reason", "case_worker"
+    )
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(case_ref__icontains=q) | Q(client__client_ref__icontains=q))
+    if status == "open":
+        qs = qs.filter(closed_on__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(closed_on__isnull=False)
+    if mine:
+        qs = qs.filter(case_worker=user)  # type: ignore[misc]
+    return qs
+
+
+def entry_units(user: UserT) -> QuerySet[OrgUnit]:
+    """Units where the user may register clients and open cases (below a municipality)."""
+    return (
+        OrgUnit.objects.restrict(user, Action.CHANGE_INDIVIDUAL)
+        .filter(active=True)
+        .exclude(kind__in=OrgUnit.REFERENCE_KINDS)
+        .order_by("path")
+    )
+
+
+def default_unit(user: UserT) -> OrgUnit | None:
+    """The unit a case worker works in: their deepest membership allowing data entry."""
+    if not user.is_authenticated:
+        return None
+    roles = [role for role, actions in PERMISSIONS.items() if Action.CHANGE_INDIVIDUAL in actions]
+    membership = (
+        Membership.objects.filter(user=user, role__in=roles, org_unit__active=True)
+        .exclude(org_unit__kind__in=OrgUnit.REFERENCE_KINDS)
+        .select_related("org_unit")
+        .order_by("-org_unit__depth")
+        .first()
+    )
+    return membership.org_unit if membership else None
+
+
+def case_workers_for(unit: OrgUnit) -> QuerySet[User]:
+    """Active users who may change data in `unit` (a membership at the unit or above it)."""
+    roles = [role for role, actions in PERMISSIONS.items() if Action.CHANGE_INDIVIDUAL in actions]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role__in=roles,
+            memberships__org_unit__pk__in=unit.ancestor_ids(),
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def usable_providers(municipality_id: int) -> QuerySet[Provider]:
+    return Provider.objects.filter(providers_usable_in(municipality_id), active=True).order_by(
+        "name"
+    )
+
+
+def design_municipalities(user: UserT) -> QuerySet[OrgUnit]:
+    """Municipalities whose catalogues and provider register the user maintains."""
+    return OrgUnit.objects.restrict(user, Action.DESIGN).filter(kind=OrgUnit.Kind.MUNICIPALITY)
+
+
+def providers_managed_by(user: UserT) -> QuerySet[Provider]:
+    """Own providers of the user's municipalities and every external provider."""
+    municipalities = list(design_municipalities(user).values_list("pk", flat=True))
+    return (
+        Provider.objects.filter(
+            Q(municipality__in=municipalities)
+            | Q(registered_by__in=municipalities)
+            | Q(kind=Provider.Kind.EXTERNAL)
+        )
+        .select_related("registered_by", "municipality")
+        .prefetch_related("intervention_types")
+        .order_by("name")
+    )
+
+
+def can_edit_provider(user: UserT, provider: Provider) -> bool:
+    return provider.registered_by is not None and path_in_scope(
+        user, Action.DESIGN, provider.registered_by.path
+    )
+
+
+def active_intervention_types() -> QuerySet[InterventionType]:
+    return (
+        InterventionType.objects.filter(active=True, group__active=True)
+        .select_related("group")
+        .order_by("group__sort_order", "sort_order", "name")
+    )
+
+
+# --- The client's journey -------------------------------------------------------------------
+
+
+@dataclass
+class Event:
+    """One dated step on the client's timeline."""
+
+    day: dt.date | None
+    kind: str  # case_opened, case_closed, decision, started, ended, occasion
+    obj: Any
+    status: str = ""
+
+
+@dataclass
+class EnrollmentJourney:
+    enrollment: Enrollment
+    occasions: list[Occasion]
+
+
+@dataclass
+class InterventionJourney:
+    intervention: Intervention
+    enrollments: list[EnrollmentJourney]
+
+
+@dataclass
+class CaseJourney:
+    case: Case
+    decisions: list[Decision] = field(default_factory=list)
+    interventions: list[InterventionJourney] = field(default_factory=list)
+
+
+@dataclass
+class Journey:
+    client: Client
+    cases: list[CaseJourney]
+    enrollments: list[Enrollment]
+    occasions: list[Occasion]
+    today: dt.date
+
+    def shown_objects(self) -> list[Any]:
+        """Everything on the page, for the access log."""
+        objects: list[Any] = [self.client]
+        for cj in self.cases:
+            objects += [cj.case, *cj.decisions, *(ij.intervention for ij in cj.interventions)]
+        return objects + list(self.enrollments) + list(self.occasions)
+
+    def timeline(self) -> list[Event]:
+        """Every dated step, oldest first; occasions carry their status as of today."""
+        events: list[Event] = []
+        for cj in self.cases:
+            events.append(Event(cj.case.opened_on, "case_opened", cj.case))
+            if cj.case.closed_on:
+                events.append(Event(cj.case.closed_on, "case_closed", cj.case))
+            events += [Event(d.decided_on, "decision", d) for d in cj.decisions]
+            for ij in cj.interventions:
+                i = ij.intervention
+                if i.started_on:
+                    events.append(Event(i.started_on, "started", i))
+                if i.ended_on:
+                    events.append(Event(i.ended_on, "ended", i))
+        for o in self.occasions:
+            status = o.current_status(self.today)
+            events.append(Event(o.done_on or o.due_on, "occasion", o, status=status))
+        order = {"case_opened": 0, "decision": 1, "started": 2, "occasion": 3, "ended": 4}
+        return sorted(events, key=lambda e: (e.day or dt.date.max, order.get(e.kind, 5), e.obj.pk))
+
+
+def client_journey(user: UserT, client: Client) -> Journey:
+    """Cases → decisions → interventions → follow-up enrolments and occasions, as far as the
+    user may see them (a case in another unit is left out)."""
+    from insyn.followup.models import Enrollment, Occasion
+
+    cases = list(
+        Case.objects.restrict(user, Action.VIEW_INDIVIDUAL)
+        .filter(client=client)
+        .select_related("unit", "source", "reason", "case_worker")
+        .order_by("opened_on", "pk")
+    )
+    enrollments = list(
+        Enrollment.objects.restrict(user, Action.VIEW_INDIVIDUAL)
+        .filter(client=client)
+        .select_related("programme")
+        .order_by("enrolled_on", "pk")
+    )
+    occasions = list(
+        Occasion.objects.restrict(user, Action.VIEW_INDIVIDUAL)
+        .filter(enrollment__in=enrollments)
+        .select_related("stage", "non_response_reason")
+        .order_by("due_on", "pk")
+    )
+    occasions_of: dict[int, list[Occasion]] = {}
+    for o in occasions:
+        occasions_of.setdefault(o.enrollment_id, []).append(o)
+    enrollments_of: dict[int, list[EnrollmentJourney]] = {}
+    for e in enrollments:
+        if e.intervention_id is not None:
+            enrollments_of.setdefault(e.intervention_id, []).append(
+                EnrollmentJourney(e, occasions_of.get(e.pk, []))
+            )
+    by_case = {c.pk: CaseJourney(case=c) for c in cases}
+    decisions = Decision.objects.filter(case__in=cases).select_related(
+        "intervention_type", "legal_basis"
+    )
+    for d in decisions.order_by("decided_on", "pk"):
+        by_case[d.case_id].decisions.append(d)
+    interventions = Intervention.objects.filter(case__in=cases).select_related(
+        "intervention_type", "provider", "end_reason", "decision"
+    )
+    for i in interventions.order_by("started_on", "pk"):
+        by_case[i.case_id].interventions.append(
+            InterventionJourney(i, enrollments_of.get(i.pk, []))
+        )
+    return Journey(
+        client=client,
+        cases=list(by_case.values()),
+        enrollments=enrollments,
+        occasions=occasions,
+        today=timezone.localdate(),
+    )
+
+
+def identity_error(personnummer: str) -> str | None:
+    try:
+        parse_identity(personnummer)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None

@@ -1,0 +1,192 @@
+"""Opening, updating and closing cases; re-actualisation is derived from the client's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from insyn.accounts.models import User
+from insyn.clients.models import Case, CaseSource, Client, IntakeReason
+from insyn.clients.services.common import (
+    Errors,
+    check_not_future,
+    create_with_ref,
+    months_before,
+    next_ref,
+    save_changed,
+)
+from insyn.clients.validators import clean_ref
+from insyn.core.audit import record_change
+from insyn.core.roles import Action
+from insyn.core.scoping import path_in_scope
+from insyn.core.services import ensure_in_scope
+from insyn.organisations.models import OrgUnit
+
+if TYPE_CHECKING:
+    from insyn.clients.services.common import ActorT
+
+REACTUALISATION_MONTHS = 12
+
+
+def case_ref_prefix(opened_on: dt.date) -> str:
+    return f"A-{opened_on.year}-"
+
+
+def is_reactualisation(client: Client, opened_on: dt.date, exclude_pk: int | None = None) -> bool:
+    """Opened within 12 months after an earlier case of the same client was closed."""
+    since = months_before(opened_on, REACTUALISATION_MONTHS)
+    earlier = Case.objects.filter(
+        client=client, closed_on__isnull=False, closed_on__gte=since, closed_on__lte=opened_on
+    )
+    if exclude_pk is not None:
+        earlier = earlier.exclude(pk=exclude_pk)
+    return earlier.exists()
+
+
+def _refresh_reactualisation(actor: ActorT, client: Client) -> None:
+    """A case's flag depends on the client's other cases, so it is recomputed for all of them
+    whenever one opens, closes or moves in time."""
+    for case in Case.objects.filter(client=client).order_by("opened_on", "pk"):
+        flag = is_reactualisation(client, case.opened_on, exclude_pk=case.pk)
+        if flag != case.reactualisation:
+            save_changed(actor=actor, obj=case, values={"reactualisation": flag})
+
+
+def _check_unit(errors: Errors, client: Client, unit: OrgUnit) -> None:
+    if unit.municipality_id != client.municipality_id or unit.kind in OrgUnit.REFERENCE_KINDS:
+        errors.add("unit", _("Choose a unit in the client's municipality."))
+
+
+def _check_case_worker(errors: Errors, case_worker: User | None, unit: OrgUnit) -> None:
+    if case_worker is not None and not path_in_scope(
+        case_worker, Action.CHANGE_INDIVIDUAL, unit.path
+    ):
+        errors.add("case_worker", _("The case worker does not work in this unit."))
+
+
+def _check_dates(errors: Errors, opened_on: dt.date, closed_on: dt.date | None) -> None:
+    check_not_future(errors, "opened_on", opened_on)
+    check_not_future(errors, "closed_on", closed_on)
+    if closed_on is not None and closed_on < opened_on:
+        errors.add("closed_on", _("A case cannot close before it was opened."))
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: ActorT,
+    client: Client,
+    unit: OrgUnit,
+    opened_on: dt.date,
+    source: CaseSource,
+    reason: IntakeReason | None = None,
+    case_worker: User | None = None,
+    case_ref: str = "",
+    closed_on: dt.date | None = None,
+    assign_actor: bool = True,
+) -> Case:
+    """Open a case for the client in `unit` (the actor must be allowed to change data there).
+
+    The client need not be in the actor's scope yet: opening a case in the actor's unit is how
+    a unit takes on a person another unit registered. The caller decides who may reach the
+    client (a scoped lookup, or the signed offer made when a duplicate was found).
+    Without a case worker the actor becomes responsible, unless `assign_actor` is off (imports).
+    """
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, unit.path)
+    errors = Errors()
+    ref = errors.check(lambda: clean_ref(case_ref, "case_ref"))
+    _check_unit(errors, client, unit)
+    _check_case_worker(errors, case_worker, unit)
+    _check_dates(errors, opened_on, closed_on)
+    if ref and Case.objects.filter(municipality_id=client.municipality_id, case_ref=ref).exists():
+        errors.add("case_ref", _("The case reference %(ref)s is already used.") % {"ref": ref})
+    errors.raise_if_any()
+    if (
+        case_worker is None
+        and assign_actor
+        and isinstance(actor, User)
+        and path_in_scope(actor, Action.CHANGE_INDIVIDUAL, unit.path)
+    ):
+        case_worker = actor
+    case = create_with_ref(
+        Case,
+        field="case_ref",
+        given=ref or "",
+        make_ref=lambda: next_ref(
+            Case, client.municipality_id, "case_ref", case_ref_prefix(opened_on), 5
+        ),
+        values={
+            "municipality_id": client.municipality_id,
+            "client": client,
+            "unit": unit,
+            "opened_on": opened_on,
+            "source": source,
+            "reason": reason,
+            "case_worker": case_worker,
+            "closed_on": closed_on,
+            "reactualisation": is_reactualisation(client, opened_on),
+        },
+    )
+    record_change(actor=actor, action="create", obj=case)
+    _refresh_reactualisation(actor, client)
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *,
+    actor: ActorT,
+    case: Case,
+    unit: OrgUnit,
+    opened_on: dt.date,
+    source: CaseSource,
+    reason: IntakeReason | None,
+    case_worker: User | None,
+    closed_on: dt.date | None,
+) -> Case:
+    """Correct a case; moving it to another unit needs the right to change data in both."""
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
+    if unit.pk != case.unit_id:
+        ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, unit.path)
+    errors = Errors()
+    _check_unit(errors, case.client, unit)
+    if case_worker is not None and case_worker.pk != case.case_worker_id:
+        _check_case_worker(errors, case_worker, unit)
+    _check_dates(errors, opened_on, closed_on)
+    first_decision = case.decisions.order_by("decided_on").values_list("decided_on", flat=True)
+    earliest = first_decision.first()
+    if earliest is not None and opened_on > earliest:
+        errors.add("opened_on", _("The case has a decision dated before this day."))
+    errors.raise_if_any()
+    changed = save_changed(
+        actor=actor,
+        obj=case,
+        values={
+            "unit": unit,
+            "opened_on": opened_on,
+            "source": source,
+            "reason": reason,
+            "case_worker": case_worker,
+            "closed_on": closed_on,
+        },
+    )
+    if changed:
+        _refresh_reactualisation(actor, case.client)
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor: ActorT, case: Case, closed_on: dt.date) -> Case:
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
+    if case.closed_on is not None:
+        raise ValidationError({"closed_on": _("The case is already closed.")})
+    errors = Errors()
+    _check_dates(errors, case.opened_on, closed_on)
+    errors.raise_if_any()
+    save_changed(actor=actor, obj=case, values={"closed_on": closed_on}, action="close")
+    _refresh_reactualisation(actor, case.client)
+    return case

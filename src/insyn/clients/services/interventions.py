@@ -1,0 +1,305 @@
+"""Step 3: what was decided (decision) and what was actually done (intervention).
+
+Every create or update of an intervention tells the follow-up engine, in the same transaction,
+so the client is enrolled in matching programmes and occasions follow the new dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from insyn.clients.models import (
+    Case,
+    Decision,
+    EndReason,
+    Intervention,
+    InterventionType,
+    LegalBasis,
+    Provider,
+)
+from insyn.clients.services.common import (
+    Errors,
+    check_not_future,
+    create_with_ref,
+    next_ref,
+    save_changed,
+)
+from insyn.clients.validators import clean_free_text, clean_ref
+from insyn.core.audit import record_change
+from insyn.core.roles import Action
+from insyn.core.services import ensure_in_scope
+
+if TYPE_CHECKING:
+    from insyn.clients.services.common import ActorT
+
+
+def _notify_followup(actor: ActorT, intervention: Intervention) -> None:
+    from insyn.followup.services import intervention_changed
+
+    intervention_changed(actor=actor, intervention=intervention)
+
+
+def legal_basis_in_force(legal_basis: LegalBasis, day: dt.date) -> bool:
+    return (legal_basis.valid_from is None or legal_basis.valid_from <= day) and (
+        legal_basis.valid_to is None or day <= legal_basis.valid_to
+    )
+
+
+def providers_usable_in(municipality_id: int) -> Q:
+    """A municipality may use its own providers and every external one."""
+    return Q(kind=Provider.Kind.EXTERNAL) | Q(municipality_id=municipality_id)
+
+
+def _check_decision(
+    errors: Errors,
+    case: Case,
+    legal_basis: LegalBasis,
+    decided_on: dt.date,
+    executed_on: dt.date | None,
+) -> None:
+    check_not_future(errors, "decided_on", decided_on)
+    check_not_future(errors, "executed_on", executed_on)
+    if decided_on < case.opened_on:
+        errors.add("decided_on", _("A decision cannot come before the case was opened."))
+    if executed_on is not None and executed_on < decided_on:
+        errors.add("executed_on", _("A decision cannot be executed before it was made."))
+    if not legal_basis_in_force(legal_basis, decided_on):
+        errors.add(
+            "legal_basis",
+            _("%(basis)s was not in force on %(day)s.")
+            % {"basis": legal_basis.label, "day": decided_on.isoformat()},
+        )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: ActorT,
+    case: Case,
+    intervention_type: InterventionType,
+    legal_basis: LegalBasis,
+    decided_on: dt.date,
+    executed_on: dt.date | None = None,
+    comment: str = "",
+    decision_ref: str = "",
+) -> Decision:
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
+    errors = Errors()
+    ref = errors.check(lambda: clean_ref(decision_ref, "decision_ref")) or ""
+    text = errors.check(lambda: clean_free_text(comment, "comment")) or ""
+    _check_decision(errors, case, legal_basis, decided_on, executed_on)
+    errors.raise_if_any()
+    decision = Decision.objects.create(
+        case=case,
+        decision_ref=ref,
+        intervention_type=intervention_type,
+        legal_basis=legal_basis,
+        decided_on=decided_on,
+        executed_on=executed_on,
+        comment=text,
+    )
+    record_change(actor=actor, action="create", obj=decision)
+    return decision
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    actor: ActorT,
+    decision: Decision,
+    intervention_type: InterventionType,
+    legal_basis: LegalBasis,
+    decided_on: dt.date,
+    executed_on: dt.date | None,
+    comment: str,
+) -> Decision:
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, decision.case.unit.path)
+    errors = Errors()
+    text = errors.check(lambda: clean_free_text(comment, "comment")) or ""
+    _check_decision(errors, decision.case, legal_basis, decided_on, executed_on)
+    errors.raise_if_any()
+    save_changed(
+        actor=actor,
+        obj=decision,
+        values={
+            "intervention_type": intervention_type,
+            "legal_basis": legal_basis,
+            "decided_on": decided_on,
+            "executed_on": executed_on,
+            "comment": text,
+        },
+    )
+    return decision
+
+
+def _clean_intervention(
+    errors: Errors,
+    case: Case,
+    *,
+    decision: Decision | None,
+    provider: Provider | None,
+    started_on: dt.date | None,
+    ended_on: dt.date | None,
+    end_reason: EndReason | None,
+    sessions: dict[str, int | None],
+    comment: str,
+) -> str:
+    if decision is not None and decision.case_id != case.pk:
+        errors.add("decision", _("The decision belongs to another case."))
+    if (
+        provider is not None
+        and not Provider.objects.filter(
+            providers_usable_in(case.municipality_id), pk=provider.pk
+        ).exists()
+    ):
+        errors.add("provider", _("This provider belongs to another municipality."))
+    check_not_future(errors, "ended_on", ended_on)
+    if ended_on is not None and started_on is None:
+        errors.add("started_on", _("Give the start date of an intervention that has ended."))
+    if ended_on is not None and started_on is not None and ended_on < started_on:
+        errors.add("ended_on", _("An intervention cannot end before it started."))
+    if end_reason is not None and ended_on is None:
+        errors.add("ended_on", _("An end reason needs an end date."))
+    for name, value in sessions.items():
+        if value is not None and value < 0:
+            errors.add(name, _("The number of sessions cannot be negative."))
+    return errors.check(lambda: clean_free_text(comment, "comment")) or ""
+
+
+@transaction.atomic
+def intervention_record(
+    *,
+    actor: ActorT,
+    case: Case,
+    intervention_type: InterventionType | None = None,
+    decision: Decision | None = None,
+    provider: Provider | None = None,
+    started_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
+    end_reason: EndReason | None = None,
+    sessions_planned: int | None = None,
+    sessions_held: int | None = None,
+    sessions_missed: int | None = None,
+    comment: str = "",
+    intervention_ref: str = "",
+) -> Intervention:
+    """Record what is done for the client; the type defaults to the decision's."""
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
+    errors = Errors()
+    ref = errors.check(lambda: clean_ref(intervention_ref, "intervention_ref"))
+    if intervention_type is None and decision is not None:
+        intervention_type = decision.intervention_type
+    if intervention_type is None:
+        errors.add("intervention_type", _("Choose the intervention type."))
+    sessions = {
+        "sessions_planned": sessions_planned,
+        "sessions_held": sessions_held,
+        "sessions_missed": sessions_missed,
+    }
+    text = _clean_intervention(
+        errors,
+        case,
+        decision=decision,
+        provider=provider,
+        started_on=started_on,
+        ended_on=ended_on,
+        end_reason=end_reason,
+        sessions=sessions,
+        comment=comment,
+    )
+    if (
+        ref
+        and Intervention.objects.filter(
+            municipality_id=case.municipality_id, intervention_ref=ref
+        ).exists()
+    ):
+        errors.add(
+            "intervention_ref",
+            _("The intervention reference %(ref)s is already used.") % {"ref": ref},
+        )
+    errors.raise_if_any()
+    year = (started_on or (decision.decided_on if decision else None) or case.opened_on).year
+    intervention = create_with_ref(
+        Intervention,
+        field="intervention_ref",
+        given=ref or "",
+        make_ref=lambda: next_ref(
+            Intervention, case.municipality_id, "intervention_ref", f"I-{year}-", 5
+        ),
+        values={
+            "municipality_id": case.municipality_id,
+            "case": case,
+            "decision": decision,
+            "intervention_type": intervention_type,
+            "provider": provider,
+            "started_on": started_on,
+            "ended_on": ended_on,
+            "end_reason": end_reason,
+            "comment": text,
+            **sessions,
+        },
+    )
+    record_change(actor=actor, action="create", obj=intervention)
+    _notify_followup(actor, intervention)
+    return intervention
+
+
+@transaction.atomic
+def intervention_update(
+    *,
+    actor: ActorT,
+    intervention: Intervention,
+    intervention_type: InterventionType,
+    decision: Decision | None,
+    provider: Provider | None,
+    started_on: dt.date | None,
+    ended_on: dt.date | None,
+    end_reason: EndReason | None,
+    sessions_planned: int | None,
+    sessions_held: int | None,
+    sessions_missed: int | None,
+    comment: str,
+) -> Intervention:
+    """Update start, end, extent and end reason. Occasions move with the new dates."""
+    case = intervention.case
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
+    errors = Errors()
+    sessions = {
+        "sessions_planned": sessions_planned,
+        "sessions_held": sessions_held,
+        "sessions_missed": sessions_missed,
+    }
+    text = _clean_intervention(
+        errors,
+        case,
+        decision=decision,
+        provider=provider,
+        started_on=started_on,
+        ended_on=ended_on,
+        end_reason=end_reason,
+        sessions=sessions,
+        comment=comment,
+    )
+    errors.raise_if_any()
+    changed = save_changed(
+        actor=actor,
+        obj=intervention,
+        values={
+            "intervention_type": intervention_type,
+            "decision": decision,
+            "provider": provider,
+            "started_on": started_on,
+            "ended_on": ended_on,
+            "end_reason": end_reason,
+            "comment": text,
+            **sessions,
+        },
+    )
+    if changed:
+        _notify_followup(actor, intervention)
+    return intervention

@@ -1,0 +1,1 @@
+"""Pages of the clients domain, split by sub-domain (clients, cases, providers)."""

@@ -1,0 +1,345 @@
+"""Cases, decisions and interventions: open and close a case, record what was decided and
+what was done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from insyn.accounts.models import User
+from insyn.clients import selectors, services
+from insyn.clients.forms import (
+    CaseCloseForm,
+    CaseEditForm,
+    CaseOpenForm,
+    DecisionForm,
+    InterventionForm,
+    add_service_errors,
+)
+from insyn.clients.models import Case, Client, Decision, Intervention
+from insyn.clients.views.base import ClientsView
+from insyn.clients.views.clients import read_offer
+from insyn.core.roles import Action
+
+
+def _case_workers(units: Any) -> Any:
+    """Everyone who may be responsible for a case in one of these units."""
+    users = None
+    for unit in units:
+        qs = selectors.case_workers_for(unit)
+        users = qs if users is None else users | qs
+    return users.distinct() if users is not None else User.objects.none()
+
+
+class CaseListView(ClientsView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        status = request.GET.get("status", "open")
+        mine = request.GET.get("mine") == "1"
+        q = request.GET.get("q", "").strip()[:40]
+        qs = selectors.cases_for(request.user, q=q, status=status, mine=mine)
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        self.audit("list", list(page.object_list), model=Case, detail={"q": q, "status": status})
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "clients/case_list.html",
+            {"page": page, "status": status, "mine": mine, "q": q, "query": query.urlencode()},
+        )
+
+
+class CaseOpenView(ClientsView):
+    """Open a case for a client the user can see, or (with `token`) for a person another unit
+    registered, which the user identified by number."""
+
+    required_action = Action.CHANGE_INDIVIDUAL
+
+    def _target(self, request: HttpRequest, pk: int | None, token: str | None) -> Client:
+        if token is not None:
+            return read_offer(request, token)
+        return self.get_client(pk or 0)
+
+    def _form(self, data: Any = None) -> CaseOpenForm:
+        units = self.entry_units()
+        return CaseOpenForm(
+            data,
+            units=units,
+            case_workers=_case_workers(units),
+            initial={
+                "unit": selectors.default_unit(self.request.user),
+                "case_worker": self.request.user,
+            },
+        )
+
+    def _render(
+        self,
+        request: HttpRequest,
+        client: Client,
+        form: CaseOpenForm,
+        status: int = 200,
+        offer_mode: bool = False,
+    ) -> HttpResponse:
+        self.audit("view", [client])
+        form.fields["unit"].queryset = form.fields["unit"].queryset.filter(  # type: ignore[attr-defined]
+            municipality_id=client.municipality_id
+        )
+        return render(
+            request,
+            "clients/case_open.html",
+            {"client": client, "form": form, "offer_mode": offer_mode},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int | None = None, token: str | None = None) -> Any:
+        client = self._target(request, pk, token)
+        return self._render(request, client, self._form(), offer_mode=token is not None)
+
+    def post(self, request: HttpRequest, pk: int | None = None, token: str | None = None) -> Any:
+        client = self._target(request, pk, token)
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                case = services.case_open(actor=request.user, client=client, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                note = _(" It is a re-actualisation.") if case.reactualisation else ""
+                messages.success(
+                    request,
+                    _("Case %(ref)s was opened.") % {"ref": case.case_ref} + note,
+                )
+                return redirect("clients:case_detail", pk=case.pk)
+        return self._render(request, client, form, status=400, offer_mode=token is not None)
+
+
+class CaseDetailView(ClientsView):
+    def _render(
+        self, request: HttpRequest, case: Case, form: CaseCloseForm | None, status: int = 200
+    ) -> HttpResponse:
+        decisions = list(case.decisions.select_related("intervention_type", "legal_basis"))
+        interventions = list(
+            case.interventions.select_related(
+                "intervention_type", "provider", "end_reason", "decision"
+            )
+        )
+        self.audit("view", [case.client, case, *decisions, *interventions])
+        can_change = (
+            Case.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL)
+            .filter(pk=case.pk)
+            .exists()
+        )
+        return render(
+            request,
+            "clients/case_detail.html",
+            {
+                "case": case,
+                "client": case.client,
+                "decisions": decisions,
+                "interventions": interventions,
+                "can_change": can_change,
+                "close_form": form if can_change and case.closed_on is None else None,
+            },
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, self.get_case(pk), CaseCloseForm())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        form = CaseCloseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.case_close(
+                    actor=request.user, case=case, closed_on=form.cleaned_data["closed_on"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The case was closed."))
+                return redirect("clients:case_detail", pk=case.pk)
+        return self._render(request, case, form, status=400)
+
+
+class CaseEditView(ClientsView):
+    """Correct a case: unit, dates, source, reason, responsible case worker."""
+
+    required_action = Action.CHANGE_INDIVIDUAL
+    FIELDS = ("unit", "opened_on", "source", "reason", "case_worker", "closed_on")
+
+    def _form(self, data: Any = None, initial: Any = None) -> CaseEditForm:
+        units = self.entry_units()
+        return CaseEditForm(data, initial=initial, units=units, case_workers=_case_workers(units))
+
+    def _render(
+        self, request: HttpRequest, case: Case, form: CaseEditForm, status: int = 200
+    ) -> HttpResponse:
+        self.audit("view", [case.client, case])
+        return render(
+            request,
+            "clients/case_edit.html",
+            {"case": case, "client": case.client, "form": form},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        initial = {name: getattr(case, name) for name in self.FIELDS}
+        return self._render(request, case, self._form(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                services.case_update(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("clients:case_detail", pk=case.pk)
+        return self._render(request, case, form, status=400)
+
+
+class DecisionCreateView(ClientsView):
+    required_action = Action.CHANGE_INDIVIDUAL
+
+    def _render(
+        self, request: HttpRequest, case: Case, form: DecisionForm, status: int = 200
+    ) -> Any:
+        self.audit("view", [case.client, case])
+        return render(
+            request,
+            "clients/decision_form.html",
+            {"case": case, "client": case.client, "form": form},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        return self._render(
+            request, case, DecisionForm(types=selectors.active_intervention_types())
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        form = DecisionForm(request.POST, types=selectors.active_intervention_types())
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            then_intervention = data.pop("then_intervention")
+            try:
+                decision = services.decision_record(actor=request.user, case=case, **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The decision was recorded."))
+                if then_intervention:
+                    url = reverse("clients:intervention_create", args=[case.pk])
+                    return redirect(f"{url}?decision={decision.pk}")
+                return redirect("clients:case_detail", pk=case.pk)
+        return self._render(request, case, form, status=400)
+
+
+class InterventionFormMixin(ClientsView):
+    required_action = Action.CHANGE_INDIVIDUAL
+    template = "clients/intervention_form.html"
+
+    def make_form(self, case: Case, data: Any = None, initial: Any = None) -> InterventionForm:
+        return InterventionForm(
+            data,
+            initial=initial,
+            decisions=Decision.objects.filter(case=case).select_related("intervention_type"),
+            types=selectors.active_intervention_types(),
+            providers=selectors.usable_providers(case.municipality_id),
+        )
+
+    def render_form(
+        self,
+        request: HttpRequest,
+        case: Case,
+        form: InterventionForm,
+        intervention: Intervention | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        self.audit("view", [case.client, case, *([intervention] if intervention else [])])
+        return render(
+            request,
+            self.template,
+            {"case": case, "client": case.client, "form": form, "intervention": intervention},
+            status=status,
+        )
+
+
+class InterventionCreateView(InterventionFormMixin):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        decision_id = request.GET.get("decision", "")
+        decision = None
+        if decision_id.isdigit():
+            decision = get_object_or_404(Decision, case=case, pk=int(decision_id))
+        initial: dict[str, Any] = {"decision": decision}
+        if decision is not None:
+            initial["intervention_type"] = decision.intervention_type
+            initial["started_on"] = decision.executed_on or decision.decided_on
+        return self.render_form(request, case, self.make_form(case, initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
+        form = self.make_form(case, request.POST)
+        if form.is_valid():
+            try:
+                services.intervention_record(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The intervention was recorded."))
+                return redirect("clients:client_detail", pk=case.client_id)
+        return self.render_form(request, case, form, status=400)
+
+
+class InterventionUpdateView(InterventionFormMixin):
+    FIELDS = (
+        "decision",
+        "intervention_type",
+        "provider",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "sessions_planned",
+        "sessions_held",
+        "sessions_missed",
+        "comment",
+    )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        intervention = self.get_intervention(pk, Action.CHANGE_INDIVIDUAL)
+        initial = {name: getattr(intervention, name) for name in self.FIELDS}
+        form = self.make_form(intervention.case, initial=initial)
+        return self.render_form(request, intervention.case, form, intervention)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        intervention = self.get_intervention(pk, Action.CHANGE_INDIVIDUAL)
+        case = intervention.case
+        form = self.make_form(case, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["intervention_type"] = data["intervention_type"] or (
+                data["decision"].intervention_type
+                if data["decision"]
+                else intervention.intervention_type
+            )
+            try:
+                services.intervention_update(actor=request.user, intervention=intervention, **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The intervention was updated."))
+                return redirect("clients:client_detail", pk=case.client_id)
+        return self.render_form(request, case, form, intervention, status=400)
