@@ -3,9 +3,9 @@ placering barn och unga" with about 150 ended placements at six care homes in V�
 Alvesta, answers from the case worker, the child and the guardian, some non-response, a few
 placements still waiting; and one anonymous IFO user-survey round. Deterministic (seeded).
 
-Built through the services: follow-up enrolment, survey invitations, answers and non-response.
-Clients, cases and interventions are created as rows because the clients app's write services
-were not on main yet (swap in `clients.services` when they land).
+Built through the services: the clients app registers clients, cases, decisions, placements
+and care homes (recording an ended placement enrols it in the programme); the surveys app
+creates expected responses, invitations, answers and non-response.
 """
 
 from __future__ import annotations
@@ -19,19 +19,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from insyn.accounts.models import User
+from insyn.clients import services as clients
 from insyn.clients.models import (
-    Case,
     CaseSource,
-    Client,
-    Decision,
     EndReason,
     Intervention,
-    InterventionGroup,
     InterventionType,
     LegalBasis,
     Provider,
 )
-from insyn.core.identity import person_key
+from insyn.clients.validators import luhn_ok
 from insyn.core.roles import Role
 from insyn.followup.models import NonResponseReason, Programme, Stage
 from insyn.followup.services import enrollment_ensure
@@ -57,13 +54,14 @@ PROGRAMME_KEY = "placering-barn-unga"
 DEMO_PASSWORD = "insyn-demo-2026"  # noqa: S105 - printed for the demo on purpose
 # Fictional care homes with their (demo) quality: how well children fare there.
 CARE_HOMES = [
-    ("demo-hvb-bjorkgarden", "Björkgårdens HVB", 0.8),
-    ("demo-hvb-sjoviken", "Sjövikens behandlingshem", 0.3),
-    ("demo-hvb-lindangen", "Lindängens stödboende", 0.0),
-    ("demo-hvb-tallbacken", "Tallbackens HVB", -0.4),
-    ("demo-hvb-ekhagen", "Ekhagens ungdomshem", 0.5),
-    ("demo-hvb-fyren", "Fyrens träningsboende", -0.1),
+    ("demo-hvb-bjorkgarden", "Björkgårdens HVB", "hvb_children", 0.8),
+    ("demo-hvb-sjoviken", "Sjövikens behandlingshem", "hvb_children", 0.3),
+    ("demo-hvb-lindangen", "Lindängens stödboende", "supported_housing", 0.0),
+    ("demo-hvb-tallbacken", "Tallbackens HVB", "hvb_children", -0.4),
+    ("demo-hvb-ekhagen", "Ekhagens ungdomshem", "hvb_children", 0.5),
+    ("demo-hvb-fyren", "Fyrens träningsboende", "training_housing", -0.1),
 ]
+PLACEMENT_TYPES = ("hvb_children", "supported_housing", "training_housing")
 COMMENTS = [
     "Personalen lyssnade på mig.",
     "Det var svårt i början men blev bättre.",
@@ -74,29 +72,21 @@ COMMENTS = [
 
 
 def _catalogue() -> dict[str, Any]:
-    group, _c = InterventionGroup.objects.get_or_create(
-        code="placement", defaults={"name": "Placering", "name_en": "Placement"}
-    )
-    hvb, _c = InterventionType.objects.get_or_create(
-        code="hvb",
-        defaults={
-            "name": "HVB",
-            "name_en": "Residential care home",
-            "group": group,
-            "is_placement": True,
-        },
-    )
-    sol, _c = LegalBasis.objects.get_or_create(
-        code="sol-bistand", defaults={"name": "SoL, bistånd", "law": LegalBasis.Law.SOL}
-    )
-    source, _c = CaseSource.objects.get_or_create(
-        code="anmalan", defaults={"name": "Anmälan", "name_en": "Report of concern"}
-    )
-    done, _c = EndReason.objects.get_or_create(
-        code="enligt-plan",
-        defaults={"name": "Avslutad enligt plan", "outcome": EndReason.Outcome.COMPLETED},
-    )
-    return {"hvb": hvb, "sol": sol, "source": source, "done": done}
+    """Rows of the clients app's shipped catalogues (loaded by `insyn demo` first)."""
+    return {
+        "types": {t.code: t for t in InterventionType.objects.filter(code__in=PLACEMENT_TYPES)},
+        "sol_old": LegalBasis.objects.get(code="sol2001_4_1"),
+        "sol_new": LegalBasis.objects.get(code="sol2025_assistance"),
+        "source": CaseSource.objects.get(code="report"),
+        "done": EndReason.objects.get(code="completed"),
+    }
+
+
+def _org_number(code: str) -> str:
+    """A valid (Luhn) but made-up organisation number for a demo care home."""
+    base = f"556{zlib.crc32(code.encode()) % 10**6:06d}"
+    check = next(d for d in "0123456789" if luhn_ok(base + d))
+    return f"{base[:6]}-{base[6:]}{check}"
 
 
 def _unit(parent: OrgUnit, code: str, name: str, kind: str) -> OrgUnit:
@@ -118,7 +108,9 @@ def _units() -> tuple[OrgUnit, OrgUnit, OrgUnit, OrgUnit]:
     return region, aov, vaxjo_unit, alvesta_unit
 
 
-def _programme(region: OrgUnit, questionnaire: Questionnaire, hvb: InterventionType) -> Programme:
+def _programme(
+    region: OrgUnit, questionnaire: Questionnaire, types: list[InterventionType]
+) -> Programme:
     programme = Programme.objects.create(
         key=PROGRAMME_KEY,
         name="Uppföljning av placering barn och unga",
@@ -130,7 +122,7 @@ def _programme(region: OrgUnit, questionnaire: Questionnaire, hvb: InterventionT
         published_at=timezone.now(),
         auto_enroll=True,
     )
-    programme.intervention_types.set([hvb])
+    programme.intervention_types.set(types)
     stage = Stage.objects.create(
         programme=programme,
         key="avslut",
@@ -183,46 +175,49 @@ def _placement(
     ended_on: dt.date,
     case_worker: User | None,
 ) -> Intervention:
+    """A child placed at `home` until `ended_on`: client, case, decision, intervention."""
     municipality = unit.municipality
     assert municipality is not None
     age = rng.randint(5, 17)
     birth = ended_on - dt.timedelta(days=age * 365 + rng.randint(0, 364))
-    client = Client.objects.create(
-        municipality=municipality,
+    client = clients.client_register(
+        actor=None,
         unit=unit,
-        client_ref=f"UBU-{municipality.code}-{n:04d}",
-        person_key=person_key(f"{birth:%Y%m%d}{n:04d}"),
-        id_kind=Client.IdKind.PERSONNUMMER,
         birth_date=birth,
         sex=rng.choice(["K", "M"]),
+        client_ref=f"UBU-{municipality.code}-{n:04d}",
     )
     started = ended_on - dt.timedelta(days=rng.randint(90, 540))
-    case = Case.objects.create(
-        municipality=municipality,
+    case = clients.case_open(
+        actor=None,
         client=client,
         unit=unit,
-        case_ref=f"UBU-A-{municipality.code}-{n:04d}",
         opened_on=started - dt.timedelta(days=rng.randint(20, 120)),
         source=cat["source"],
         case_worker=case_worker,
+        case_ref=f"UBU-A-{municipality.code}-{n:04d}",
+        assign_actor=False,
     )
-    decision = Decision.objects.create(
+    itype = home.intervention_types.first() or cat["types"]["hvb_children"]
+    decided = started - dt.timedelta(days=3)
+    decision = clients.decision_record(
+        actor=None,
         case=case,
-        intervention_type=cat["hvb"],
-        legal_basis=cat["sol"],
-        decided_on=started - dt.timedelta(days=3),
+        intervention_type=itype,
+        legal_basis=cat["sol_new"] if decided >= dt.date(2025, 7, 1) else cat["sol_old"],
+        decided_on=decided,
         executed_on=started,
     )
-    return Intervention.objects.create(
-        municipality=municipality,
+    return clients.intervention_record(
+        actor=None,
         case=case,
+        intervention_type=itype,
         decision=decision,
-        intervention_ref=f"UBU-I-{municipality.code}-{n:04d}",
-        intervention_type=cat["hvb"],
         provider=home,
         started_on=started,
         ended_on=ended_on,
         end_reason=cat["done"],
+        intervention_ref=f"UBU-I-{municipality.code}-{n:04d}",
     )
 
 
@@ -313,18 +308,21 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
     rng = random.Random(SEED)  # noqa: S311 - demo data, deterministic on purpose
     cat = _catalogue()
     placement_q = Questionnaire.objects.get(key="placering-barn-unga", version=1)
-    programme = _programme(region, placement_q, cat["hvb"])
+    # The programme comes first: recording an ended placement then enrols it automatically.
+    programme = _programme(region, placement_q, list(cat["types"].values()))
+    vaxjo = vaxjo_unit.municipality
+    assert vaxjo is not None
     homes = []
-    for code, name, quality in CARE_HOMES:
-        home, _c = Provider.objects.get_or_create(
+    for code, name, type_code, quality in CARE_HOMES:
+        home = Provider.objects.filter(code=code).first() or clients.provider_create(
+            actor=None,
+            municipality=vaxjo,
+            name=name,
+            kind=Provider.Kind.EXTERNAL,
+            org_number=_org_number(code),
+            intervention_types=[cat["types"][type_code]],
             code=code,
-            defaults={
-                "name": name,
-                "kind": Provider.Kind.EXTERNAL,
-                "org_number": f"55{zlib.crc32(code.encode()) % 10**8:08d}",
-            },
         )
-        home.intervention_types.add(cat["hvb"])
         homes.append((home, quality))
     reasons = list(NonResponseReason.objects.order_by("sort_order"))
     counts: dict[str, int] = {"answered": 0, "non_response": 0, "waiting": 0}
