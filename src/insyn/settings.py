@@ -312,6 +312,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("INSYN_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("INSYN_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("INSYN_DEFAULT_FROM_EMAIL", "insyn <noreply@insyn.local>")
 
+# Text messages (survey invitations and reminders): a dotted path to an insyn.surveys.sms backend.
+INSYN_SMS_BACKEND = os.environ.get(
+    "INSYN_SMS_BACKEND",
+    "insyn.surveys.sms.LocmemBackend" if TESTING else "insyn.surveys.sms.ConsoleBackend",
+)
+
 # --- Background tasks ------------------------------------------------------------------------
 TASKS = {
     "default": {

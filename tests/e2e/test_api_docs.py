@@ -10,7 +10,7 @@ from tests.e2e.conftest import log_in
 
 
 def test_swagger_ui_renders_without_csp_violations(page, transactional_db):
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--only", "organisations", stdout=StringIO())
     log_in(page, "admin", "insyn-demo-2026")
     requests = []
     page.on("request", lambda r: requests.append(r.url))

@@ -22,7 +22,7 @@ MENUS = {
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--only", "organisations", stdout=StringIO())
 
 
 def test_login_page_is_accessible(page, demo):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,10 +19,10 @@ from personnummer import personnummer as pnr
 
 @dataclass(frozen=True)
 class Identity:
-    number: str  # 12 digits, no separator; lives only in memory
-    birth_date: dt.date
-    sex: str  # "K" or "M" (the number's second-to-last digit)
-    coordination: bool  # samordningsnummer
+    number: str = field(repr=False)  # 12 digits, no separator; lives only in memory
+    birth_date: dt.date = field()
+    sex: str = field()  # "K" or "M" (the number's second-to-last digit)
+    coordination: bool = field()  # samordningsnummer
 
     @property
     def person_key(self) -> str:

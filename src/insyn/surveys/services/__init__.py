@@ -1,0 +1,1 @@
+"""Every write of the surveys app: questionnaires, responses, invitations, messages."""
