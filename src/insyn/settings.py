@@ -352,10 +352,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have an "outcome": name each enum after its model.
+    # Several models have an "outcome" or a "status": name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "GoalOutcomeEnum": "insyn.followup.models.records.Goal.Outcome",
         "EndReasonOutcomeEnum": "insyn.clients.models.EndReason.Outcome",
+        "ProgrammeStatusEnum": "insyn.followup.models.design.Programme.Status",
+        "EnrollmentStatusEnum": "insyn.followup.models.records.Enrollment.Status",
+        "OccasionStatusEnum": "insyn.followup.models.records.Occasion.Status",
     },
 }
 

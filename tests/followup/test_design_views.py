@@ -136,8 +136,8 @@ def test_validation_messages_sit_next_to_fields(tree, staff, login):
     )
     text = response.content.decode()
     assert response.status_code == 400
-    assert 'id="id_key_error">The key problem_days is already used in this programme.' in text
-    assert 'id="id_max_value_error">The highest value is lower than the lowest.' in text
+    assert 'id="id_key_error"><p>The key problem_days is already used in this programme.' in text
+    assert 'id="id_max_value_error"><p>The highest value is lower than the lowest.' in text
     response = client.post(
         reverse("followup:variable_create", args=[p.pk]),
         {"label": "Boende", "key": "bo", "type": "single"},

@@ -60,8 +60,8 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentChangeSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=[Enrollment.Status.WITHDRAWN], required=False, help_text="withdrawn"
+    status = serializers.RegexField(
+        r"^withdrawn$", required=False, help_text='"withdrawn" to take the client out.'
     )
     responsible = serializers.IntegerField(
         required=False, allow_null=True, help_text="A user id, or null for nobody."
