@@ -26,7 +26,7 @@ from insyn.followup.models import (
     StageVariable,
     Variable,
 )
-from insyn.followup.scoring import items_of
+from insyn.followup.scoring import RunningScore, items_of, running_score
 
 PREFIX = "v-"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -65,6 +65,17 @@ class InstrumentBlock:
     items: list[forms.BoundField]
     total: forms.BoundField
     is_instrument = True
+    score: RunningScore | None = None
+
+    def compute_score(self, sex: str) -> None:
+        """The total and band of what the form holds (typed, or recorded before), so the page
+        shows them without JavaScript too."""
+        instrument = self.variable.instrument
+        if instrument is None:
+            return
+        skip = len(PREFIX) + len(self.variable.key) + 1
+        codes = {item.name[skip:]: item.value() for item in self.items}
+        self.score = running_score(instrument, codes, sex, self.total.value())
 
 
 class OccasionForm(forms.Form):

@@ -29,7 +29,7 @@ from insyn.followup.forms.recording import (
     MissedForm,
     OccasionForm,
 )
-from insyn.followup.models import Enrollment, Occasion, Programme
+from insyn.followup.models import Enrollment, Instrument, Occasion, Programme
 from insyn.followup.scoring import running_score
 from insyn.followup.services.enrollment import latest_published
 from insyn.followup.services.submission import (
@@ -288,20 +288,9 @@ class OccasionRecordView(InsynView):
     ) -> HttpResponse:
         form: OccasionForm = forms["form"]
         sex = occasion.enrollment.client.sex
-        scores = {}
         for block in form.blocks:
-            if isinstance(block, InstrumentBlock) and block.variable.instrument is not None:
-                source = form.data if form.is_bound else form.initial
-                codes = {
-                    item.name[len(PREFIX) + len(block.variable.key) + 1 :]: (
-                        source.get(item.html_name) if form.is_bound else source.get(item.name)
-                    )
-                    for item in block.items
-                }
-                total = source.get(block.total.html_name if form.is_bound else block.total.name)
-                scores[block.variable.key] = running_score(
-                    block.variable.instrument, codes, sex, total
-                )
+            if isinstance(block, InstrumentBlock):
+                block.compute_score(sex)
         record_access(
             actor=request.user, action="view", objects=[occasion], purpose=_purpose(request)
         )
@@ -316,7 +305,6 @@ class OccasionRecordView(InsynView):
                 "occasion": occasion,
                 "enrollment": occasion.enrollment,
                 "sex": sex,
-                "scores": scores,
                 "assess_rows": [(row, outcome_fields[row.goal.pk]) for row in goal_rows],
                 **forms,
             },
@@ -413,8 +401,6 @@ class InstrumentScoreView(InsynView):
     required_action = Action.CHANGE_INDIVIDUAL
 
     def get(self, request: HttpRequest, key: str) -> HttpResponse:
-        from insyn.followup.models import Instrument
-
         instrument = get_object_or_404(Instrument, key=key)
         variable = request.GET.get("variable", "")
         prefix = f"{PREFIX}{variable}."
