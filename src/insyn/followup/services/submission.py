@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from insyn.clients.services import intervention_update
 from insyn.followup.models import Goal, Occasion, Variable
 from insyn.followup.services.goals import goal_assess, goal_set
 from insyn.followup.services.recording import occasion_record
@@ -45,17 +45,6 @@ class Extent:
     end_reason: EndReason | None
 
 
-def intervention_update_service() -> Callable[..., Any] | None:
-    """The clients app's intervention update service, once it exists."""
-    import importlib
-
-    try:
-        clients_services = importlib.import_module("insyn.clients.services")
-    except ImportError:
-        return None
-    return getattr(clients_services, "intervention_update", None)
-
-
 def extent_changed(intervention: Intervention, extent: Extent) -> bool:
     return any(
         getattr(intervention, name) != value
@@ -74,10 +63,7 @@ def intervention_extent_update(
 ) -> None:
     """Record extent and end reason through the clients app's service (it owns interventions,
     checks them, writes the change log and reschedules follow-up)."""
-    update = intervention_update_service()
-    if update is None:
-        raise ValidationError(_("Interventions cannot be changed here yet."))
-    update(
+    intervention_update(
         actor=actor,
         intervention=intervention,
         intervention_type=intervention.intervention_type,

@@ -35,7 +35,6 @@ from insyn.followup.services.enrollment import latest_published
 from insyn.followup.services.submission import (
     Extent,
     NewGoal,
-    intervention_update_service,
     occasion_submit,
 )
 from insyn.followup.views.common import add_errors
@@ -275,11 +274,7 @@ class OccasionRecordView(InsynView):
 
     def _extent_form(self, occasion: Occasion, data: Any = None) -> ExtentForm | None:
         intervention = occasion.enrollment.intervention
-        if (
-            occasion.stage.kind != "after"
-            or intervention is None
-            or intervention_update_service() is None
-        ):
+        if occasion.stage.kind != "after" or intervention is None:
             return None
         return ExtentForm(data, initial=ExtentForm.initial_for(intervention))
 
