@@ -12,7 +12,12 @@ from insyn.followup.services.enrollment import (
     schedule_occasions,
 )
 from insyn.followup.services.goals import goal_assess, goal_set
-from insyn.followup.services.recording import occasion_mark_missed, occasion_record, occasion_reopen
+from insyn.followup.services.recording import (
+    occasion_mark_done,
+    occasion_mark_missed,
+    occasion_record,
+    occasion_reopen,
+)
 
 __all__ = [
     "enrollment_assign",
@@ -23,6 +28,7 @@ __all__ = [
     "goal_set",
     "intervention_changed",
     "matching_programmes",
+    "occasion_mark_done",
     "occasion_mark_missed",
     "occasion_record",
     "occasion_reopen",

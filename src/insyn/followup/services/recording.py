@@ -207,6 +207,36 @@ def occasion_mark_missed(
 
 
 @transaction.atomic
+def occasion_mark_done(
+    *,
+    actor: User | AnonymousUser | None,
+    occasion: Occasion,
+    done_on: dt.date,
+    note: str = "",
+) -> Occasion:
+    """Done without values of its own: for stages whose data comes from elsewhere (the
+    questionnaires answered at the occasion). Refused when the stage collects variables."""
+    enrollment = occasion.enrollment
+    ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, enrollment.unit.path)
+    if occasion.stage.stage_variables.exists():
+        raise ValidationError(_("This stage collects values; record them to complete it."))
+    if occasion.status == Occasion.Status.DONE and occasion.done_on == done_on:
+        return occasion
+    before = _state(occasion)
+    occasion.status = Occasion.Status.DONE
+    occasion.done_on = done_on
+    occasion.non_response_reason = None
+    if note:
+        occasion.note = note.strip()
+    occasion.save()
+    record_change(
+        actor=actor, action="mark_done", obj=occasion, before=before, after=_state(occasion)
+    )
+    _complete_enrollment_if_finished(enrollment)
+    return occasion
+
+
+@transaction.atomic
 def occasion_reopen(*, actor: User | AnonymousUser | None, occasion: Occasion) -> Occasion:
     """Undo a non-response registration (values recorded earlier stay removed)."""
     enrollment = occasion.enrollment

@@ -30,6 +30,7 @@ from insyn.surveys.models import (
     SurveyRound,
 )
 from insyn.surveys.services.answers import questions_for, validate, write_answers
+from insyn.surveys.services.responses import occasion_settle
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -341,4 +342,6 @@ def invitation_submit(*, invitation: Invitation, draft: dict[str, Any]) -> Respo
         ),
         status=ScheduledMessage.Status.PENDING,
     ).update(status=ScheduledMessage.Status.CANCELLED, processed_at=now, outcome="answered")
+    if response.occasion_id:
+        occasion_settle(response.occasion)
     return response

@@ -13,6 +13,7 @@ from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
 from insyn.followup.models import NonResponseReason, Occasion
+from insyn.followup.services import occasion_mark_done, occasion_mark_missed
 from insyn.surveys.models import RespondentRole, Response, ScheduledMessage, StageQuestionnaire
 from insyn.surveys.services.answers import age_on, questions_for, validate, write_answers
 
@@ -61,6 +62,25 @@ def expected_responses_ensure(
     return out
 
 
+def occasion_settle(occasion: Occasion) -> None:
+    """When every expected response at a questionnaire-only occasion is settled, the occasion
+    is done (some answered) or missed (none did; the first respondent's reason is used).
+    Stages that also collect values of their own are left for staff to complete."""
+    if occasion.status not in Occasion.OPEN_STATUSES or occasion.stage.stage_variables.exists():
+        return
+    responses = expected_responses_ensure(actor=None, occasion=occasion)
+    if not responses or any(r.status == Response.Status.EXPECTED for r in responses):
+        return
+    answered = [r for r in responses if r.status == Response.Status.SUBMITTED]
+    if answered:
+        done_on = max(r.submitted_on or timezone.localdate() for r in answered)
+        occasion_mark_done(actor=None, occasion=occasion, done_on=done_on)
+    else:
+        first = min(responses, key=lambda r: r.pk)
+        if first.non_response_reason is not None:
+            occasion_mark_missed(actor=None, occasion=occasion, reason=first.non_response_reason)
+
+
 def _close_messages(response: Response, outcome: str) -> None:
     """Nothing more goes out once a response is settled (also re-checked at send time)."""
     ScheduledMessage.objects.filter(
@@ -106,6 +126,8 @@ def response_enter(
         revoked_at=now
     )
     _close_messages(response, "answered")
+    if response.occasion_id:
+        occasion_settle(response.occasion)
     return response
 
 
@@ -133,4 +155,6 @@ def response_record_non_response(
         revoked_at=timezone.now()
     )
     _close_messages(response, "non-response recorded")
+    if response.occasion_id:
+        occasion_settle(response.occasion)
     return response
