@@ -342,6 +342,6 @@ def invitation_submit(*, invitation: Invitation, draft: dict[str, Any]) -> Respo
         ),
         status=ScheduledMessage.Status.PENDING,
     ).update(status=ScheduledMessage.Status.CANCELLED, processed_at=now, outcome="answered")
-    if response.occasion_id:
+    if response.occasion is not None:
         occasion_settle(response.occasion)
     return response

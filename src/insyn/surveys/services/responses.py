@@ -126,7 +126,7 @@ def response_enter(
         revoked_at=now
     )
     _close_messages(response, "answered")
-    if response.occasion_id:
+    if response.occasion is not None:
         occasion_settle(response.occasion)
     return response
 
@@ -155,6 +155,6 @@ def response_record_non_response(
         revoked_at=timezone.now()
     )
     _close_messages(response, "non-response recorded")
-    if response.occasion_id:
+    if response.occasion is not None:
         occasion_settle(response.occasion)
     return response
