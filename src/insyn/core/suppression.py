@@ -1,0 +1,406 @@
+"""Small-cell suppression with complementary suppression (ARCHITECTURE rule 5).
+
+A group table is a breakdown of individuals by up to a few dimensions, with margins (every
+"all values" row), and per group a set of *categories*: its n, how many have a value, how
+many chose each option, how many follow-ups were done, and so on. Cells are tied together by
+*relations*: a margin is the sum of its row, a group's n is the sum of "with value" and
+"without value". A cell about fewer than `min_cell` individuals is hidden (primary
+suppression); because the relations would let a reader subtract it back out of what is
+shown, more cells are hidden (complementary suppression).
+
+How: every hidden cell is put into a *null pattern*: a signed set of cells that sums to zero
+in every relation. Adding it to the true table changes no published number, so no hidden
+cell in it can be determined from the published ones; the union of such patterns is safe
+too. The patterns are hypercubes: per breakdown dimension the cell's value and one partner
+(a sibling with the opposite sign, or the margin with the same sign), times a pattern within
+the category system (a sibling category, extended down to the categories it is made of).
+Partners are chosen so that as little as possible that is not already hidden gets hidden.
+
+Two levels: first whole groups (a group under the threshold is hidden with all its
+categories), then single categories inside the groups that are shown.
+
+This protects against exact recovery through the published totals (the usual criterion of
+statistical offices); not against differencing between *different* queries. `derivable`
+verifies a result with linear algebra (tests use it).
+
+Surveys and reports use the same functions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+
+class _Total:
+    """The margin coordinate of a breakdown dimension ("all values")."""
+
+    _instance: _Total | None = None
+
+    def __new__(cls) -> _Total:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "TOTAL"
+
+    def __reduce__(self) -> str:
+        return "TOTAL"
+
+
+TOTAL: Final = _Total()
+_INF = float("inf")
+_CANDIDATES_PER_DIM = 3
+
+Key = Hashable
+Group = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`total` equals the sum of `parts` in the published table."""
+
+    total: Key
+    parts: tuple[Key, ...]
+
+
+@dataclass(frozen=True)
+class CategorySystem:
+    """The categories of one group and how they add up.
+
+    `group_total` is the category that is the group's own count (its n): it is protected at
+    the group level, never inside a shown group. Every other category belongs to at least one
+    relation (as a part, or as the total of its own tree such as the number of goals).
+    """
+
+    categories: tuple[str, ...]
+    relations: tuple[Relation, ...]
+    group_total: str = "n"
+    _patterns: dict[str, list[dict[str, int]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def patterns(self, category: str) -> list[dict[str, int]]:
+        """Signed sets of categories through `category` that balance every relation of the
+        system and leave the group total alone (cached: the system is fixed)."""
+        if category not in self._patterns:
+            self._patterns[category] = _category_patterns(self, category)
+        return self._patterns[category]
+
+
+def _category_patterns(system: CategorySystem, start: str) -> list[dict[str, int]]:
+    rels_of: dict[str, list[Relation]] = {c: [] for c in system.categories}
+    for rel in system.relations:
+        rels_of[rel.total].append(rel)
+        for p in rel.parts:
+            rels_of[p].append(rel)
+    depth = {c: len([r for r in rels_of[c] if r.total == c]) for c in system.categories}
+
+    def residual(rel: Relation, v: Mapping[str, int]) -> int:
+        return sum(v.get(p, 0) for p in rel.parts) - v.get(rel.total, 0)
+
+    def complete(v: dict[str, int]) -> dict[str, int] | None:
+        pending = deque(r for c in v for r in rels_of[c])
+        budget = 100
+        while pending:
+            rel = pending.popleft()
+            r = residual(rel, v)
+            if r == 0:
+                continue
+            budget -= 1
+            if budget < 0:
+                return None
+            # Change a part by -r: the one that also balances most of its other relations
+            # (so a rectangle closes), then leaves before totals.
+            options = [p for p in rel.parts if p != start and v.get(p, 0) - r != 0]
+            if not options:
+                return None
+
+            def rank(p: str, rel: Relation = rel, r: int = r) -> tuple[int, int, int]:
+                change = 0
+                for other in rels_of[p]:
+                    if other is rel:
+                        continue
+                    before = residual(other, v)
+                    after = before + (r if other.total == p else -r)
+                    change += abs(after) - abs(before)
+                return (change, depth[p], system.categories.index(p))
+
+            chosen = min(options, key=rank)
+            v[chosen] = v.get(chosen, 0) - r
+            pending.extend(rels_of[chosen])
+        if system.group_total in v:
+            return None
+        return v
+
+    found: list[dict[str, int]] = []
+    for rel in rels_of[start]:
+        if rel.total == start:
+            continue
+        for sibling in rel.parts:
+            if sibling != start:
+                pattern = complete({start: 1, sibling: -1})
+                if pattern is not None and pattern not in found:
+                    found.append(pattern)
+    if not found:  # a category that is only a total (e.g. the number of goals)
+        for rel in rels_of[start]:
+            for part in rel.parts:
+                pattern = complete({start: 1, part: 1})
+                if pattern is not None and pattern not in found:
+                    found.append(pattern)
+    return found
+
+
+def primary_cells(
+    counts: Mapping[Key, int], *, min_cell: int, persons: Mapping[Key, int] | None = None
+) -> set[Key]:
+    """Cells that show something about fewer than `min_cell` individuals.
+
+    `persons` gives a lower bound of the individuals behind a count where it can differ from
+    the count (a person with two enrolments counts twice in n); an empty cell reveals nobody.
+    """
+    hidden = set()
+    for key, count in counts.items():
+        people = count if persons is None else persons.get(key, count)
+        if count > 0 and people < min_cell:
+            hidden.add(key)
+    return hidden
+
+
+def _dim_values(groups: Iterable[Group], ndims: int) -> list[list[Any]]:
+    values: list[dict[Any, None]] = [{} for _ in range(ndims)]
+    for g in groups:
+        for d, v in enumerate(g):
+            if v is not TOTAL:
+                values[d][v] = None
+    return [list(v) for v in values]
+
+
+class _Hypercube:
+    """Chooses, per breakdown dimension, the partner of a cell's value (and, in level two, a
+    category pattern) so that the hypercube of corners hides as little new as possible."""
+
+    def __init__(self, ndims: int, values: list[list[Any]]) -> None:
+        self.ndims = ndims
+        self.values = values
+
+    def partners(self, g: Group, d: int, cost: Any) -> list[tuple[Any, int]]:
+        """Candidates for dimension d: (value, sign), cheapest adjacent corner first."""
+        a = g[d]
+        if a is TOTAL:
+            options = [(b, 1) for b in self.values[d]]
+        else:
+            options = [(b, -1) for b in self.values[d] if b != a] + [(TOTAL, 1)]
+
+        def adjacent(option: tuple[Any, int]) -> Any:
+            return cost((*g[:d], option[0], *g[d + 1 :]))
+
+        ranked = sorted(options, key=adjacent)
+        best = [o for o in ranked if adjacent(o) < _INF][:_CANDIDATES_PER_DIM]
+        if a is not TOTAL and all(o[0] is not TOTAL for o in best):
+            best.append((TOTAL, 1))  # the margins always exist, so a pattern always exists
+        return best
+
+    def corners(self, g: Group, choice: Sequence[tuple[Any, int]]) -> list[tuple[Group, int]]:
+        axes = [((g[d], 1), choice[d]) for d in range(self.ndims)]
+        out = []
+        for combo in itertools.product(*axes):
+            sign = 1
+            for _v, s in combo:
+                sign *= s
+            out.append((tuple(v for v, _s in combo), sign))
+        return out
+
+    def best(self, g: Group, group_cost: Any) -> list[tuple[Any, ...]]:
+        """Corner combinations for g, ordered by how much they would newly hide."""
+        per_dim = [self.partners(g, d, group_cost) for d in range(self.ndims)]
+        choices = list(itertools.product(*per_dim))
+        return choices
+
+
+def suppress_groups(
+    counts: Mapping[Group, int],
+    *,
+    min_cell: int,
+    persons: Mapping[Group, int] | None = None,
+    forced: Iterable[Group] = (),
+) -> set[Group]:
+    """Level one: which groups (breakdown cells, margins included) to hide.
+
+    `counts` holds every non-empty group and margin keyed by a tuple with `TOTAL` where a
+    dimension is summed over (what `GROUP BY CUBE` returns). Absent groups are known zeros.
+    """
+    keys = list(counts)
+    ndims = len(keys[0]) if keys else 0
+    cube = _Hypercube(ndims, _dim_values(keys, ndims))
+    todo = sorted(
+        primary_cells(counts, min_cell=min_cell, persons=persons) | set(forced) & set(counts),
+        key=keys.index,
+    )
+    hidden: set[Group] = set(todo)
+    covered: set[Group] = set()
+
+    def cost(key: Group) -> float:
+        if key in hidden:
+            return 0
+        return counts.get(key, _INF)
+
+    for g in todo:
+        if g in covered:
+            continue
+        best_cells: list[Group] | None = None
+        best_cost = _INF
+        for choice in cube.best(g, cost):
+            cells = [c for c, _s in cube.corners(g, choice)]
+            total = sum(cost(c) for c in cells)
+            if total < best_cost:
+                best_cost, best_cells = total, cells
+        if best_cells is None:
+            return set(keys)  # cannot happen with margins present; hiding all is always safe
+        hidden.update(best_cells)
+        covered.update(best_cells)
+    return hidden
+
+
+def suppress_categories(
+    counts: Mapping[tuple[Group, str], int],
+    *,
+    system: CategorySystem,
+    hidden_groups: Iterable[Group],
+    min_cell: int,
+    persons: Mapping[tuple[Group, str], int] | None = None,
+) -> set[tuple[Group, str]]:
+    """Level two: which (group, category) cells to hide inside the groups that are shown.
+
+    Every category of a hidden group is hidden (and free to use as a complement). Returns all
+    hidden cells, those of hidden groups included.
+    """
+    groups = list(dict.fromkeys(g for g, _c in counts))
+    ndims = len(groups[0]) if groups else 0
+    cube = _Hypercube(ndims, _dim_values(groups, ndims))
+    gone = set(hidden_groups)
+    hidden: set[tuple[Group, str]] = {(g, c) for g in gone for c in system.categories}
+    primary = primary_cells(counts, min_cell=min_cell, persons=persons)
+    todo = [
+        (g, c)
+        for g in groups
+        for c in system.categories
+        if (g, c) in primary and g not in gone and c != system.group_total
+    ]
+    hidden.update(todo)
+    covered: set[tuple[Group, str]] = set()
+
+    def cost(key: tuple[Group, str]) -> float:
+        if key in hidden:
+            return 0
+        if key[1] == system.group_total and key[0] in counts_groups:
+            return _INF  # a shown group's n stays shown
+        return counts.get(key, _INF)
+
+    counts_groups = set(groups)
+    for g, c in todo:
+        if (g, c) in covered:
+            continue
+        best_cells: list[tuple[Group, str]] | None = None
+        best_cost = _INF
+        patterns = system.patterns(c)
+        for pattern in patterns:
+            cats = list(pattern)
+
+            def group_cost(key: Group, cats: list[str] = cats) -> float:
+                return sum(cost((key, cat)) for cat in cats)
+
+            for choice in cube.best(g, group_cost):
+                cells = [(gk, cat) for gk, _s in cube.corners(g, choice) for cat in cats]
+                total = sum(cost(cell) for cell in cells)
+                if total < best_cost:
+                    best_cost, best_cells = total, cells
+        if best_cells is None:
+            # No pattern inside the group: hide the group's whole category tree but its n
+            # would still need one, so hide every category of every group (always safe).
+            return {(g2, c2) for g2 in groups for c2 in system.categories}
+        hidden.update(best_cells)
+        covered.update(best_cells)
+    return hidden
+
+
+# --- Building relations, and checking a result --------------------------------------------
+
+
+def cube_relations(keys: Iterable[Group]) -> list[Relation]:
+    """Relations of a breakdown table with margins: a key with `TOTAL` in a dimension is the
+    sum of the present keys that differ from it only in that dimension."""
+    keyset = set(keys)
+    members: dict[tuple[Group, int], list[Group]] = {}
+    for key in keyset:
+        for d, value in enumerate(key):
+            if value is TOTAL:
+                continue
+            parent = (*key[:d], TOTAL, *key[d + 1 :])
+            if parent in keyset:
+                members.setdefault((parent, d), []).append(key)
+    return [Relation(parent, tuple(parts)) for (parent, _d), parts in members.items()]
+
+
+def product_relations(
+    groups: Sequence[Key],
+    group_relations: Sequence[Relation],
+    categories: Sequence[Key],
+    category_relations: Sequence[Relation],
+) -> list[Relation]:
+    """Relations of a table whose cells are (group, category)."""
+    relations = [
+        Relation((rel.total, c), tuple((p, c) for p in rel.parts))
+        for c in categories
+        for rel in group_relations
+    ]
+    relations += [
+        Relation((g, rel.total), tuple((g, p) for p in rel.parts))
+        for g in groups
+        for rel in category_relations
+    ]
+    return relations
+
+
+def derivable(
+    counts: Mapping[Key, int], relations: Iterable[Relation], hidden: Iterable[Key]
+) -> set[Key]:
+    """Hidden cells whose value follows exactly from the shown cells (should be empty).
+
+    A cell is determined when its unit vector lies in the row space of the relations
+    restricted to the hidden cells. Dense linear algebra: for tests and audits of small tables.
+    """
+    import numpy as np
+
+    hidden_set = set(hidden)
+    hidden_list = [k for k in counts if k in hidden_set]
+    if not hidden_list:
+        return set()
+    col = {k: i for i, k in enumerate(hidden_list)}
+    rows = []
+    for rel in relations:
+        if rel.total not in counts:
+            continue  # an unpublished total ties nothing down
+        row = np.zeros(len(hidden_list))
+        if rel.total in col:
+            row[col[rel.total]] -= 1
+        for p in rel.parts:
+            if p in col:
+                row[col[p]] += 1
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()
+    a = np.array(rows)
+    rank = np.linalg.matrix_rank(a)
+    found = set()
+    for key, i in col.items():
+        unit = np.zeros(len(hidden_list))
+        unit[i] = 1
+        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
+            found.add(key)
+    return found
