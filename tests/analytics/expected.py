@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from django.utils import timezone
 from scipy import stats
 
 from insyn.followup.models import Enrollment, Goal, Occasion, Value
@@ -76,7 +77,7 @@ def frame(key: str) -> pd.DataFrame:
     ]
     enr["age"] = _age(enr["birth_date"], enr["start_date"])
     enr = enr.set_index("enrollment_id")
-    today = dt.date.today()
+    today = timezone.localdate()
     occ = pd.DataFrame(
         Occasion.objects.filter(enrollment__programme__key=key).values(
             "enrollment_id",

@@ -93,19 +93,22 @@ class CategorySystem:
 
 
 def _category_patterns(system: CategorySystem, start: str) -> list[dict[str, int]]:
+    """Candidate patterns: start with a sibling (opposite sign) or, where there is none, the
+    total above (same sign), then balance every relation touched, moving to parts first
+    (a sibling or the categories below) and up only when nothing below can balance."""
     rels_of: dict[str, list[Relation]] = {c: [] for c in system.categories}
     for rel in system.relations:
         rels_of[rel.total].append(rel)
         for p in rel.parts:
             rels_of[p].append(rel)
-    depth = {c: len([r for r in rels_of[c] if r.total == c]) for c in system.categories}
+    order = {c: i for i, c in enumerate(system.categories)}
 
     def residual(rel: Relation, v: Mapping[str, int]) -> int:
         return sum(v.get(p, 0) for p in rel.parts) - v.get(rel.total, 0)
 
-    def complete(v: dict[str, int]) -> dict[str, int] | None:
+    def complete(v: dict[str, int], upward_first: bool) -> dict[str, int] | None:
         pending = deque(r for c in v for r in rels_of[c])
-        budget = 100
+        budget = 200
         while pending:
             rel = pending.popleft()
             r = residual(rel, v)
@@ -114,44 +117,46 @@ def _category_patterns(system: CategorySystem, start: str) -> list[dict[str, int
             budget -= 1
             if budget < 0:
                 return None
-            # Change a part by -r: the one that also balances most of its other relations
-            # (so a rectangle closes), then leaves before totals.
-            options = [p for p in rel.parts if p != start and v.get(p, 0) - r != 0]
-            if not options:
+            moves = [(p, -r, 0) for p in rel.parts if p != start]
+            if rel.total not in (start, system.group_total):
+                moves.append((rel.total, r, 1))
+            moves = [m for m in moves if v.get(m[0], 0) + m[1] != 0]
+            if not moves:
                 return None
 
-            def rank(p: str, rel: Relation = rel, r: int = r) -> tuple[int, int, int]:
+            def rank(move: tuple[str, int, int], rel: Relation = rel) -> tuple[int, int, int]:
+                cell, delta, upward = move
                 change = 0
-                for other in rels_of[p]:
+                for other in rels_of[cell]:
                     if other is rel:
                         continue
                     before = residual(other, v)
-                    after = before + (r if other.total == p else -r)
+                    after = before + (-delta if other.total == cell else delta)
                     change += abs(after) - abs(before)
-                return (change, depth[p], system.categories.index(p))
+                return (change, upward != upward_first, order[cell])
 
-            chosen = min(options, key=rank)
-            v[chosen] = v.get(chosen, 0) - r
-            pending.extend(rels_of[chosen])
+            cell, delta, _up = min(moves, key=rank)
+            v[cell] = v.get(cell, 0) + delta
+            pending.extend(rels_of[cell])
         if system.group_total in v:
             return None
         return v
 
-    found: list[dict[str, int]] = []
+    seeds: list[dict[str, int]] = []
     for rel in rels_of[start]:
         if rel.total == start:
             continue
-        for sibling in rel.parts:
-            if sibling != start:
-                pattern = complete({start: 1, sibling: -1})
-                if pattern is not None and pattern not in found:
-                    found.append(pattern)
-    if not found:  # a category that is only a total (e.g. the number of goals)
-        for rel in rels_of[start]:
-            for part in rel.parts:
-                pattern = complete({start: 1, part: 1})
-                if pattern is not None and pattern not in found:
-                    found.append(pattern)
+        seeds += [{start: 1, s: -1} for s in rel.parts if s != start]
+        if rel.total != system.group_total:
+            seeds.append({start: 1, rel.total: 1})
+    if not seeds:  # a category that is only a total (e.g. the number of goals)
+        seeds = [{start: 1, p: 1} for rel in rels_of[start] for p in rel.parts]
+    found: list[dict[str, int]] = []
+    for seed in seeds:
+        for upward_first in (False, True):
+            pattern = complete(dict(seed), upward_first)
+            if pattern is not None and pattern not in found:
+                found.append(pattern)
     return found
 
 
@@ -273,11 +278,15 @@ def suppress_categories(
     hidden_groups: Iterable[Group],
     min_cell: int,
     persons: Mapping[tuple[Group, str], int] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> set[tuple[Group, str]]:
     """Level two: which (group, category) cells to hide inside the groups that are shown.
 
-    Every category of a hidden group is hidden (and free to use as a complement). Returns all
-    hidden cells, those of hidden groups included.
+    Every category of a hidden group is hidden (and free to use as a complement). `weights`
+    says what hiding a category costs the reader (e.g. how many shown columns depend on it;
+    0 for a category that is never shown itself); by default every category costs alike.
+    Among valid patterns the one hiding the least weight, then the smallest counts, wins.
+    Returns all hidden cells, those of hidden groups included.
     """
     groups = list(dict.fromkeys(g for g, _c in counts))
     ndims = len(groups[0]) if groups else 0
@@ -299,7 +308,11 @@ def suppress_categories(
             return 0
         if key[1] == system.group_total and key[0] in counts_groups:
             return _INF  # a shown group's n stays shown
-        return counts.get(key, _INF)
+        count = counts.get(key)
+        if count is None:
+            return _INF
+        weight = 1.0 if weights is None else weights.get(key[1], 1.0)
+        return weight * (1 + count) if weight else count / (1 + count)
 
     counts_groups = set(groups)
     for g, c in todo:
@@ -371,36 +384,57 @@ def derivable(
 ) -> set[Key]:
     """Hidden cells whose value follows exactly from the shown cells (should be empty).
 
-    A cell is determined when its unit vector lies in the row space of the relations
-    restricted to the hidden cells. Dense linear algebra: for tests and audits of small tables.
+    A hidden cell is determined when every solution of the relations (restricted to the
+    hidden cells) gives it the same value, i.e. when the null space of that system is zero
+    in its coordinate. Dense linear algebra per connected block of hidden cells: for tests
+    and audits.
     """
     import numpy as np
+    from scipy.linalg import null_space
 
-    hidden_set = set(hidden)
-    hidden_list = [k for k in counts if k in hidden_set]
-    if not hidden_list:
+    hidden_set = {k for k in hidden if k in counts}
+    if not hidden_set:
         return set()
-    col = {k: i for i, k in enumerate(hidden_list)}
-    rows = []
+    equations: list[list[tuple[Key, int]]] = []
     for rel in relations:
         if rel.total not in counts:
             continue  # an unpublished total ties nothing down
-        row = np.zeros(len(hidden_list))
-        if rel.total in col:
-            row[col[rel.total]] -= 1
-        for p in rel.parts:
-            if p in col:
-                row[col[p]] += 1
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return set()
-    a = np.array(rows)
-    rank = np.linalg.matrix_rank(a)
-    found = set()
-    for key, i in col.items():
-        unit = np.zeros(len(hidden_list))
-        unit[i] = 1
-        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
-            found.add(key)
+        terms = [(p, 1) for p in rel.parts if p in hidden_set]
+        if rel.total in hidden_set:
+            terms.append((rel.total, -1))
+        if terms:
+            equations.append(terms)
+    # Connected blocks: hidden cells linked by a shared equation.
+    parent = {k: k for k in hidden_set}
+
+    def find(k: Key) -> Key:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for terms in equations:
+        first = find(terms[0][0])
+        for cell, _c in terms[1:]:
+            parent[find(cell)] = first
+    blocks: dict[Key, list[Key]] = {}
+    for k in hidden_set:
+        blocks.setdefault(find(k), []).append(k)
+    block_equations: dict[Key, list[list[tuple[Key, int]]]] = {}
+    for terms in equations:
+        block_equations.setdefault(find(terms[0][0]), []).append(terms)
+    found: set[Key] = set()
+    for root, cells in blocks.items():
+        rows = block_equations.get(root, [])
+        if not rows:
+            continue
+        col = {k: i for i, k in enumerate(cells)}
+        a = np.zeros((len(rows), len(cells)))
+        for r, terms in enumerate(rows):
+            for cell, coef in terms:
+                a[r, col[cell]] += coef
+        basis = null_space(a)
+        for cell, i in col.items():
+            if basis.shape[1] == 0 or np.all(np.abs(basis[i]) < 1e-9):
+                found.add(cell)
     return found
