@@ -44,8 +44,8 @@ def _dir(spec: ProgrammeSpec) -> Path:
     return root() / spec.key
 
 
-def connect(*, building: bool = False) -> duckdb.DuckDBPyConnection:
-    config = {"memory_limit": settings.INSYN_ANALYTICS_MEMORY}
+def connect(*, building: bool = False, memory: str | None = None) -> duckdb.DuckDBPyConnection:
+    config = {"memory_limit": memory or settings.INSYN_ANALYTICS_MEMORY}
     if settings.INSYN_ANALYTICS_THREADS:
         config["threads"] = str(settings.INSYN_ANALYTICS_THREADS)
     con = duckdb.connect(config=config)
