@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from insyn.analytics import stats
 from insyn.analytics.dimensions import DIMENSIONS, AgeBin, Dimension, parse_age_bins
@@ -45,7 +45,7 @@ T = Variable.Type
 MAX_DIMENSIONS = 3
 NOT_SENSITIVE = 2**62  # as many persons as it takes never to be hidden for itself
 DEFAULT_AGE_BINS = "0-17,18-24,25-44,45-64,65-"
-CAVEAT = (
+CAVEAT = gettext_noop(
     "Follow-up describes change among the clients followed up, not the effect of the "
     "intervention: without a comparison group, other causes cannot be ruled out."
 )
@@ -129,6 +129,11 @@ class AnalysisResult:
 
 
 # --- Validation ---------------------------------------------------------------------------
+
+
+def validate(request: AnalysisRequest) -> None:
+    """Raise AnalysisError if the request cannot be answered (without answering it)."""
+    _validate(request)
 
 
 def _validate(request: AnalysisRequest) -> tuple[ProgrammeSpec, VariableSpec, str | None]:
@@ -449,6 +454,9 @@ def _rows(
     for record in records:
         key = _key(ndims, int(record["g"]), [record.get(f"d{i}") for i in range(ndims)])
         by_key[key] = record
+    # A canonical order: suppression must not depend on the order DuckDB returned groups in,
+    # or two runs of one query could hide different cells and together reveal them.
+    by_key = {k: by_key[k] for k in sorted(by_key, key=_group_order)}
     persons: dict[tuple[Any, ...], int] = {}
     for key, r in by_key.items():
         multi, kmax = int(r["multi"]), max(int(r["kmax"] or 1), 2)
@@ -528,5 +536,9 @@ def _sort_value(value: Any) -> tuple[int, Any]:
     return (0, value if isinstance(value, int | float) else str(value))
 
 
+def _group_order(group: tuple[Any, ...]) -> tuple[tuple[int, Any], ...]:
+    return tuple(_sort_value(v) for v in group)
+
+
 def _sorted(rows: list[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: tuple(_sort_value(v) for v in r.group))
+    return sorted(rows, key=lambda r: _group_order(r.group))

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 import xlsxwriter
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from insyn.analytics.aggregate import Scope
 from insyn.analytics.exports import XLSX_OPTIONS
@@ -45,32 +45,32 @@ XLSX_MAX_ROWS = 1_048_575
 EXPORT_MEMORY = "160MB"
 
 DIMENSION_COLUMNS: list[tuple[str, str, str]] = [
-    ("programme_version", "integer", "Programme version"),
-    ("region", "code", "Region (code)"),
-    ("municipality", "code", "Municipality (code)"),
-    ("department", "code", "Department (municipality code/code)"),
-    ("unit", "code", "Unit (municipality code/code)"),
-    ("enrollment_status", "code", "Enrolment status"),
-    ("enrolled_on", "date", "Enrolled"),
-    ("sex", "code", "Sex (K woman, M man, X other/not stated)"),
-    ("age", "integer", "Age in whole years at start"),
-    ("start_date", "date", "Start: intervention start, else enrolment"),
-    ("intervention_started_on", "date", "Intervention started"),
-    ("ended_on", "date", "Intervention ended"),
-    ("intervention_type", "code", "Intervention type"),
-    ("intervention_group", "code", "Intervention group"),
-    ("provider", "code", "Provider"),
-    ("provider_kind", "code", "Provider kind (own/external)"),
-    ("legal_basis", "code", "Legal basis"),
-    ("law", "code", "Law"),
-    ("end_reason", "code", "End reason"),
-    ("end_outcome", "code", "End outcome (completed/interrupted/other)"),
-    ("goals", "integer", "Goals set"),
-    ("goals_achieved", "integer", "Goals achieved"),
-    ("goals_partly", "integer", "Goals partly achieved"),
-    ("goals_not", "integer", "Goals not achieved"),
-    ("goals_unknown", "integer", "Goals with unknown outcome"),
-    ("goals_unassessed", "integer", "Goals not yet assessed"),
+    ("programme_version", "integer", gettext_noop("Programme version")),
+    ("region", "code", gettext_noop("Region (code)")),
+    ("municipality", "code", gettext_noop("Municipality (code)")),
+    ("department", "code", gettext_noop("Department (municipality code/code)")),
+    ("unit", "code", gettext_noop("Unit (municipality code/code)")),
+    ("enrollment_status", "code", gettext_noop("Enrolment status")),
+    ("enrolled_on", "date", gettext_noop("Enrolled")),
+    ("sex", "code", gettext_noop("Sex (K woman, M man, X other/not stated)")),
+    ("age", "integer", gettext_noop("Age in whole years at start")),
+    ("start_date", "date", gettext_noop("Start: intervention start, else enrolment")),
+    ("intervention_started_on", "date", gettext_noop("Intervention started")),
+    ("ended_on", "date", gettext_noop("Intervention ended")),
+    ("intervention_type", "code", gettext_noop("Intervention type")),
+    ("intervention_group", "code", gettext_noop("Intervention group")),
+    ("provider", "code", gettext_noop("Provider")),
+    ("provider_kind", "code", gettext_noop("Provider kind (own/external)")),
+    ("legal_basis", "code", gettext_noop("Legal basis")),
+    ("law", "code", gettext_noop("Law")),
+    ("end_reason", "code", gettext_noop("End reason")),
+    ("end_outcome", "code", gettext_noop("End outcome (completed/interrupted/other)")),
+    ("goals", "integer", gettext_noop("Goals set")),
+    ("goals_achieved", "integer", gettext_noop("Goals achieved")),
+    ("goals_partly", "integer", gettext_noop("Goals partly achieved")),
+    ("goals_not", "integer", gettext_noop("Goals not achieved")),
+    ("goals_unknown", "integer", gettext_noop("Goals with unknown outcome")),
+    ("goals_unassessed", "integer", gettext_noop("Goals not yet assessed")),
 ]
 
 

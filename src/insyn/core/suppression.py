@@ -238,13 +238,16 @@ def suppress_groups(
 
     `counts` holds every non-empty group and margin keyed by a tuple with `TOTAL` where a
     dimension is summed over (what `GROUP BY CUBE` returns). Absent groups are known zeros.
+    The order of `counts` breaks ties, so give it in a canonical order: the same table must
+    always hide the same cells, or two runs could together reveal them.
     """
     keys = list(counts)
     ndims = len(keys[0]) if keys else 0
     cube = _Hypercube(ndims, _dim_values(keys, ndims))
+    position = {k: i for i, k in enumerate(keys)}
     todo = sorted(
         primary_cells(counts, min_cell=min_cell, persons=persons) | set(forced) & set(counts),
-        key=keys.index,
+        key=position.__getitem__,
     )
     hidden: set[Group] = set(todo)
     covered: set[Group] = set()
