@@ -27,9 +27,17 @@ def _age(birth: pd.Series, at: pd.Series) -> pd.Series:
 def effective_status(row: pd.Series, today: dt.date) -> str:
     if row["status"] in ("done", "missed"):
         return row["status"]
-    if row["window_end"] is not None and not pd.isna(row["window_end"]) and today > row["window_end"]:
+    if (
+        row["window_end"] is not None
+        and not pd.isna(row["window_end"])
+        and today > row["window_end"]
+    ):
         return "overdue"
-    if row["window_start"] is not None and not pd.isna(row["window_start"]) and today >= row["window_start"]:
+    if (
+        row["window_start"] is not None
+        and not pd.isna(row["window_start"])
+        and today >= row["window_start"]
+    ):
         return "due"
     return "planned"
 
@@ -99,7 +107,9 @@ def frame(key: str) -> pd.DataFrame:
             d if d is not None and not pd.isna(d) else u
             for d, u in zip(rows["done_on"], rows["due_on"], strict=True)
         ]
-        enr[f"age__{stage}"] = _age(enr.loc[rows.index, "birth_date"], pd.Series(ref, index=rows.index))
+        enr[f"age__{stage}"] = _age(
+            enr.loc[rows.index, "birth_date"], pd.Series(ref, index=rows.index)
+        )
     val = pd.DataFrame(
         Value.objects.filter(occasion__enrollment__programme__key=key, item__isnull=True).values(
             "occasion__enrollment_id",

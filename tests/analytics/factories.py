@@ -43,7 +43,6 @@ from insyn.followup.models import (
 from insyn.organisations.models import OrgUnit
 
 
-
 @dataclass
 class Catalogues:
     types: list[InterventionType]
@@ -71,22 +70,25 @@ class Design:
 
 
 def catalogues() -> Catalogues:
-    group = InterventionGroup.objects.get_or_create(code="treat", defaults={"name": "Behandling"})[0]
+    group = InterventionGroup.objects.get_or_create(code="treat", defaults={"name": "Behandling"})[
+        0
+    ]
     types = [
-        InterventionType.objects.get_or_create(
-            code=code, defaults={"name": name, "group": group}
-        )[0]
+        InterventionType.objects.get_or_create(code=code, defaults={"name": name, "group": group})[
+            0
+        ]
         for code, name in [("mi", "MI-samtal"), ("crapp", "CRA"), ("hvb", "HVB-placering")]
     ]
     legal = [
-        LegalBasis.objects.get_or_create(
-            code=code, defaults={"name": name, "law": law}
-        )[0]
+        LegalBasis.objects.get_or_create(code=code, defaults={"name": name, "law": law})[0]
         for code, name, law in [("sol-4-1", "SoL 4 kap. 1 §", "SoL"), ("lvm-4", "LVM 4 §", "LVM")]
     ]
     providers = [
         Provider.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})[0]
-        for code, name, kind in [("own", "Egen öppenvård", "own"), ("ext", "Extern HVB", "external")]
+        for code, name, kind in [
+            ("own", "Egen öppenvård", "own"),
+            ("ext", "Extern HVB", "external"),
+        ]
     ]
     ends = {
         code: EndReason.objects.get_or_create(
@@ -129,12 +131,31 @@ def make_programme(tree, key: str = "vux", version: int = 1) -> Design:
         s.key: s
         for s in Stage.objects.bulk_create(
             [
-                Stage(programme=programme, key="before", name="Före", kind="before",
-                      anchor="intervention_start", sort_order=1),
-                Stage(programme=programme, key="after", name="Efter", kind="after",
-                      anchor="intervention_end", sort_order=2),
-                Stage(programme=programme, key="later", name="Uppföljning", kind="later",
-                      anchor="intervention_end", offset_days=180, sort_order=3),
+                Stage(
+                    programme=programme,
+                    key="before",
+                    name="Före",
+                    kind="before",
+                    anchor="intervention_start",
+                    sort_order=1,
+                ),
+                Stage(
+                    programme=programme,
+                    key="after",
+                    name="Efter",
+                    kind="after",
+                    anchor="intervention_end",
+                    sort_order=2,
+                ),
+                Stage(
+                    programme=programme,
+                    key="later",
+                    name="Uppföljning",
+                    kind="later",
+                    anchor="intervention_end",
+                    offset_days=180,
+                    sort_order=3,
+                ),
             ]
         )
     }
@@ -144,51 +165,145 @@ def make_programme(tree, key: str = "vux", version: int = 1) -> Design:
     if not instrument.bands.exists():
         ScoreBand.objects.bulk_create(
             [
-                ScoreBand(instrument=instrument, sex="K", min_score=0, max_score=5, code="low",
-                          label="Låg", rank=1),
-                ScoreBand(instrument=instrument, sex="K", min_score=6, max_score=40, code="high",
-                          label="Hög", rank=2),
-                ScoreBand(instrument=instrument, sex="M", min_score=0, max_score=7, code="low",
-                          label="Låg", rank=1),
-                ScoreBand(instrument=instrument, sex="M", min_score=8, max_score=40, code="high",
-                          label="Hög", rank=2),
-                ScoreBand(instrument=instrument, sex="", min_score=0, max_score=6, code="low",
-                          label="Låg", rank=1),
-                ScoreBand(instrument=instrument, sex="", min_score=7, max_score=40, code="high",
-                          label="Hög", rank=2),
+                ScoreBand(
+                    instrument=instrument,
+                    sex="K",
+                    min_score=0,
+                    max_score=5,
+                    code="low",
+                    label="Låg",
+                    rank=1,
+                ),
+                ScoreBand(
+                    instrument=instrument,
+                    sex="K",
+                    min_score=6,
+                    max_score=40,
+                    code="high",
+                    label="Hög",
+                    rank=2,
+                ),
+                ScoreBand(
+                    instrument=instrument,
+                    sex="M",
+                    min_score=0,
+                    max_score=7,
+                    code="low",
+                    label="Låg",
+                    rank=1,
+                ),
+                ScoreBand(
+                    instrument=instrument,
+                    sex="M",
+                    min_score=8,
+                    max_score=40,
+                    code="high",
+                    label="Hög",
+                    rank=2,
+                ),
+                ScoreBand(
+                    instrument=instrument,
+                    sex="",
+                    min_score=0,
+                    max_score=6,
+                    code="low",
+                    label="Låg",
+                    rank=1,
+                ),
+                ScoreBand(
+                    instrument=instrument,
+                    sex="",
+                    min_score=7,
+                    max_score=40,
+                    code="high",
+                    label="Hög",
+                    rank=2,
+                ),
             ]
         )
     housing = _options(
         "housing",
-        [("own", "Eget boende", False, None), ("rent", "Andrahand", False, None),
-         ("none", "Bostadslös", False, None), ("dk", "Vet ej", True, None)],
+        [
+            ("own", "Eget boende", False, None),
+            ("rent", "Andrahand", False, None),
+            ("none", "Bostadslös", False, None),
+            ("dk", "Vet ej", True, None),
+        ],
     )
     support = _options(
         "support",
-        [("family", "Familj", False, None), ("friends", "Vänner", False, None),
-         ("pro", "Professionella", False, None)],
+        [
+            ("family", "Familj", False, None),
+            ("friends", "Vänner", False, None),
+            ("pro", "Professionella", False, None),
+        ],
     )
     variables = {
         v.key: v
         for v in Variable.objects.bulk_create(
             [
-                Variable(programme=programme, key="days", label="Dagar med problem", type="integer",
-                         unit="dagar", min_value=0, max_value=30, direction="lower",
-                         is_main_measure=True, sort_order=1),
-                Variable(programme=programme, key="audit", label="AUDIT", type="instrument",
-                         instrument=instrument, sort_order=2, is_main_measure=True),
-                Variable(programme=programme, key="housing", label="Boende", type="single",
-                         option_set=housing, sort_order=3),
-                Variable(programme=programme, key="employed", label="Arbete", type="boolean",
-                         sort_order=4),
-                Variable(programme=programme, key="support", label="Stöd", type="multiple",
-                         option_set=support, sort_order=5),
-                Variable(programme=programme, key="wellbeing", label="Välmående", type="decimal",
-                         direction="higher", sort_order=6),
-                Variable(programme=programme, key="relapse_on", label="Återfall", type="date",
-                         sort_order=7),
-                Variable(programme=programme, key="note", label="Anteckning", type="text",
-                         sort_order=8),
+                Variable(
+                    programme=programme,
+                    key="days",
+                    label="Dagar med problem",
+                    type="integer",
+                    unit="dagar",
+                    min_value=0,
+                    max_value=30,
+                    direction="lower",
+                    is_main_measure=True,
+                    sort_order=1,
+                ),
+                Variable(
+                    programme=programme,
+                    key="audit",
+                    label="AUDIT",
+                    type="instrument",
+                    instrument=instrument,
+                    sort_order=2,
+                    is_main_measure=True,
+                ),
+                Variable(
+                    programme=programme,
+                    key="housing",
+                    label="Boende",
+                    type="single",
+                    option_set=housing,
+                    sort_order=3,
+                ),
+                Variable(
+                    programme=programme,
+                    key="employed",
+                    label="Arbete",
+                    type="boolean",
+                    sort_order=4,
+                ),
+                Variable(
+                    programme=programme,
+                    key="support",
+                    label="Stöd",
+                    type="multiple",
+                    option_set=support,
+                    sort_order=5,
+                ),
+                Variable(
+                    programme=programme,
+                    key="wellbeing",
+                    label="Välmående",
+                    type="decimal",
+                    direction="higher",
+                    sort_order=6,
+                ),
+                Variable(
+                    programme=programme,
+                    key="relapse_on",
+                    label="Återfall",
+                    type="date",
+                    sort_order=7,
+                ),
+                Variable(
+                    programme=programme, key="note", label="Anteckning", type="text", sort_order=8
+                ),
             ]
         )
     }
@@ -380,18 +495,23 @@ def _occasions_values_goals(rng, design, enrollments, interventions) -> None:
             chosen = [c for c in ("family", "friends", "pro") if rng.random() < 0.5]
             for code in chosen:
                 values.append(
-                    Value(occasion=occ, variable=var("support"),
-                          option=design.options["support"][code])
+                    Value(
+                        occasion=occ,
+                        variable=var("support"),
+                        option=design.options["support"][code],
+                    )
                 )
         if rng.random() < 0.75:
             values.append(
-                Value(occasion=occ, variable=var("wellbeing"),
-                      number=round(rng.uniform(0, 10), 1))
+                Value(occasion=occ, variable=var("wellbeing"), number=round(rng.uniform(0, 10), 1))
             )
         if occ.stage.key == "later" and rng.random() < 0.3:
             values.append(
-                Value(occasion=occ, variable=var("relapse_on"),
-                      date=occ.due_on + dt.timedelta(days=rng.randint(1, 60)))
+                Value(
+                    occasion=occ,
+                    variable=var("relapse_on"),
+                    date=occ.due_on + dt.timedelta(days=rng.randint(1, 60)),
+                )
             )
         values.append(Value(occasion=occ, variable=var("note"), text="fri text"))
     Value.objects.bulk_create(values)
@@ -405,7 +525,9 @@ def _occasions_values_goals(rng, design, enrollments, interventions) -> None:
                     variable=design.variables["days"] if i == 0 else None,
                     text="Minska problemen",
                     set_on=enrollment.enrolled_on,
-                    outcome=rng.choices(["achieved", "partly", "not", "unknown", ""], [4, 3, 2, 1, 2])[0],
+                    outcome=rng.choices(
+                        ["achieved", "partly", "not", "unknown", ""], [4, 3, 2, 1, 2]
+                    )[0],
                 )
             )
     Goal.objects.bulk_create(goals)

@@ -122,7 +122,12 @@ def verify_audit(request) -> None:
     assert derivable(cells.counts, relations, cells.hidden) == set()
     persons_unknown = {k: v for k, v in cells.counts.items() if k not in cells.hidden}
     assert primary_cells(persons_unknown, min_cell=5) <= {
-        k for k in persons_unknown if k[1] in NOT_SENSITIVE or k[1] == "goals" or k[1].startswith("goal:") or k[1] == "assessed"
+        k
+        for k in persons_unknown
+        if k[1] in NOT_SENSITIVE
+        or k[1] == "goals"
+        or k[1].startswith("goal:")
+        or k[1] == "assessed"
     }
     for row in result.rows:
         if row.suppressed:
@@ -132,7 +137,15 @@ def verify_audit(request) -> None:
             assert row.values["n"] == cells.counts[(row.group, "n")]
 
 
-NOT_SENSITIVE = {"novalue", "notdue", "overdue", "unpaired", "ongoing", "goal:unassessed", "band:(none)"}
+NOT_SENSITIVE = {
+    "novalue",
+    "notdue",
+    "overdue",
+    "unpaired",
+    "ongoing",
+    "goal:unassessed",
+    "band:(none)",
+}
 
 
 @pytest.mark.parametrize(
@@ -219,7 +232,12 @@ def test_yes_no_and_multiple_choice(generated):
 
 @pytest.mark.parametrize(
     ("variable", "by"),
-    [("days", []), ("days", ["sex"]), ("audit", ["municipality"]), ("wellbeing", ["sex", "outcome"])],
+    [
+        ("days", []),
+        ("days", ["sex"]),
+        ("audit", ["municipality"]),
+        ("wellbeing", ["sex", "outcome"]),
+    ],
 )
 def test_paired_before_after(generated, variable, by):
     request = AnalysisRequest("vux", variable, compare=("before", "after"), by=tuple(by))
@@ -237,12 +255,11 @@ def test_paired_before_after(generated, variable, by):
         check(row.values["wilcoxon_p"], p["wilcoxon_p"])
         d = (sub[f"{variable}__after"] - sub[f"{variable}__before"]).dropna()
         better = d < 0 if variable != "wellbeing" else d > 0
-        if variable != "audit" or True:
-            if row.values["improved"] is not None:
-                assert row.values["improved"] == int(better.sum())
-                check(row.values["share_improved"], better.sum() / len(d))
-            if row.values["unchanged"] is not None:
-                assert row.values["unchanged"] == int((d == 0).sum())
+        if row.values["improved"] is not None:
+            assert row.values["improved"] == int(better.sum())
+            check(row.values["share_improved"], better.sum() / len(d))
+        if row.values["unchanged"] is not None:
+            assert row.values["unchanged"] == int((d == 0).sum())
         checked += 1
         common(row, sub, "after")
     assert checked >= 1
@@ -254,8 +271,12 @@ def test_band_by_band_table(generated):
     result = aggregate(request, scope=Scope.system())
     df = expected.frame("vux")
     both = df[["audit__before", "audit__after", "sex"]].dropna()
-    before = [expected.audit_band(t, s) for t, s in zip(both["audit__before"], both["sex"], strict=True)]
-    after = [expected.audit_band(t, s) for t, s in zip(both["audit__after"], both["sex"], strict=True)]
+    before = [
+        expected.audit_band(t, s) for t, s in zip(both["audit__before"], both["sex"], strict=True)
+    ]
+    after = [
+        expected.audit_band(t, s) for t, s in zip(both["audit__after"], both["sex"], strict=True)
+    ]
     table = pd.crosstab(pd.Series(before), pd.Series(after))
     row = result.rows[0]
     for b1 in ("low", "high"):
@@ -292,7 +313,9 @@ def test_scope_limits_the_rows(generated, staff, tree):
     result = aggregate(AnalysisRequest("vux", "days", by=("unit",)), scope=scope)
     assert {r.group[0] for r in result.rows} <= {tree.vux_unit.pk, TOTAL}
     assert result.total().values["n"] == int((df["unit_id"] == tree.vux_unit.pk).sum())
-    analyst = aggregate(AnalysisRequest("vux", "days", by=("municipality",)), scope=Scope.for_user(staff.analyst))
+    analyst = aggregate(
+        AnalysisRequest("vux", "days", by=("municipality",)), scope=Scope.for_user(staff.analyst)
+    )
     assert {r.group[0] for r in analyst.rows} == {tree.vaxjo.pk, TOTAL}  # Kronoberg only
     nobody = aggregate(AnalysisRequest("vux", "days"), scope=Scope.for_user(staff.admin))
     assert nobody.rows == [] or nobody.total().values["n"] in (None, 0)
@@ -307,13 +330,20 @@ def test_scope_limits_the_rows(generated, staff, tree):
         ({"programme": "vux", "variable": "housing", "compare": ("before", "after")}, "numeric"),
         ({"programme": "vux", "variable": "days", "compare": ("before", "before")}, "different"),
         ({"programme": "vux", "variable": "days", "by": ("sex", "x")}, "Unknown breakdown"),
-        ({"programme": "vux", "variable": "days", "by": ("sex", "unit", "law", "provider")}, "three"),
+        (
+            {"programme": "vux", "variable": "days", "by": ("sex", "unit", "law", "provider")},
+            "three",
+        ),
         ({"programme": "vux", "variable": "relapse_on"}, "date"),
         ({"programme": "vux", "variable": "note"}, "no variable"),
         ({"programme": "vux", "variable": "days", "versions": (9,)}, "version"),
         (
-            {"programme": "vux", "variable": "days", "date_from": dt.date(2025, 1, 1),
-             "date_to": dt.date(2024, 1, 1)},
+            {
+                "programme": "vux",
+                "variable": "days",
+                "date_from": dt.date(2025, 1, 1),
+                "date_to": dt.date(2024, 1, 1),
+            },
             "ends before",
         ),
     ],

@@ -52,18 +52,37 @@ def test_aggregate_agrees_with_the_cli_and_pandas(generated, staff, login, tree)
     assert total["change_ci_high"] == pytest.approx(p["change_ci_high"])
     out = io.StringIO()
     call_command(
-        "analyze", "--programme", "vux", "--variable", "days", "--compare", "before:after",
-        "--by", "sex", "--unit", "0780", "--format", "json", stdout=out,
+        "analyze",
+        "--programme",
+        "vux",
+        "--variable",
+        "days",
+        "--compare",
+        "before:after",
+        "--by",
+        "sex",
+        "--unit",
+        "0780",
+        "--format",
+        "json",
+        stdout=out,
     )
     cli = json.loads(out.getvalue())["rows"]
-    diff = [(i, k, a[k], b[k]) for i, (a, b) in enumerate(zip(cli, doc["rows"])) for k in a if a[k] != b[k]]
+    diff = [
+        (i, k, a[k], b[k])
+        for i, (a, b) in enumerate(zip(cli, doc["rows"], strict=True))
+        for k in a
+        if a[k] != b[k]
+    ]
     assert diff == []
 
 
 def test_aggregate_is_suppressed_for_the_analyst(tree, design, staff, login):
     populate(tree, design, n=40, seed=4, units=[tree.vux_unit])
     populate(tree, design, n=2, seed=5, units=[tree.bof_unit])
-    doc = api(login(staff.analyst), "analysis-aggregate", "programme=vux&variable=days&by=unit").json()
+    doc = api(
+        login(staff.analyst), "analysis-aggregate", "programme=vux&variable=days&by=unit"
+    ).json()
     bof = next(r for r in doc["rows"] if r["unit"] == "0780/BOF-UTR")
     assert bof["suppressed"] is True and bof["n"] is None and bof["mean"] is None
     hidden = [r for r in doc["rows"] if r["suppressed"]]
@@ -123,7 +142,9 @@ def test_frame_export_api(generated, staff, login, tree):
     for user in (staff.analyst, staff.case_worker, staff.admin):
         denied = api(login(user), "analysis-frame-export", "programme=vux&file_format=csv")
         assert denied.status_code == 404
-    assert api(login(staff.unit_manager), "analysis-frame-export", "programme=nope").status_code == 404
+    assert (
+        api(login(staff.unit_manager), "analysis-frame-export", "programme=nope").status_code == 404
+    )
 
 
 def test_api_token_is_refused_for_anonymous(client):

@@ -45,8 +45,19 @@ def test_csv_has_the_documented_columns_and_agrees(generated):
     assert header[0] == "sex"
     assert header[1] == "n"
     assert header[-1] == "suppressed"
-    for column in ("n_value", "mean", "median", "sd", "due", "done", "completion_rate",
-                   "goals", "share_achieved", "completed", "interrupted"):
+    for column in (
+        "n_value",
+        "mean",
+        "median",
+        "sd",
+        "due",
+        "done",
+        "completion_rate",
+        "goals",
+        "share_achieved",
+        "completed",
+        "interrupted",
+    ):
         assert column in header
     documented = DOCUMENTED.read_text()
     for column in header:
@@ -60,8 +71,20 @@ def test_csv_has_the_documented_columns_and_agrees(generated):
 
 
 def test_compare_json_and_age_groups(generated):
-    text = run("--programme", "vux", "--variable", "days", "--compare", "before:after",
-               "--by", "age_group", "--age-groups", "0-39,40-", "--format", "json")
+    text = run(
+        "--programme",
+        "vux",
+        "--variable",
+        "days",
+        "--compare",
+        "before:after",
+        "--by",
+        "age_group",
+        "--age-groups",
+        "0-39,40-",
+        "--format",
+        "json",
+    )
     doc = json.loads(text)
     assert doc["compare"] == ["before", "after"]
     assert doc["columns"][:2] == ["age_group", "n"]
@@ -80,9 +103,23 @@ def test_xlsx_output_and_unit_filter(generated, tmp_path, tree):
     target = tmp_path / "out.xlsx"
     out = io.StringIO()
     err = io.StringIO()
-    call_command("analyze", "--programme", "vux", "--variable", "housing", "--stage", "after",
-                 "--unit", "0780", "--format", "xlsx", "--output", str(target),
-                 stdout=out, stderr=err)
+    call_command(
+        "analyze",
+        "--programme",
+        "vux",
+        "--variable",
+        "housing",
+        "--stage",
+        "after",
+        "--unit",
+        "0780",
+        "--format",
+        "xlsx",
+        "--output",
+        str(target),
+        stdout=out,
+        stderr=err,
+    )
     assert "written to" in err.getvalue()
     sheet = openpyxl.load_workbook(target).worksheets[0]
     values = list(sheet.values)
@@ -112,8 +149,18 @@ def test_bad_arguments_get_a_clear_message(design, args, message):
 
 def test_bad_arguments_exit_non_zero_from_the_shell():
     done = subprocess.run(
-        [sys.executable, "-m", "insyn.cli", "analyze", "--programme", "x", "--stage", "a",
-         "--compare", "a:b"],
+        [
+            sys.executable,
+            "-m",
+            "insyn.cli",
+            "analyze",
+            "--programme",
+            "x",
+            "--stage",
+            "a",
+            "--compare",
+            "a:b",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -125,8 +172,17 @@ def test_bad_arguments_exit_non_zero_from_the_shell():
 def test_export_frame_csv_with_codebook_and_log(generated, tmp_path):
     target = tmp_path / "frame.csv"
     out = io.StringIO()
-    call_command("export", "frame", "--programme", "vux", "--output", str(target),
-                 "--key", "study-1", stdout=out)
+    call_command(
+        "export",
+        "frame",
+        "--programme",
+        "vux",
+        "--output",
+        str(target),
+        "--key",
+        "study-1",
+        stdout=out,
+    )
     assert "240 enrolments" in out.getvalue()
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 240
@@ -137,7 +193,11 @@ def test_export_frame_csv_with_codebook_and_log(generated, tmp_path):
     assert "days__before" in header and "audit_band__after" in header
     ids = {str(e.pk) for e in generated.enrollments}
     assert not ids & {r["enrollment_pid"] for r in rows}
-    book = list(csv.DictReader(io.StringIO((tmp_path / "frame.codebook.csv").read_text(encoding="utf-8-sig"))))
+    book = list(
+        csv.DictReader(
+            io.StringIO((tmp_path / "frame.codebook.csv").read_text(encoding="utf-8-sig"))
+        )
+    )
     assert [b["column"] for b in book] == header
     housing = next(b for b in book if b["column"] == "housing__after")
     assert "own=Eget boende" in housing["options"]
@@ -146,26 +206,66 @@ def test_export_frame_csv_with_codebook_and_log(generated, tmp_path):
     assert entry.detail["rows"] == 240
     # the same key gives the same pseudonyms, another key others
     again = tmp_path / "again.csv"
-    call_command("export", "frame", "--programme", "vux", "--output", str(again), "--key", "study-1",
-                 stdout=io.StringIO())
+    call_command(
+        "export",
+        "frame",
+        "--programme",
+        "vux",
+        "--output",
+        str(again),
+        "--key",
+        "study-1",
+        stdout=io.StringIO(),
+    )
     other = tmp_path / "other.csv"
-    call_command("export", "frame", "--programme", "vux", "--output", str(other), "--key", "study-2",
-                 stdout=io.StringIO())
-    pids = lambda p: {r["enrollment_pid"] for r in csv.DictReader(io.StringIO(p.read_text(encoding="utf-8-sig")))}  # noqa: E731
+    call_command(
+        "export",
+        "frame",
+        "--programme",
+        "vux",
+        "--output",
+        str(other),
+        "--key",
+        "study-2",
+        stdout=io.StringIO(),
+    )
+
+    def pids(path):
+        text = path.read_text(encoding="utf-8-sig")
+        return {r["enrollment_pid"] for r in csv.DictReader(io.StringIO(text))}
+
     assert pids(target) == pids(again)
     assert not pids(target) & pids(other)
 
 
 def test_export_frame_parquet_and_xlsx(generated, tmp_path):
     target = tmp_path / "frame.parquet"
-    call_command("export", "frame", "--programme", "vux", "--format", "parquet", "--output",
-                 str(target), stdout=io.StringIO())
+    call_command(
+        "export",
+        "frame",
+        "--programme",
+        "vux",
+        "--format",
+        "parquet",
+        "--output",
+        str(target),
+        stdout=io.StringIO(),
+    )
     table = pq.read_table(target)
     assert table.num_rows == 240
     assert b"insyn.codebook" in table.schema.metadata
     xlsx = tmp_path / "frame.xlsx"
-    call_command("export", "frame", "--programme", "vux", "--format", "xlsx", "--output",
-                 str(xlsx), stdout=io.StringIO())
+    call_command(
+        "export",
+        "frame",
+        "--programme",
+        "vux",
+        "--format",
+        "xlsx",
+        "--output",
+        str(xlsx),
+        stdout=io.StringIO(),
+    )
     book = openpyxl.load_workbook(xlsx, read_only=True)
     assert book.sheetnames == ["frame", "codebook"]
     assert book["frame"].max_row == 241

@@ -68,7 +68,11 @@ def test_a_lone_cell_hides_its_margin_too():
 
 def test_two_way_table_hides_a_rectangle():
     records = (
-        [("x", "k")] * 2 + [("x", "m")] * 9 + [("y", "k")] * 8 + [("y", "m")] * 7 + [("z", "k")] * 30
+        [("x", "k")] * 2
+        + [("x", "m")] * 9
+        + [("y", "k")] * 8
+        + [("y", "m")] * 7
+        + [("z", "k")] * 30
     )
     records += [("z", "m")] * 31
     counts = cube_counts(records)
@@ -162,7 +166,11 @@ def test_linked_category_tree_is_protected(records):
     groups = list(groups_counts)
     counts = {}
     for g in groups:
-        rows = [r for r in records if all(gv is TOTAL or gv == rv for gv, rv in zip(g, r[:2]))]
+        rows = [
+            r
+            for r in records
+            if all(gv is TOTAL or gv == rv for gv, rv in zip(g, r[:2], strict=True))
+        ]
         c = Counter(r[2] for r in rows)
         counts[(g, "n")] = len(rows)
         counts[(g, "answered")] = c["r"] + c["s"]
@@ -171,7 +179,9 @@ def test_linked_category_tree_is_protected(records):
         ("n", "answered", "r", "s", "t"),
         (Relation("n", ("answered", "t")), Relation("answered", ("r", "s"))),
     )
-    relations = product_relations(groups, cube_relations(groups), system.categories, system.relations)
+    relations = product_relations(
+        groups, cube_relations(groups), system.categories, system.relations
+    )
     hidden = two_level(counts, system, 3)
     assert primary_cells(counts, min_cell=3) <= hidden
     assert exactly_recoverable(counts, relations, hidden) == set()

@@ -59,7 +59,9 @@ def test_bad_question_gets_messages_not_errors(generated, staff, login):
     assert "Välj de två mättillfällena" in response.content.decode()
     response = page(client, "programme=vux&variable=housing&mode=compare&before=before&after=after")
     assert 'role="alert"' in response.content.decode()
-    assert client.get(f"{reverse('analytics:chart')}?programme=vux&variable=nope").status_code == 404
+    assert (
+        client.get(f"{reverse('analytics:chart')}?programme=vux&variable=nope").status_code == 404
+    )
 
 
 def test_small_groups_are_hidden_on_the_page_and_in_files(tree, design, staff, login):
@@ -102,7 +104,10 @@ def test_analyst_gets_pooled_aggregates_but_no_individual(generated, staff, logi
     ):
         assert client.get(url).status_code == 404, url
     assert client.get(reverse("analytics:dashboard")).status_code == 200
-    assert client.get(reverse("analysis-aggregate") + "?programme=vux&variable=days").status_code == 200
+    assert (
+        client.get(reverse("analysis-aggregate") + "?programme=vux&variable=days").status_code
+        == 200
+    )
 
 
 def test_roles_without_aggregates_get_404(generated, staff, login):
@@ -162,7 +167,9 @@ def test_saving_a_bad_question_changes_nothing(generated, staff, login):
 
 def test_unit_overview_and_start_page_panel(generated, staff, login, tree):
     client = login(staff.unit_manager)
-    response = client.get(reverse("analytics:dashboard") + f"?programme=vux&unit={tree.vux_unit.pk}")
+    response = client.get(
+        reverse("analytics:dashboard") + f"?programme=vux&unit={tree.vux_unit.pk}"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Enhetsöversikt" in html and "Måluppfyllelse" in html
@@ -171,7 +178,10 @@ def test_unit_overview_and_start_page_panel(generated, staff, login, tree):
     assert chart.status_code == 200 and chart.content.startswith(b"<svg")
     home = client.get("/").content.decode()
     assert "Uppföljningsresultat" in home
-    assert client.get(reverse("analytics:dashboard") + f"?unit={tree.kalmar_unit.pk}").status_code == 404
+    assert (
+        client.get(reverse("analytics:dashboard") + f"?unit={tree.kalmar_unit.pk}").status_code
+        == 404
+    )
 
 
 def test_research_export_on_the_web_is_scoped_and_logged(generated, staff, login, tree):

@@ -239,7 +239,10 @@ def _grouping(ndims: int) -> tuple[str, str]:
     dims = [f"d{i}" for i in range(ndims)]
     if not dims:
         return "0 AS g", ""
-    return f"GROUPING({', '.join(dims)}) AS g, {', '.join(dims)}", f"GROUP BY CUBE ({', '.join(dims)})"
+    return (
+        f"GROUPING({', '.join(dims)}) AS g, {', '.join(dims)}",
+        f"GROUP BY CUBE ({', '.join(dims)})",
+    )
 
 
 def _grouping_sets(ndims: int, extra: str) -> str:
@@ -252,9 +255,7 @@ def _grouping_sets(ndims: int, extra: str) -> str:
 
 
 def _key(ndims: int, g: int, values: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(
-        TOTAL if g & (1 << (ndims - 1 - i)) else values[i] for i in range(ndims)
-    )
+    return tuple(TOTAL if g & (1 << (ndims - 1 - i)) else values[i] for i in range(ndims))
 
 
 @dataclass
@@ -293,7 +294,9 @@ def _run(request: AnalysisRequest, scope: Scope) -> tuple[AnalysisResult, Audit]
         municipalities = (
             unit_municipalities if municipalities is None else municipalities & unit_municipalities
         )
-    reasons = list(NonResponseReason.objects.order_by("sort_order", "code").values_list("code", flat=True))
+    reasons = list(
+        NonResponseReason.objects.order_by("sort_order", "code").values_list("code", flat=True)
+    )
     today = lit(timezone.localdate().isoformat())
     plan = make_plan(variable, stage=stage, compare=request.compare, reasons=reasons, today=today)
     bins = list(request.age_bins)
@@ -301,10 +304,10 @@ def _run(request: AnalysisRequest, scope: Scope) -> tuple[AnalysisResult, Audit]
     select += [f"{expr} AS {alias}" for alias, expr in plan.inputs.items()]
     frame = store.frame(spec, municipalities)
     source = (
-        f"SELECT *, {', '.join(select)} FROM {frame.source_sql()} "
+        f"SELECT *, {', '.join(select)} FROM {frame.source_sql()} "  # noqa: S608
         f"WHERE {_where(request, scope, unit_paths)}"
         if select
-        else f"SELECT * FROM {frame.source_sql()} WHERE {_where(request, scope, unit_paths)}"
+        else f"SELECT * FROM {frame.source_sql()} WHERE {_where(request, scope, unit_paths)}"  # noqa: S608
     )
     con = store.reader()
     records = _cube(con, source, plan, len(dims))
@@ -312,9 +315,7 @@ def _run(request: AnalysisRequest, scope: Scope) -> tuple[AnalysisResult, Audit]
     rows, cells = _rows(plan, records, extras, len(dims))
     notes = []
     if plan.mode == "compare" and variable.direction not in ("lower", "higher"):
-        notes.append(
-            gettext("The variable has no direction, so improved/worsened are not shown.")
-        )
+        notes.append(gettext("The variable has no direction, so improved/worsened are not shown."))
     result = AnalysisResult(
         request=request,
         programme=spec,
@@ -362,7 +363,7 @@ def _cube(con: duckdb.DuckDBPyConnection, source: str, plan: Plan, ndims: int) -
         ("kmax", "max(client_enrollments)"),
     ]
     body = ", ".join(f"{sql} AS {ident(alias)}" for alias, sql in aggregates)
-    sql = f"WITH f AS ({source}) SELECT {heads}, {body} FROM f {group_by}"
+    sql = f"WITH f AS ({source}) SELECT {heads}, {body} FROM f {group_by}"  # noqa: S608
     try:
         columns, rows = _execute(con, sql)
     except duckdb.IOException:  # a partition replaced under our feet: read again
@@ -380,7 +381,7 @@ def _frequencies(
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
     if plan.mode == "stage" and "mean" in plan.stats:
         sql = (
-            f"WITH f AS ({source}) SELECT {head}, x AS v, count(*) AS c FROM f "
+            f"WITH f AS ({source}) SELECT {head}, x AS v, count(*) AS c FROM f "  # noqa: S608
             f"WHERE x IS NOT NULL {_grouping_sets(ndims, 'x')}"
         )
         data = con.sql(sql).fetchnumpy()
@@ -389,7 +390,7 @@ def _frequencies(
             out.setdefault(key, {})["median"] = _median(values, counts)
     elif plan.mode == "compare":
         sql = (
-            f"WITH f AS ({source}), p AS (SELECT *, abs(xb - xa) AS m FROM f WHERE pair) "
+            f"WITH f AS ({source}), p AS (SELECT *, abs(xb - xa) AS m FROM f WHERE pair) "  # noqa: S608
             f"SELECT {head}, m, count(*) FILTER (WHERE xb > xa) AS pos, "
             f"count(*) FILTER (WHERE xb < xa) AS neg, count(*) FILTER (WHERE xb = xa) AS z "
             f"FROM p {_grouping_sets(ndims, 'm')}"

@@ -35,19 +35,19 @@ def _require(request: Request, action: Action) -> None:
 
 class OptionSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     is_missing = serializers.BooleanField()
 
 
 class VariableSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     type = serializers.CharField()
     stages = serializers.ListField(child=serializers.CharField())
     unit = serializers.CharField()
     direction = serializers.CharField()
     is_main_measure = serializers.BooleanField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
     options = OptionSerializer(many=True)
     bands = serializers.ListField(child=serializers.CharField(), source="band_codes")
 
@@ -160,7 +160,7 @@ class SavedAnalysisViewSet(
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return SavedAnalysis.objects.none()
-        _require(self.request, Action.VIEW_AGGREGATE)  # type: ignore[arg-type]
+        _require(self.request, Action.VIEW_AGGREGATE)
         return selectors.saved_for(self.request.user).order_by("name", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -12,9 +12,13 @@ class AnalyticsConfig(AppConfig):
         from insyn.core.navigation import HomePanel, NavItem, register_nav, register_panel
         from insyn.core.roles import Action
 
-        register_nav(NavItem("analysis", _("Analysis"), "analytics:index", Action.VIEW_AGGREGATE, 50))
         register_nav(
-            NavItem("dashboard", _("Unit overview"), "analytics:dashboard", Action.VIEW_AGGREGATE, 51)
+            NavItem("analysis", _("Analysis"), "analytics:index", Action.VIEW_AGGREGATE, 50)
+        )
+        register_nav(
+            NavItem(
+                "dashboard", _("Unit overview"), "analytics:dashboard", Action.VIEW_AGGREGATE, 51
+            )
         )
         register_panel(
             HomePanel(

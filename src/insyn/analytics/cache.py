@@ -22,8 +22,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -139,7 +138,7 @@ def _compute_fingerprints(spec: ProgrammeSpec) -> dict[int, str]:
         f"JOIN {_t(Enrollment)} e ON e.id = {{fk}} JOIN {_t(OrgUnit)} u ON u.id = e.unit_id "
         f"WHERE e.programme_id IN ({placeholders(ids)})"
     )
-    queries: list[tuple[str, list[object]]] = [
+    queries: list[tuple[str, list[Any]]] = [
         (
             f"""SELECT u.municipality_id, COUNT(*), MAX(e.updated_at), SUM(e.id),
                        SUM(e.client_id), MAX(c.updated_at), MAX(i.updated_at),
@@ -148,19 +147,19 @@ def _compute_fingerprints(spec: ProgrammeSpec) -> dict[int, str]:
                 JOIN {_t(Client)} c ON c.id = e.client_id
                 LEFT JOIN {_t(Intervention)} i ON i.id = e.intervention_id
                 LEFT JOIN {_t(Decision)} d ON d.id = i.decision_id
-                WHERE e.programme_id IN ({placeholders(ids)}) GROUP BY u.municipality_id""",
+                WHERE e.programme_id IN ({placeholders(ids)}) GROUP BY u.municipality_id""",  # noqa: S608
             ids,
         ),
         (
             f"""SELECT u.municipality_id, COUNT(*), MAX(o.updated_at), SUM(o.id)
                 FROM {_t(Occasion)} o {enrolments.format(fk="o.enrollment_id")}
-                GROUP BY u.municipality_id""",
+                GROUP BY u.municipality_id""",  # noqa: S608
             ids,
         ),
         (
             f"""SELECT u.municipality_id, COUNT(*), MAX(g.updated_at), SUM(g.id)
                 FROM {_t(Goal)} g {enrolments.format(fk="g.enrollment_id")}
-                GROUP BY u.municipality_id""",
+                GROUP BY u.municipality_id""",  # noqa: S608
             ids,
         ),
     ]
@@ -173,7 +172,7 @@ def _compute_fingerprints(spec: ProgrammeSpec) -> dict[int, str]:
                     JOIN {_t(Enrollment)} e ON e.id = o.enrollment_id
                     JOIN {_t(OrgUnit)} u ON u.id = e.unit_id
                     WHERE v.variable_id IN ({placeholders(variable_ids)})
-                    GROUP BY u.municipality_id""",
+                    GROUP BY u.municipality_id""",  # noqa: S608
                 variable_ids,
             )
         )
@@ -200,10 +199,14 @@ def partition_versions(spec: ProgrammeSpec) -> dict[int, str]:
     return {
         m: hashlib.sha256(
             "|".join(
-                [FRAME_FORMAT, spec.fingerprint, str(everywhere), str(counts.get(m, 0)),
-                 content.get(m, "")]
+                [
+                    FRAME_FORMAT,
+                    spec.fingerprint,
+                    str(everywhere),
+                    str(counts.get(m, 0)),
+                    content.get(m, ""),
+                ]
             ).encode()
         ).hexdigest()[:16]
         for m in municipalities
     }
-

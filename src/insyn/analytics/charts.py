@@ -42,7 +42,10 @@ def chart_data(result: AnalysisResult) -> tuple[list[dict[str, Any]], str, str]:
 
     if result.mode == "compare":
         for row in rows:
-            for key, series in (("mean_before", gettext("Before")), ("mean_after", gettext("After"))):
+            for key, series in (
+                ("mean_before", gettext("Before")),
+                ("mean_after", gettext("After")),
+            ):
                 if row.values.get(key) is not None:
                     data.append({**base(row), "series": series, "value": row.values[key]})
         return data, gettext("Mean"), "number"
@@ -87,7 +90,11 @@ def spec(result: AnalysisResult) -> dict[str, Any]:
         chart = chart.encode(opacity=alt.value(1)).properties(width=WIDTH // 2, height=180)
         chart = chart.facet(
             row=alt.Row("d1:N", title=str(result.dimensions[1].label)),
-            **({"column": alt.Column("d2:N", title=str(result.dimensions[2].label))} if ndims == 3 else {}),
+            **(
+                {"column": alt.Column("d2:N", title=str(result.dimensions[2].label))}
+                if ndims == 3
+                else {}
+            ),
         )
     else:
         chart = chart.properties(width=WIDTH, height=260)
@@ -95,14 +102,16 @@ def spec(result: AnalysisResult) -> dict[str, Any]:
     return chart.properties(title=title).to_dict()
 
 
+def _locale() -> Any:
+    return "sv-SE" if (get_language() or "sv").startswith("sv") else "en-US"
+
+
 def svg(result: AnalysisResult) -> str:
-    locale = "sv-SE" if (get_language() or "sv").startswith("sv") else "en-US"
-    return vl_convert.vegalite_to_svg(spec(result), format_locale=locale)
+    return vl_convert.vegalite_to_svg(spec(result), format_locale=_locale())
 
 
 def trend_svg(points: list[dict[str, Any]], title: str, kind: str = "share") -> str:
     """A line per series over start quarters (the unit dashboard)."""
-    locale = "sv-SE" if (get_language() or "sv").startswith("sv") else "en-US"
     chart = (
         alt.Chart(alt.Data(values=points))
         .mark_line(point=True)
@@ -113,9 +122,13 @@ def trend_svg(points: list[dict[str, Any]], title: str, kind: str = "share") -> 
                 title="",
                 axis=alt.Axis(format=".0%" if kind == "share" else ",.1f"),
             ),
-            color=alt.Color("series:N", title="", scale=alt.Scale(range=PALETTE),
-                            legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "series:N",
+                title="",
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="bottom"),
+            ),
         )
         .properties(width=WIDTH, height=220, title=title)
     )
-    return vl_convert.vegalite_to_svg(chart.to_dict(), format_locale=locale)
+    return vl_convert.vegalite_to_svg(chart.to_dict(), format_locale=_locale())

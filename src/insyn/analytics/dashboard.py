@@ -12,7 +12,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from insyn.analytics import charts, presentation, selectors
-from insyn.analytics.aggregate import AnalysisError, AnalysisRequest, AnalysisResult, Scope, aggregate
+from insyn.analytics.aggregate import (
+    AnalysisError,
+    AnalysisRequest,
+    AnalysisResult,
+    Scope,
+    aggregate,
+)
 from insyn.analytics.specs import ProgrammeSpec, SpecError, analysable, load_spec
 from insyn.core.roles import Action
 from insyn.core.suppression import TOTAL
@@ -62,15 +68,16 @@ def summary(spec: ProgrammeSpec, user: Any, units: tuple[int, ...] = ()) -> dict
     variables = analysable(spec.variables)
     stages: list[StageLine] = []
     goals: dict[str, Any] = {}
-    for stage in spec.stages:
-        variable = next((v for v in variables if stage.key in v.stages), None)
+    for stage_spec in spec.stages:
+        variable = next((v for v in variables if stage_spec.key in v.stages), None)
         if variable is None:
             continue
-        values = _total(_run(AnalysisRequest(spec.key, variable.key, stage=stage.key, units=units), user))
+        request = AnalysisRequest(spec.key, variable.key, stage=stage_spec.key, units=units)
+        values = _total(_run(request, user))
         goals = goals or values
         stages.append(
             StageLine(
-                stage.name,
+                stage_spec.name,
                 presentation.fmt_count(values.get("due")),
                 presentation.fmt_count(values.get("done")),
                 presentation.fmt_share(values.get("completion_rate")),
@@ -188,9 +195,14 @@ class DashboardChartView(InsynView):
         spec, units, _programmes = _choice(request)
         points = []
         for line in summary(spec, request.user, units)["trend"]:
-            for key, series in (("completion", _("Follow-ups done")), ("goals", _("Goals achieved"))):
+            for key, series in (
+                ("completion", _("Follow-ups done")),
+                ("goals", _("Goals achieved")),
+            ):
                 if line[key] is not None:
-                    points.append({"quarter": line["quarter"], "series": series, "value": line[key]})
+                    points.append(
+                        {"quarter": line["quarter"], "series": series, "value": line[key]}
+                    )
         svg = charts.trend_svg(points, _("Trend by start quarter"))
         return HttpResponse(svg, content_type="image/svg+xml")
 
@@ -205,9 +217,7 @@ def home_panel(request: HttpRequest) -> dict[str, Any]:
                 continue
             before, after = main_stages(spec)
             stage = after or before
-            variable = next(
-                (v for v in analysable(spec.variables) if stage in v.stages), None
-            )
+            variable = next((v for v in analysable(spec.variables) if stage in v.stages), None)
             if variable is None or stage is None:
                 continue
             values = _total(_run(AnalysisRequest(key, variable.key, stage=stage), request.user))

@@ -99,9 +99,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("programme_version", _("Programme version"), _col("programme_version"), "ver"),
         Dimension("sex", _("Sex"), _col("sex"), "sex"),
         Dimension("age_group", _("Age group"), lambda b: age_group_sql('"age"', b), "plain"),
-        Dimension(
-            "intervention_type", _("Intervention type"), _col("intervention_type"), "itype"
-        ),
+        Dimension("intervention_type", _("Intervention type"), _col("intervention_type"), "itype"),
         Dimension(
             "intervention_group", _("Intervention group"), _col("intervention_group"), "igroup"
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,10 @@ from insyn.analytics.aggregate import DEFAULT_AGE_BINS
 from insyn.analytics.dimensions import DIMENSIONS
 from insyn.analytics.specs import ProgrammeSpec, analysable
 from insyn.core.roles import Action
+
+
+def set_choices(field: forms.Field, choices: list[tuple[Any, Any]]) -> None:
+    cast(forms.ChoiceField, field).choices = choices
 
 
 class AnalysisForm(forms.Form):
@@ -61,30 +65,28 @@ class AnalysisForm(forms.Form):
     def __init__(self, *args: Any, user: Any, spec: ProgrammeSpec | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.spec = spec
-        self.fields["programme"].choices = selectors.programmes_for(user)
+        set_choices(self.fields["programme"], selectors.programmes_for(user))
         dims = [("", "—")] + [(k, str(d.label)) for k, d in DIMENSIONS.items()]
         for name in ("by1", "by2", "by3"):
-            self.fields[name].choices = dims
-        self.fields["age_grouping"].choices = [("", _("—"))] + [
-            (g.bins, f"{g.label} ({g.bins})") for g in selectors.age_groupings()
-        ]
-        self.fields["unit"].choices = [
+            set_choices(self.fields[name], dims)
+        groupings = [(g.bins, f"{g.label} ({g.bins})") for g in selectors.age_groupings()]
+        set_choices(self.fields["age_grouping"], [("", "—"), *groupings])
+        units = [
             (str(u.pk), f"{'  ' * max(u.depth - 2, 0)}{u.name}")
             for u in selectors.units_for(user, Action.VIEW_AGGREGATE)
         ]
+        set_choices(self.fields["unit"], units)
         if spec is not None:
-            self.fields["variable"].choices = [
-                (v.key, v.label) for v in analysable(spec.variables)
-            ]
+            variables = [(v.key, v.label) for v in analysable(spec.variables)]
+            set_choices(self.fields["variable"], variables)
             stages = [("", "—")] + [(s.key, s.name) for s in spec.stages]
             for name in ("stage", "before", "after"):
-                self.fields[name].choices = stages
-            self.fields["version"].choices = [
-                (str(v), str(v)) for v in sorted(spec.versions.values())
-            ]
+                set_choices(self.fields[name], stages)
+            versions = [(str(v), str(v)) for v in sorted(spec.versions.values())]
+            set_choices(self.fields["version"], versions)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("mode") == "compare" and not (data.get("before") and data.get("after")):
             self.add_error("before", _("Choose the two stages to compare."))
         return data

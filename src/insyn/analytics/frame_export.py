@@ -99,7 +99,9 @@ def new_export_key() -> str:
 
 def _safe(expr: str) -> str:
     """Strings a spreadsheet would run as a formula get a leading apostrophe."""
-    return f"(CASE WHEN regexp_matches({expr}, '^[=+\\-@\\t\\r]') THEN '''' || {expr} ELSE {expr} END)"
+    return (
+        f"(CASE WHEN regexp_matches({expr}, '^[=+\\-@\\t\\r]') THEN '''' || {expr} ELSE {expr} END)"
+    )
 
 
 def columns(spec: ProgrammeSpec, today: str) -> tuple[list[str], list[CodebookRow]]:
@@ -122,22 +124,28 @@ def columns(spec: ProgrammeSpec, today: str) -> tuple[list[str], list[CodebookRo
         else:
             exprs.append(f"f.{ident(name)}")
         book.append(CodebookRow(name, gettext(label), kind))
-    for stage in spec.stages:
+    for stage_spec in spec.stages:
         for column, kind, label in [
-            ("occasion_status", "code", gettext("Follow-up status (planned/due/overdue/done/missed)")),
+            (
+                "occasion_status",
+                "code",
+                gettext("Follow-up status (planned/due/overdue/done/missed)"),
+            ),
             ("occasion_nonresponse", "code", gettext("Non-response reason")),
             ("occasion_due_on", "date", gettext("Follow-up due")),
             ("occasion_done_on", "date", gettext("Follow-up done")),
             ("age", "integer", gettext("Age at the follow-up (done, else due)")),
         ]:
-            name = f"{column}__{stage.key}"
+            name = f"{column}__{stage_spec.key}"
             if column == "occasion_status":
-                exprs.append(f"{effective_status(stage.key, today)} AS {ident(name)}")
+                exprs.append(f"{effective_status(stage_spec.key, today)} AS {ident(name)}")
             elif kind == "code":
                 exprs.append(f"{_safe('f.' + ident(name))} AS {ident(name)}")
             else:
                 exprs.append(f"f.{ident(name)}")
-            book.append(CodebookRow(name, label, kind, stage=stage.key, stage_label=stage.name))
+            book.append(
+                CodebookRow(name, label, kind, stage=stage_spec.key, stage_label=stage_spec.name)
+            )
     names = {s.key: s.name for s in spec.stages}
     for v in spec.variables:
         options = "; ".join(
@@ -157,9 +165,7 @@ def columns(spec: ProgrammeSpec, today: str) -> tuple[list[str], list[CodebookRo
                 for o in v.options:
                     name = v.option_column(stage, o.code)
                     exprs.append(f"f.{ident(name)}")
-                    book.append(
-                        CodebookRow(name, f"{v.label}: {o.label}", "boolean", **common)
-                    )
+                    book.append(CodebookRow(name, f"{v.label}: {o.label}", "boolean", **common))
                 continue
             name = v.column(stage)
             if v.type == T.SINGLE:
@@ -171,11 +177,14 @@ def columns(spec: ProgrammeSpec, today: str) -> tuple[list[str], list[CodebookRo
                 band = v.band_column(stage)
                 exprs.append(f"{_safe('f.' + ident(band))} AS {ident(band)}")
                 bands = "; ".join(
-                    f"{b.code}={b.label} {b.min_score:g}-{b.max_score:g}{' ' + b.sex if b.sex else ''}"
+                    f"{b.code}={b.label} {b.min_score:g}-{b.max_score:g}"
+                    + (f" {b.sex}" if b.sex else "")
                     for b in v.bands
                 )
                 book.append(
-                    CodebookRow(band, f"{v.label}: {gettext('band')}", "code", options=bands, **common)
+                    CodebookRow(
+                        band, f"{v.label}: {gettext('band')}", "code", options=bands, **common
+                    )
                 )
     return exprs, book
 
@@ -197,9 +206,7 @@ class Extract:
             con.close()
 
 
-def prepare(
-    spec: ProgrammeSpec, *, scope: Scope, export_key: str | None = None
-) -> Extract:
+def prepare(spec: ProgrammeSpec, *, scope: Scope, export_key: str | None = None) -> Extract:
     """The SELECT that produces the export for `scope`, and its row count."""
     from insyn.organisations.models import OrgUnit
 
@@ -218,12 +225,14 @@ def prepare(
     if scope.paths is not None:
         where = " OR ".join(f"starts_with(f.unit_path, {lit(p)})" for p in scope.paths) or "FALSE"
     sql = (
-        f"WITH org(id, code) AS (VALUES {values}) "
+        f"WITH org(id, code) AS (VALUES {values}) "  # noqa: S608
         f"SELECT {', '.join(e.format(s=secret) for e in exprs)} "
         f"FROM {frame.source_sql()} AS f {joins} WHERE {where} ORDER BY person_pid, enrollment_pid"
     )
     con = store.reader()
-    rows = int(con.sql(f"SELECT count(*) FROM {frame.source_sql()} AS f WHERE {where}").fetchall()[0][0])
+    rows = int(
+        con.sql(f"SELECT count(*) FROM {frame.source_sql()} AS f WHERE {where}").fetchall()[0][0]  # noqa: S608
+    )
     return Extract(spec, sql, book, rows, export_key)
 
 
@@ -303,8 +312,10 @@ def write_xlsx(extract: Extract, target: IO[bytes] | str | Path) -> None:
             gettext("%(n)s rows do not fit in a spreadsheet; choose CSV or Parquet.")
             % {"n": extract.rows}
         )
-    workbook = xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target,
-                                   {**XLSX_OPTIONS, "constant_memory": True})
+    workbook = xlsxwriter.Workbook(
+        str(target) if isinstance(target, Path) else target,
+        {**XLSX_OPTIONS, "constant_memory": True},
+    )
     try:
         sheet = workbook.add_worksheet("frame")
         bold = workbook.add_format({"bold": True})

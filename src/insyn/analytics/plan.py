@@ -354,9 +354,7 @@ def make_plan(
 def rows_and_stats(plan: Plan) -> list[tuple[str, str]]:
     """(alias, SQL aggregate) for the cube query: every category, then the statistics."""
     out = [(f"c{i}", c.sql) for i, c in enumerate(plan.categories)]
-    out += [
-        (f"p{i}", c.persons_sql) for i, c in enumerate(plan.categories) if c.persons_sql
-    ]
+    out += [(f"p{i}", c.persons_sql) for i, c in enumerate(plan.categories) if c.persons_sql]
     out += [(f"s_{name}", sql) for name, sql in plan.stats.items()]
     return out
 

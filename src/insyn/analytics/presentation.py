@@ -112,11 +112,13 @@ def main_table(result: AnalysisResult, labeller: Labeller | None = None) -> Tabl
             (gettext("Mean after"), lambda r: fmt_number(r["mean_after"])),
             (
                 gettext("Change (95% CI)"),
-                lambda r: fmt_number(r["mean_change"])
-                + (
-                    f" ({fmt_number(r['change_ci_low'])} – {fmt_number(r['change_ci_high'])})"
-                    if r["change_ci_low"] is not None
-                    else ""
+                lambda r: (
+                    fmt_number(r["mean_change"])
+                    + (
+                        f" ({fmt_number(r['change_ci_low'])} – {fmt_number(r['change_ci_high'])})"
+                        if r["change_ci_low"] is not None
+                        else ""
+                    )
                 ),
             ),
             (gettext("Wilcoxon p"), lambda r: fmt_p(r["wilcoxon_p"])),
@@ -138,9 +140,7 @@ def main_table(result: AnalysisResult, labeller: Labeller | None = None) -> Tabl
                 (gettext("Standard deviation"), lambda r: fmt_number(r["sd"])),
             ]
             for code in v.band_codes():
-                cols.append(
-                    (v.band_label(code), lambda r, c=code: fmt_share(r[f"share_band_{c}"]))
-                )
+                cols.append((v.band_label(code), lambda r, c=code: fmt_share(r[f"share_band_{c}"])))
         else:
             for option in v.options:
                 if option.is_missing:
@@ -159,8 +159,10 @@ def main_table(result: AnalysisResult, labeller: Labeller | None = None) -> Tabl
 
 def followup_table(result: AnalysisResult, labeller: Labeller | None = None) -> Table:
     labeller = labeller or Labeller()
-    stage = result.request.compare[1] if result.request.compare else (
-        result.request.stage or result.variable.stages[0]
+    stage = (
+        result.request.compare[1]
+        if result.request.compare
+        else (result.request.stage or result.variable.stages[0])
     )
     cols: list[tuple[str, Any]] = [
         (gettext("n"), lambda r: fmt_count(r["n"])),
@@ -170,7 +172,9 @@ def followup_table(result: AnalysisResult, labeller: Labeller | None = None) -> 
         (gettext("Goals assessed"), lambda r: fmt_count(r["goals_assessed"])),
         (
             gettext("Goals achieved (95% CI)"),
-            lambda r: fmt_share(r["share_achieved"], r["share_achieved_low"], r["share_achieved_high"]),
+            lambda r: fmt_share(
+                r["share_achieved"], r["share_achieved_low"], r["share_achieved_high"]
+            ),
         ),
         (gettext("Interventions ended"), lambda r: fmt_count(r["ended"])),
         (gettext("Completed"), lambda r: fmt_share(r["share_completed"])),

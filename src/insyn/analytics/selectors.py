@@ -16,7 +16,9 @@ def programmes_for(user: Any, action: Action = Action.VIEW_AGGREGATE) -> list[tu
     """(key, name of the newest version) of every programme the user's scope uses."""
     seen: dict[str, str] = {}
     for key, name in (
-        Programme.objects.restrict(user, action).order_by("key", "-version").values_list("key", "name")
+        Programme.objects.restrict(user, action)
+        .order_by("key", "-version")
+        .values_list("key", "name")
     ):
         seen.setdefault(key, name)
     return sorted(seen.items(), key=lambda kv: kv[1].lower())

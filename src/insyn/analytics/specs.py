@@ -29,8 +29,15 @@ T = Variable.Type
 NUMERIC = {T.INTEGER, T.DECIMAL, T.INSTRUMENT}
 CATEGORICAL = {T.SINGLE, T.BOOLEAN}
 # Reserved per-stage columns; a variable may not be named so its columns would collide.
-OCCASION_PREFIXES = ("occasion_status", "occasion_nonresponse", "occasion_done_on")
-OCCASION_PREFIXES += ("occasion_due_on", "occasion_window_start", "occasion_window_end", "age")
+OCCASION_PREFIXES: tuple[str, ...] = (
+    "occasion_status",
+    "occasion_nonresponse",
+    "occasion_done_on",
+    "occasion_due_on",
+    "occasion_window_start",
+    "occasion_window_end",
+    "age",
+)
 
 
 class SpecError(ValueError):
@@ -217,9 +224,7 @@ def load_spec(programme_key: str, *, with_sources: bool = True) -> ProgrammeSpec
         key=programme_key,
         name=programmes[0].name,
         versions={p.pk: p.version for p in programmes},
-        stages=[
-            StageSpec(s.key, s.name, s.kind, tuple(stage_ids[s.key])) for s in stages.values()
-        ],
+        stages=[StageSpec(s.key, s.name, s.kind, tuple(stage_ids[s.key])) for s in stages.values()],
         variables=specs,
     )
     if with_sources:

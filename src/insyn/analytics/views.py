@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -81,7 +81,8 @@ class AnalysisMixin(InsynView):
     def one_variable(self, request: HttpRequest) -> tuple[AnalysisForm, AnalysisResult]:
         form = self.build_form(request)
         variable = request.GET.get("variable", "")
-        if not form.is_valid() or variable not in dict(form.fields["variable"].choices):
+        choices = {key for key, _label in cast(Any, form.fields["variable"]).choices}
+        if not form.is_valid() or variable not in choices:
             raise Http404
         try:
             return form, self.result_for(form, variable)
@@ -215,4 +216,3 @@ class SavedDeleteView(AnalysisMixin):
         services.saved_analysis_delete(actor=request.user, saved=saved)
         messages.success(request, _("The saved analysis was removed."))
         return redirect("analytics:index")
-

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insyn.analytics import frame_export, selectors
 from insyn.analytics.aggregate import Scope
+from insyn.analytics.forms import set_choices
 from insyn.analytics.specs import SpecError, load_spec
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
@@ -50,7 +51,9 @@ class FrameExportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = selectors.programmes_for(user, Action.EXPORT_INDIVIDUAL)
+        set_choices(
+            self.fields["programme"], selectors.programmes_for(user, Action.EXPORT_INDIVIDUAL)
+        )
 
 
 class FrameExportView(InsynView):
@@ -111,7 +114,7 @@ def frame_download(
     if fmt == "xlsx":
         if extract.rows > frame_export.XLSX_MAX_ROWS:
             raise Http404
-        handle = tempfile.TemporaryFile()
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         frame_export.write_xlsx(extract, handle)
         handle.seek(0)
         return FileResponse(

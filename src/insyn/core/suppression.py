@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -56,7 +56,7 @@ TOTAL: Final = _Total()
 _INF = float("inf")
 _CANDIDATES_PER_DIM = 3
 
-Key = Hashable
+Key = Any  # any hashable: a group tuple, a category name, or (group, category)
 Group = tuple[Any, ...]
 
 
@@ -64,8 +64,8 @@ Group = tuple[Any, ...]
 class Relation:
     """`total` equals the sum of `parts` in the published table."""
 
-    total: Key
-    parts: tuple[Key, ...]
+    total: Any
+    parts: tuple[Any, ...]
 
 
 @dataclass(frozen=True)

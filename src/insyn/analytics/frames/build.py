@@ -129,11 +129,12 @@ def build_frame(
     con.register("goal", extract.goals(programme_ids, municipality_ids, tmp))
     con.register("opt", extract.options(variable_ids, tmp))
     con.register("units", extract.units())
-    con.register("ver", pa.table({"programme_id": list(spec.versions), "version": list(spec.versions.values())}))
+    con.register(
+        "ver",
+        pa.table({"programme_id": list(spec.versions), "version": list(spec.versions.values())}),
+    )
     nstages = max(len(spec.stages), 1)
-    var_index = [
-        (vid, vi) for vi, v in enumerate(spec.variables) for vid in v.ids
-    ]
+    var_index = [(vid, vi) for vi, v in enumerate(spec.variables) for vid in v.ids]
     con.register(
         "vmap",
         pa.table(
@@ -190,17 +191,17 @@ def build_frame(
         UNION ALL
         SELECT x.enrollment_id, k.col, x.number, x.option, CAST(NULL AS DATE)
         FROM srcval x JOIN kmap k ON k.variable = x.variable AND k.stage = x.stage
-        """
+        """  # noqa: S608
     )
     value_inner, value_outer = _value_columns(spec)
     occ_inner, occ_outer = _occasion_columns(spec)
     wide_values = (
-        f"SELECT enrollment_id, {', '.join(value_inner)} FROM longval GROUP BY enrollment_id"
+        f"SELECT enrollment_id, {', '.join(value_inner)} FROM longval GROUP BY enrollment_id"  # noqa: S608
         if value_inner
         else "SELECT DISTINCT enrollment_id FROM longval"
     )
     wide_occasions = (
-        f"SELECT enrollment_id, {', '.join(occ_inner)} "
+        f"SELECT enrollment_id, {', '.join(occ_inner)} "  # noqa: S608
         "FROM occ JOIN smap USING (stage_id) GROUP BY enrollment_id"
         if occ_inner
         else "SELECT DISTINCT enrollment_id FROM occ"
@@ -263,7 +264,7 @@ def build_frame(
         LEFT JOIN o ON o.enrollment_id = e.enrollment_id
         LEFT JOIN w ON w.enrollment_id = e.enrollment_id
         LEFT JOIN g ON g.enrollment_id = e.enrollment_id
-        """
+        """  # noqa: S608
     )
     for name in ("enr", "occ", "val", "goal", "opt", "units", "ver", "vmap", "smap", "kmap"):
         con.unregister(name)

@@ -42,7 +42,7 @@ def query_arrow(sql: str, params: Sequence[Any], schema: pa.Schema, tmp_dir: Pat
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         rows = cursor.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
     arrays = []
     for values, fld in zip(columns, schema, strict=True):
         array = pa.array(list(values))
@@ -124,11 +124,13 @@ GOALS = pa.schema([("enrollment_id", pa.int64()), ("outcome", pa.string())])
 OPTIONS = pa.schema([("option_id", pa.int64()), ("code", pa.string())])
 
 
-def _in_municipalities(municipality_ids: Sequence[int] | None, alias: str = "e") -> tuple[str, list]:
+def _in_municipalities(
+    municipality_ids: Sequence[int] | None, alias: str = "e"
+) -> tuple[str, list]:
     if municipality_ids is None:
         return "", []
     return (
-        f" AND {alias}.unit_id IN (SELECT id FROM {_t(OrgUnit)} "
+        f" AND {alias}.unit_id IN (SELECT id FROM {_t(OrgUnit)} "  # noqa: S608
         f"WHERE municipality_id IN ({placeholders(municipality_ids)}))",
         list(municipality_ids),
     )
@@ -156,7 +158,7 @@ def enrollments(
         LEFT JOIN {_t(LegalBasis)} lb ON lb.id = d.legal_basis_id
         LEFT JOIN {_t(EndReason)} er ON er.id = i.end_reason_id
         WHERE e.programme_id IN ({ids}){where}
-    """
+    """  # noqa: S608
     return query_arrow(sql, [*programme_ids, *programme_ids, *extra], ENROLLMENTS, tmp)
 
 
@@ -171,7 +173,7 @@ def occasions(
         JOIN {_t(Enrollment)} e ON e.id = o.enrollment_id
         LEFT JOIN {_t(NonResponseReason)} nr ON nr.id = o.non_response_reason_id
         WHERE e.programme_id IN ({placeholders(programme_ids)}){where}
-    """
+    """  # noqa: S608
     return query_arrow(sql, [*programme_ids, *extra], OCCASIONS, tmp)
 
 
@@ -181,7 +183,8 @@ def values(
     """Values of the programme's variables (instrument totals, not their items)."""
     if not variable_ids:
         return VALUES.empty_table()
-    join, where, extra = "", "", []
+    join, where = "", ""
+    extra: list[Any] = []
     if municipality_ids is not None:
         join = (
             f" JOIN {_t(Occasion)} o ON o.id = v.occasion_id"
@@ -192,17 +195,19 @@ def values(
         SELECT v.occasion_id, v.variable_id, v.number, v.option_id, v.date
         FROM {_t(Value)} v{join}
         WHERE v.item_id IS NULL AND v.variable_id IN ({placeholders(variable_ids)}){where}
-    """
+    """  # noqa: S608
     return query_arrow(sql, [*variable_ids, *extra], VALUES, tmp)
 
 
-def goals(programme_ids: Sequence[int], municipality_ids: Sequence[int] | None, tmp: Path) -> pa.Table:
+def goals(
+    programme_ids: Sequence[int], municipality_ids: Sequence[int] | None, tmp: Path
+) -> pa.Table:
     where, extra = _in_municipalities(municipality_ids)
     sql = f"""
         SELECT g.enrollment_id, g.outcome FROM {_t(Goal)} g
         JOIN {_t(Enrollment)} e ON e.id = g.enrollment_id
         WHERE e.programme_id IN ({placeholders(programme_ids)}){where}
-    """
+    """  # noqa: S608
     return query_arrow(sql, [*programme_ids, *extra], GOALS, tmp)
 
 
@@ -215,7 +220,7 @@ def options(variable_ids: Sequence[int], tmp: Path) -> pa.Table:
         SELECT o.id, o.code FROM {_t(Option)} o
         WHERE o.option_set_id IN (SELECT option_set_id FROM {_t(Variable)}
                                   WHERE id IN ({placeholders(variable_ids)}))
-    """
+    """  # noqa: S608
     return query_arrow(sql, list(variable_ids), OPTIONS, tmp)
 
 
@@ -235,9 +240,7 @@ def units() -> pa.Table:
             "unit_id": pa.array([r[0] for r in rows], pa.int64()),
             "unit_path": pa.array([r[1] for r in rows], pa.string()),
             "municipality_id": pa.array([r[3] for r in rows], pa.int64()),
-            "region_id": pa.array(
-                [ancestor(r[1], OrgUnit.Kind.REGION) for r in rows], pa.int64()
-            ),
+            "region_id": pa.array([ancestor(r[1], OrgUnit.Kind.REGION) for r in rows], pa.int64()),
             "department_id": pa.array(
                 [ancestor(r[1], OrgUnit.Kind.DEPARTMENT) for r in rows], pa.int64()
             ),

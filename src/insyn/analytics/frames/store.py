@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from django.conf import settings
@@ -45,7 +46,7 @@ def _dir(spec: ProgrammeSpec) -> Path:
 
 
 def connect(*, building: bool = False, memory: str | None = None) -> duckdb.DuckDBPyConnection:
-    config = {"memory_limit": memory or settings.INSYN_ANALYTICS_MEMORY}
+    config: dict[str, Any] = {"memory_limit": memory or settings.INSYN_ANALYTICS_MEMORY}
     if settings.INSYN_ANALYTICS_THREADS:
         config["threads"] = str(settings.INSYN_ANALYTICS_THREADS)
     con = duckdb.connect(config=config)
@@ -110,7 +111,7 @@ def build(spec: ProgrammeSpec, targets: dict[int, Path], *, empty: Path | None =
         if empty is not None:
             _write(con, "SELECT * FROM frame WHERE false", empty)
         for m, path in targets.items():
-            _write(con, f"SELECT * FROM frame WHERE municipality_id = {int(m)}", path)
+            _write(con, f"SELECT * FROM frame WHERE municipality_id = {int(m)}", path)  # noqa: S608
             _sweep(path.parent, f"m{m}-", keep=path)
     finally:
         con.close()

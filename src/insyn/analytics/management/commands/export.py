@@ -45,9 +45,7 @@ class Command(BaseCommand):
                 _("There is no programme with the key %(key)s.") % {"key": options["programme"]}
             )
         fmt = options["format"]
-        output = Path(
-            options["output"] or f"{spec.key}-frame-{timezone.localdate():%Y%m%d}.{fmt}"
-        )
+        output = Path(options["output"] or f"{spec.key}-frame-{timezone.localdate():%Y%m%d}.{fmt}")
         extract = frame_export.prepare(spec, scope=Scope.system(), export_key=options["key"])
         try:
             if fmt == "csv":
