@@ -389,3 +389,5 @@ INSYN_ANALYTICS_THREADS = env_int("INSYN_ANALYTICS_THREADS", 0)  # 0: DuckDB's d
 # MAX seconds: every query on small installations; services also bump a counter at once.
 INSYN_ANALYTICS_RECHECK_FACTOR = env_int("INSYN_ANALYTICS_RECHECK_FACTOR", 0 if TESTING else 100)
 INSYN_ANALYTICS_RECHECK_MAX_SECONDS = env_int("INSYN_ANALYTICS_RECHECK_MAX_SECONDS", 300)
+# Recent analysis results kept per process (0: none); keyed by the data version.
+INSYN_ANALYTICS_RESULT_CACHE = env_int("INSYN_ANALYTICS_RESULT_CACHE", 64)

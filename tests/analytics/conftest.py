@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from insyn.analytics import cache
+from insyn.analytics.aggregate import forget_results
 from tests.analytics.factories import Generated, make_programme, populate
 
 
@@ -12,8 +13,10 @@ def frame_cache(tmp_path, settings):
     settings.INSYN_ANALYTICS_CACHE = tmp_path / "analytics"
     settings.INSYN_ANALYTICS_RECHECK_FACTOR = 0
     cache.forget_fingerprints()
+    forget_results()
     yield settings.INSYN_ANALYTICS_CACHE
     cache.forget_fingerprints()
+    forget_results()
 
 
 @pytest.fixture

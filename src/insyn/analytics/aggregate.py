@@ -1,35 +1,34 @@
 """`aggregate()`: the one path from a question to a suppressed group table.
 
 The web page, the API, the CLI and reports all call it. It validates the request against the
-programme's design, reads the frame partitions the caller's scope covers, counts every
-category of every group (breakdown cells and all margins) in one DuckDB `GROUP BY CUBE`,
-adds medians and Wilcoxon tests from per-group frequency tables, computes intervals, and
-hides what suppression says must be hidden. Nothing leaves it unsuppressed.
+programme's design, reads the frame partitions the caller's scope covers, groups them in
+DuckDB on the breakdowns and a few keys (one `GROUP BY`), derives every category of every
+group and every margin with NumPy (`tables`), adds means, medians, intervals and Wilcoxon
+tests from frequency tables of the values, and hides what suppression says must be hidden.
+Nothing leaves it unsuppressed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import numpy as np
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
-from insyn.analytics import stats
+from insyn.analytics import stats, tables
 from insyn.analytics.dimensions import DIMENSIONS, AgeBin, Dimension, parse_age_bins
 from insyn.analytics.frames import store
 from insyn.analytics.frames.build import ident, lit
-from insyn.analytics.plan import Column, Plan, category_values, make_plan, rows_and_stats
+from insyn.analytics.plan import GOAL_COLUMNS, Column, Plan, make_plan
+from insyn.analytics.scope import Scope
 from insyn.analytics.specs import ProgrammeSpec, SpecError, VariableSpec, load_spec
-from insyn.core.roles import Action
-from insyn.core.scoping import granted_paths
 from insyn.core.suppression import (
     TOTAL,
     CategorySystem,
@@ -43,6 +42,7 @@ from insyn.followup.models import NonResponseReason, Variable
 
 T = Variable.Type
 MAX_DIMENSIONS = 3
+ASSESSED = "(goals_achieved + goals_partly + goals_not)"
 NOT_SENSITIVE = 2**62  # as many persons as it takes never to be hidden for itself
 DEFAULT_AGE_BINS = "0-17,18-24,25-44,45-64,65-"
 CAVEAT = gettext_noop(
@@ -53,34 +53,6 @@ CAVEAT = gettext_noop(
 
 class AnalysisError(ValueError):
     """A request that cannot be answered, with a message for the person who asked."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose data: org paths (subtrees), or None for the system itself (CLI, reports)."""
-
-    paths: tuple[str, ...] | None
-
-    @classmethod
-    def system(cls) -> Scope:
-        return cls(None)
-
-    @classmethod
-    def for_user(cls, user: Any, action: Action = Action.VIEW_AGGREGATE) -> Scope:
-        return cls(tuple(granted_paths(user, action)))
-
-    def municipality_ids(self) -> set[int] | None:
-        if self.paths is None:
-            return None
-        from insyn.organisations.models import OrgUnit
-
-        return {
-            pk
-            for pk, path in OrgUnit.objects.filter(kind=OrgUnit.Kind.MUNICIPALITY).values_list(
-                "pk", "path"
-            )
-            if any(path.startswith(p) or p.startswith(path) for p in self.paths)
-        }
 
 
 @dataclass(frozen=True)
@@ -235,29 +207,6 @@ def _where(request: AnalysisRequest, scope: Scope, unit_paths: Sequence[str]) ->
     return " AND ".join(clauses) or "TRUE"
 
 
-def _grouping(ndims: int) -> tuple[str, str]:
-    dims = [f"d{i}" for i in range(ndims)]
-    if not dims:
-        return "0 AS g", ""
-    return (
-        f"GROUPING({', '.join(dims)}) AS g, {', '.join(dims)}",
-        f"GROUP BY CUBE ({', '.join(dims)})",
-    )
-
-
-def _grouping_sets(ndims: int, extra: str) -> str:
-    dims = [f"d{i}" for i in range(ndims)]
-    sets = []
-    for size in range(ndims, -1, -1):
-        for subset in itertools.combinations(dims, size):
-            sets.append("(" + ", ".join([*subset, extra]) + ")")
-    return "GROUP BY GROUPING SETS (" + ", ".join(sets) + ")"
-
-
-def _key(ndims: int, g: int, values: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(TOTAL if g & (1 << (ndims - 1 - i)) else values[i] for i in range(ndims))
-
-
 @dataclass
 class Audit:
     """Every cell of a result (shown or not), how they add up, and which are hidden: for
@@ -300,19 +249,29 @@ def _run(request: AnalysisRequest, scope: Scope) -> tuple[AnalysisResult, Audit]
     today = lit(timezone.localdate().isoformat())
     plan = make_plan(variable, stage=stage, compare=request.compare, reasons=reasons, today=today)
     bins = list(request.age_bins)
-    select = [f"{d.sql(bins)} AS d{i}" for i, d in enumerate(dims)]
-    select += [f"{expr} AS {alias}" for alias, expr in plan.inputs.items()]
     frame = store.frame(spec, municipalities)
-    source = (
-        f"SELECT *, {', '.join(select)} FROM {frame.source_sql()} "  # noqa: S608
-        f"WHERE {_where(request, scope, unit_paths)}"
-        if select
-        else f"SELECT * FROM {frame.source_sql()} WHERE {_where(request, scope, unit_paths)}"  # noqa: S608
+    memo_key = (
+        request,
+        scope.paths,
+        tuple(frame.files),
+        today,
+        tuple(reasons),
+        settings.INSYN_MIN_CELL,
+        spec.fingerprint,
+        get_language(),
     )
+    remembered = _remembered(memo_key)
+    if remembered is not None:
+        return remembered
     con = store.reader()
-    records = _cube(con, source, plan, len(dims))
-    extras = _frequencies(con, source, plan, len(dims))
-    rows, cells = _rows(plan, records, extras, len(dims))
+    source = _source(frame.source_sql(), _where(request, scope, unit_paths), dims, bins, plan)
+    try:
+        counts, values = _query(con, source, plan, len(dims))
+    except duckdb.IOException:  # a partition replaced under our feet: read again
+        frame = store.frame(spec, municipalities)
+        source = _source(frame.source_sql(), _where(request, scope, unit_paths), dims, bins, plan)
+        counts, values = _query(con, source, plan, len(dims))
+    rows, cells = _rows(plan, counts, values)
     notes = []
     if plan.mode == "compare" and variable.direction not in ("lower", "higher"):
         notes.append(gettext("The variable has no direction, so improved/worsened are not shown."))
@@ -327,7 +286,37 @@ def _run(request: AnalysisRequest, scope: Scope) -> tuple[AnalysisResult, Audit]
         min_cell=settings.INSYN_MIN_CELL,
         notes=notes,
     )
+    _remember(memo_key, (result, cells))
     return result, cells
+
+
+# Recent results per process: the page, its chart images and downloads ask the same question
+# within seconds. Keyed by the frame files, so any change of data is a different key.
+_memo: OrderedDict[tuple[Any, ...], tuple[AnalysisResult, Audit]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _remembered(key: tuple[Any, ...]) -> tuple[AnalysisResult, Audit] | None:
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+        return found
+
+
+def _remember(key: tuple[Any, ...], value: tuple[AnalysisResult, Audit]) -> None:
+    size = settings.INSYN_ANALYTICS_RESULT_CACHE
+    if size <= 0:
+        return
+    with _memo_lock:
+        _memo[key] = value
+        while len(_memo) > size:
+            _memo.popitem(last=False)
+
+
+def forget_results() -> None:
+    with _memo_lock:
+        _memo.clear()
 
 
 def _units(unit_ids: Sequence[int]) -> tuple[list[str], set[int] | None]:
@@ -349,132 +338,74 @@ def _units(unit_ids: Sequence[int]) -> tuple[list[str], set[int] | None]:
     return paths, municipalities
 
 
-def _execute(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
-    relation = con.sql(sql)
-    return relation.columns, relation.fetchall()
+def _source(parquet: str, where: str, dims: list[Dimension], bins: list[AgeBin], plan: Plan) -> str:
+    """The frame rows of the request: breakdowns d0…, the plan's keys, values and goals."""
+    select = [f"{d.sql(bins)} AS d{i}" for i, d in enumerate(dims)]
+    select += [f"{expr} AS {ident('k_' + alias)}" for alias, expr in plan.keys.items()]
+    select += ["client_enrollments"]
+    select += [ident(c) for c in GOAL_COLUMNS]
+    if plan.value:
+        select.append(f"{plan.value} AS v")
+    if plan.pair:
+        select += [f"{plan.pair[0]} AS a", f"{plan.pair[1]} AS b"]
+    return f"SELECT {', '.join(select)} FROM {parquet} WHERE {where}"  # noqa: S608
 
 
-def _cube(con: duckdb.DuckDBPyConnection, source: str, plan: Plan, ndims: int) -> list[dict]:
-    heads, group_by = _grouping(ndims)
-    aggregates = [
-        *rows_and_stats(plan),
-        ("single", "count(*) FILTER (WHERE client_enrollments <= 1)"),
-        ("multi", "count(*) FILTER (WHERE client_enrollments > 1)"),
-        ("kmax", "max(client_enrollments)"),
-    ]
-    body = ", ".join(f"{sql} AS {ident(alias)}" for alias, sql in aggregates)
-    sql = f"WITH f AS ({source}) SELECT {heads}, {body} FROM f {group_by}"  # noqa: S608
-    try:
-        columns, rows = _execute(con, sql)
-    except duckdb.IOException:  # a partition replaced under our feet: read again
-        columns, rows = _execute(con, sql)
-    return [dict(zip(columns, row, strict=True)) for row in rows]
-
-
-def _frequencies(
+def _query(
     con: duckdb.DuckDBPyConnection, source: str, plan: Plan, ndims: int
-) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """Medians (one stage) or Wilcoxon p (compare) per group, from frequency tables."""
-    dims = ", ".join(f"d{i}" for i in range(ndims))
-    grouping = f"GROUPING({dims})" if ndims else "0"
-    head = f"{grouping} AS g{', ' + dims if ndims else ''}"
-    out: dict[tuple[Any, ...], dict[str, Any]] = {}
-    if plan.mode == "stage" and "mean" in plan.stats:
-        sql = (
-            f"WITH f AS ({source}) SELECT {head}, x AS v, count(*) AS c FROM f "  # noqa: S608
-            f"WHERE x IS NOT NULL {_grouping_sets(ndims, 'x')}"
-        )
-        data = con.sql(sql).fetchnumpy()
-        for key, idx in _groups(data, ndims):
-            values, counts = data["v"][idx], data["c"][idx]
-            out.setdefault(key, {})["median"] = _median(values, counts)
-    elif plan.mode == "compare":
-        sql = (
-            f"WITH f AS ({source}), p AS (SELECT *, abs(xb - xa) AS m FROM f WHERE pair) "  # noqa: S608
-            f"SELECT {head}, m, count(*) FILTER (WHERE xb > xa) AS pos, "
-            f"count(*) FILTER (WHERE xb < xa) AS neg, count(*) FILTER (WHERE xb = xa) AS z "
-            f"FROM p {_grouping_sets(ndims, 'm')}"
-        )
-        data = con.sql(sql).fetchnumpy()
-        for key, idx in _groups(data, ndims):
-            m, pos, neg, z = data["m"][idx], data["pos"][idx], data["neg"][idx], data["z"][idx]
-            nonzero = m != 0
-            out.setdefault(key, {})["wilcoxon_p"] = stats.wilcoxon_p(
-                m[nonzero], pos[nonzero], neg[nonzero], int(z.sum())
-            )
-    return out
-
-
-def _groups(data: dict[str, Any], ndims: int) -> list[tuple[tuple[Any, ...], np.ndarray]]:
-    g = np.asarray(data["g"])
-    if len(g) == 0:
-        return []
-    columns = [list(np.asarray(data[f"d{i}"], dtype=object)) for i in range(ndims)]
-    masks = [np.ma.getmaskarray(data[f"d{i}"]) for i in range(ndims)]
-    buckets: dict[tuple[Any, ...], list[int]] = {}
-    for row in range(len(g)):
-        values = [None if masks[i][row] else _plain(columns[i][row]) for i in range(ndims)]
-        buckets.setdefault(_key(ndims, int(g[row]), values), []).append(row)
-    return [(k, np.asarray(v)) for k, v in buckets.items()]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _median(values: np.ndarray, counts: np.ndarray) -> float | None:
-    order = np.argsort(values, kind="stable")
-    values = np.asarray(values, dtype=float)[order]
-    counts = np.asarray(counts, dtype=np.int64)[order]
-    total = int(counts.sum())
-    if total == 0:
-        return None
-    cumulative = np.cumsum(counts)
-    low = values[np.searchsorted(cumulative, (total + 1) // 2)]
-    high = values[np.searchsorted(cumulative, total // 2 + 1)]
-    return float((low + high) / 2)
-
-
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
+) -> tuple[tables.Counts, dict[tuple[Any, ...], dict[str, Any]]]:
+    dims = [f"d{i}" for i in range(ndims)]
+    keys = [f"{ident('k_' + alias)} AS {ident(alias)}" for alias in plan.keys]
+    goals = []
+    # Sums as BIGINT: DuckDB's default HUGEINT would reach NumPy as slow Python decimals.
+    for column, expr in [*((c, ident(c)) for c in GOAL_COLUMNS), ("goals_assessed", ASSESSED)]:
+        goals.append(f"CAST(sum({expr}) AS BIGINT) AS {ident('g_' + column)}")
+        goals.append(f"CAST(sum(CAST({expr} > 0 AS INTEGER)) AS BIGINT) AS {ident('a_' + column)}")
+    head = ", ".join([*dims, *keys, "client_enrollments > 1 AS multi"])
+    fine = con.sql(
+        f"WITH f AS ({source}) SELECT {head}, count(*) AS rows, "  # noqa: S608
+        f"max(client_enrollments) AS kmax, {', '.join(goals)} FROM f GROUP BY ALL"
+    ).to_arrow_table()
+    counts = tables.category_counts(fine, plan, ndims)
+    values: dict[tuple[Any, ...], dict[str, Any]] = {}
+    lead = ", ".join(dims) + (", " if dims else "")
+    if plan.value:
+        frequencies = con.sql(
+            f"WITH f AS ({source}) SELECT {lead}v, count(*) AS c FROM f "  # noqa: S608
+            "WHERE v IS NOT NULL GROUP BY ALL"
+        ).to_arrow_table()
+        values = tables.value_stats(frequencies, ndims)
+    elif plan.pair:
+        frequencies = con.sql(
+            f"WITH f AS ({source}) SELECT {lead}a, b, count(*) AS c FROM f "  # noqa: S608
+            "WHERE a IS NOT NULL AND b IS NOT NULL GROUP BY ALL"
+        ).to_arrow_table()
+        values = tables.paired_stats(frequencies, ndims)
+    return counts, values
 
 
 def _rows(
     plan: Plan,
-    records: list[dict],
-    extras: dict[tuple[Any, ...], dict[str, Any]],
-    ndims: int,
+    counts: tables.Counts,
+    values: dict[tuple[Any, ...], dict[str, Any]],
 ) -> tuple[list[Row], Audit]:
     min_cell = settings.INSYN_MIN_CELL
-    by_key: dict[tuple[Any, ...], dict] = {}
-    for record in records:
-        key = _key(ndims, int(record["g"]), [record.get(f"d{i}") for i in range(ndims)])
-        by_key[key] = record
-    # A canonical order: suppression must not depend on the order DuckDB returned groups in,
-    # or two runs of one query could hide different cells and together reveal them.
-    by_key = {k: by_key[k] for k in sorted(by_key, key=_group_order)}
-    persons: dict[tuple[Any, ...], int] = {}
-    for key, r in by_key.items():
-        multi, kmax = int(r["multi"]), max(int(r["kmax"] or 1), 2)
-        persons[key] = int(r["single"]) + math.ceil(multi / kmax)
-    n = {key: int(r["c0"]) for key, r in by_key.items()}
-    hidden_groups = suppress_groups(n, min_cell=min_cell, persons=persons)
+    # A canonical order: suppression must not depend on the order groups came in, or two
+    # runs of one query could hide different cells and together reveal them.
+    keys = sorted(counts.counts, key=_group_order)
+    n = {key: counts.counts[key]["n"] for key in keys}
+    hidden_groups = suppress_groups(
+        n, min_cell=min_cell, persons={key: counts.persons[key]["n"] for key in keys}
+    )
     system = CategorySystem(tuple(c.name for c in plan.categories), tuple(plan.relations))
+    sensitive = {c.name: c.sensitive for c in plan.categories}
     cells: dict[tuple[tuple[Any, ...], str], int] = {}
     cell_persons: dict[tuple[tuple[Any, ...], str], int] = {}
-    for key, r in by_key.items():
-        duplicates = n[key] - persons[key]
-        for i, category in enumerate(plan.categories):
-            count = int(r[f"c{i}"] or 0)
-            cells[(key, category.name)] = count
-            behind = int(r[f"p{i}"] or 0) if category.persons_sql else count
-            cell_persons[(key, category.name)] = (
-                max(0, behind - duplicates) if category.sensitive else NOT_SENSITIVE
+    for key in keys:
+        for name, count in counts.counts[key].items():
+            cells[(key, name)] = count
+            cell_persons[(key, name)] = (
+                counts.persons[key][name] if sensitive[name] else NOT_SENSITIVE
             )
     hidden = suppress_categories(
         cells,
@@ -485,23 +416,22 @@ def _rows(
         weights=plan.weights(),
     )
     rows = []
-    for key, r in by_key.items():
+    for key in keys:
         if key in hidden_groups:
             rows.append(Row(key, {c.key: None for c in plan.columns}, True))
             continue
-        counts = category_values(plan, r)
-        shown = {name: (None if (key, name) in hidden else v) for name, v in counts.items()}
-        values = _measures(plan, r, shown, extras.get(key, {}))
+        shown = {
+            name: (None if (key, name) in hidden else v) for name, v in counts.counts[key].items()
+        }
+        row_values = _measures(plan, shown, values.get(key, {}))
         for column in plan.columns:
             if column.category is not None and shown.get(column.category) is None:
-                values[column.key] = None
-        rows.append(Row(key, {c.key: values.get(c.key) for c in plan.columns}, False))
-    return rows, Audit(cells, list(by_key), system, hidden)
+                row_values[column.key] = None
+        rows.append(Row(key, {c.key: row_values.get(c.key) for c in plan.columns}, False))
+    return rows, Audit(cells, keys, system, hidden)
 
 
-def _measures(
-    plan: Plan, r: dict, shown: dict[str, int | None], extra: dict[str, Any]
-) -> dict[str, Any]:
+def _measures(plan: Plan, shown: dict[str, int | None], values: dict[str, Any]) -> dict[str, Any]:
     v: dict[str, Any] = {}
     for column in plan.columns:
         k = shown.get(column.category) if column.category else None
@@ -514,18 +444,8 @@ def _measures(
             v[column.key] = stats.wilson(k, base)[0]
         elif column.kind == "share_high":
             v[column.key] = stats.wilson(k, base)[1]
-    if plan.mode == "stage" and "mean" in plan.stats:
-        v["mean"] = _number(r.get("s_mean"))
-        v["sd"] = _number(r.get("s_sd"))
-        v["median"] = extra.get("median")
-    if plan.mode == "compare":
-        for name in ("mean_before", "mean_after", "mean_change"):
-            v[name] = _number(r.get(f"s_{name}"))
-        low, high = stats.t_interval(
-            v["mean_change"], _number(r.get("s_sd_change")), shown["pairs"]
-        )
-        v["change_ci_low"], v["change_ci_high"] = low, high
-        v["wilcoxon_p"] = extra.get("wilcoxon_p")
+        elif column.key in values:
+            v[column.key] = values[column.key]
     return v
 
 

@@ -1,5 +1,16 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+
+def _home_panel(request: HttpRequest) -> dict[str, Any]:
+    # Imported when the start page asks: SciPy, Altair and DuckDB stay out of every
+    # process that never shows it (workers, the CLI).
+    from insyn.analytics.dashboard import home_panel
+
+    return home_panel(request)
 
 
 class AnalyticsConfig(AppConfig):
@@ -8,7 +19,6 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analysis")
 
     def ready(self) -> None:
-        from insyn.analytics.dashboard import home_panel
         from insyn.core.navigation import HomePanel, NavItem, register_nav, register_panel
         from insyn.core.roles import Action
 
@@ -26,6 +36,6 @@ class AnalyticsConfig(AppConfig):
                 "analytics/panel.html",
                 Action.VIEW_TEAM,
                 order=50,
-                context=home_panel,
+                context=_home_panel,
             )
         )

@@ -164,10 +164,12 @@ def _compute_fingerprints(spec: ProgrammeSpec) -> dict[int, str]:
         ),
     ]
     if variable_ids:
+        # Exact sums: a float sum's order (parallel workers) would change the fingerprint.
         queries.append(
             (
-                f"""SELECT u.municipality_id, COUNT(*), MAX(v.id), SUM(v.number),
-                           SUM(COALESCE(v.option_id, 0)), COUNT(v.date)
+                f"""SELECT u.municipality_id, COUNT(*), MAX(v.id),
+                           SUM(CAST(v.number AS NUMERIC)), SUM(COALESCE(v.option_id, 0)),
+                           COUNT(v.date)
                     FROM {_t(Value)} v JOIN {_t(Occasion)} o ON o.id = v.occasion_id
                     JOIN {_t(Enrollment)} e ON e.id = o.enrollment_id
                     JOIN {_t(OrgUnit)} u ON u.id = e.unit_id

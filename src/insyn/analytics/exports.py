@@ -13,14 +13,9 @@ from django.utils.translation import gettext
 
 from insyn.analytics.aggregate import AnalysisResult
 from insyn.analytics.dimensions import ALL_CODE, Labeller
+from insyn.analytics.frame_export import XLSX_OPTIONS
 from insyn.core.exports import csv_rows, excel_safe
 from insyn.core.suppression import TOTAL
-
-XLSX_OPTIONS = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
 
 
 def header(result: AnalysisResult) -> list[str]:

@@ -29,20 +29,25 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from insyn.analytics.aggregate import Scope
-from insyn.analytics.exports import XLSX_OPTIONS
 from insyn.analytics.frames import store
 from insyn.analytics.frames.build import ident, lit
 from insyn.analytics.plan import effective_status
+from insyn.analytics.scope import Scope
 from insyn.analytics.specs import ProgrammeSpec
 from insyn.core.exports import excel_safe
 from insyn.followup.models import Variable
 
 T = Variable.Type
 FORMATS = ("csv", "xlsx", "parquet")
-BATCH_ROWS = 20_000
+BATCH_ROWS = 5_000
 XLSX_MAX_ROWS = 1_048_575
-EXPORT_MEMORY = "160MB"
+EXPORT_MEMORY = "64MB"  # per partition sort; DuckDB spills beyond it
+XLSX_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+SOURCE = "__insyn_partition__"  # placeholder for one partition in the export query
 
 DIMENSION_COLUMNS: list[tuple[str, str, str]] = [
     ("programme_version", "integer", gettext_noop("Programme version")),
@@ -192,16 +197,20 @@ def columns(spec: ProgrammeSpec, today: str) -> tuple[list[str], list[CodebookRo
 @dataclass
 class Extract:
     spec: ProgrammeSpec
-    sql: str
+    sql: str  # a SELECT with SOURCE where a partition's read_parquet(...) goes
+    sources: list[str]
     codebook: list[CodebookRow]
     rows: int
     export_key: str
 
     def batches(self) -> Iterator[pa.RecordBatch]:
+        """Partition by partition (rows shuffled by pseudonym within each), so memory holds
+        one municipality at a time, never the whole frame."""
         con = store.connect(memory=EXPORT_MEMORY)  # spills to disk beyond this
+        con.execute("SET threads = 1")
         try:
-            reader = con.sql(self.sql).to_arrow_reader(BATCH_ROWS)
-            yield from reader
+            for source in self.sources:
+                yield from con.sql(self.sql.replace(SOURCE, source)).to_arrow_reader(BATCH_ROWS)
         finally:
             con.close()
 
@@ -224,16 +233,18 @@ def prepare(spec: ProgrammeSpec, *, scope: Scope, export_key: str | None = None)
     where = "TRUE"
     if scope.paths is not None:
         where = " OR ".join(f"starts_with(f.unit_path, {lit(p)})" for p in scope.paths) or "FALSE"
+    select = ", ".join(e.format(s=secret) for e in exprs)
     sql = (
         f"WITH org(id, code) AS (VALUES {values}) "  # noqa: S608
-        f"SELECT {', '.join(e.format(s=secret) for e in exprs)} "
-        f"FROM {frame.source_sql()} AS f {joins} WHERE {where} ORDER BY person_pid, enrollment_pid"
+        f"SELECT {select} FROM {SOURCE} AS f {joins} WHERE {where} "
+        "ORDER BY person_pid, enrollment_pid"
     )
     con = store.reader()
     rows = int(
         con.sql(f"SELECT count(*) FROM {frame.source_sql()} AS f WHERE {where}").fetchall()[0][0]  # noqa: S608
     )
-    return Extract(spec, sql, book, rows, export_key)
+    sources = [f"read_parquet('{str(p).replace(chr(39), chr(39) * 2)}')" for p in frame.files]
+    return Extract(spec, sql, sources, book, rows, export_key)
 
 
 def _org_codes(model: Any) -> dict[int, str]:

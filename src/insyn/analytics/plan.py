@@ -1,5 +1,10 @@
-"""What an analysis counts and shows: the categories of every group (as SQL aggregates over
-the frame), how they add up (the relations suppression needs), and the output columns.
+"""What an analysis counts and shows: the categories of every group, how they add up (the
+relations suppression needs), and the output columns.
+
+The frame is first grouped on a few low-cardinality *keys* (has a value, option, follow-up
+status, non-response reason, how the intervention ended, direction of change, bands, whether
+the client has other enrolments). Each category is then a test on those keys, evaluated with
+NumPy on the grouped rows, so one cheap `GROUP BY` serves every category and every margin.
 
 A group's categories form trees under its n (with/without a value, options, follow-up
 status, non-response reasons, intervention outcomes, paired changes, band × band) and under
@@ -9,10 +14,11 @@ subtraction, is a category, so suppression sees the whole table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +29,48 @@ from insyn.followup.models import Variable
 
 T = Variable.Type
 NONE = "(none)"
+GOAL_COLUMNS: tuple[str, ...] = (
+    "goals",
+    "goals_achieved",
+    "goals_partly",
+    "goals_not",
+    "goals_unknown",
+    "goals_unassessed",
+)
+_EQUAL: Any = np.equal  # element-wise ==, None included, on object arrays
+
+Keys = dict[str, np.ndarray]
+Test = Callable[[Keys], np.ndarray]
+
+
+def _is(column: str, *values: object) -> Test:
+    """Rows whose key `column` equals one of `values` (None matches a missing value)."""
+
+    def test(k: Keys) -> np.ndarray:
+        out = np.zeros(len(k[column]), dtype=bool)
+        for value in values:
+            out |= _eq(k[column], value)
+        return out
+
+    return test
+
+
+def _eq(values: np.ndarray, value: object) -> np.ndarray:
+    return np.asarray(_EQUAL(values, value), dtype=bool)
+
+
+def _not(test: Test) -> Test:
+    return lambda k: ~test(k)
+
+
+def _and(*tests: Test) -> Test:
+    def test(k: Keys) -> np.ndarray:
+        out = tests[0](k)
+        for t in tests[1:]:
+            out = out & t(k)
+        return out
+
+    return test
 
 
 @dataclass(frozen=True)
@@ -37,10 +85,8 @@ class Column:
 @dataclass
 class Category:
     name: str
-    sql: str  # an aggregate giving the count
-    # For categories counted in another unit than enrolments (goals): an aggregate counting
-    # the enrolments behind the count, for the individuals threshold.
-    persons_sql: str | None = None
+    test: Test | None  # rows (enrolments) that count; None: all
+    goal: str | None = None  # instead: the sum of this goal column over the rows
     # False for counts that only describe missing or pending data (no value recorded, not yet
     # due, no pair, still ongoing): they say nothing about a person's circumstances, so a
     # small one is not hidden for itself; it still serves as a complement.
@@ -50,16 +96,17 @@ class Category:
 @dataclass
 class Plan:
     mode: str  # "stage" or "compare"
+    keys: dict[str, str] = field(default_factory=dict)  # alias -> low-cardinality expression
     categories: list[Category] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    stats: dict[str, str] = field(default_factory=dict)  # name -> aggregate
     columns: list[Column] = field(default_factory=list)
-    inputs: dict[str, str] = field(default_factory=dict)  # alias -> expression over the frame
+    value: str | None = None  # one stage, numeric: the value (for mean, median, sd)
+    pair: tuple[str, str] | None = None  # before/after: the two values
+    # Keys computed from other keys after grouping (cheaper in NumPy than in every row).
+    derived: dict[str, Callable[[Keys], np.ndarray]] = field(default_factory=dict)
 
-    def add(self, name: str, condition: str, *, sensitive: bool = True) -> None:
-        self.categories.append(
-            Category(name, f"count(*) FILTER (WHERE {condition})", sensitive=sensitive)
-        )
+    def add(self, name: str, test: Test, *, sensitive: bool = True) -> None:
+        self.categories.append(Category(name, test, sensitive=sensitive))
 
     def total(self, name: str, parts: Sequence[str]) -> None:
         self.relations.append(Relation(name, tuple(parts)))
@@ -106,43 +153,38 @@ def effective_status(stage: str, today: str) -> str:
 def _stage_value(plan: Plan, variable: VariableSpec, stage: str) -> None:
     """Categories and statistics of one variable at one stage."""
     x = ident(variable.column(stage))
-    if variable.type != T.MULTIPLE:
-        plan.inputs["x"] = x
     if variable.type == T.MULTIPLE:
         cols = [ident(variable.option_column(stage, o.code)) for o in variable.options]
-        answered = " OR ".join(f"{c} IS NOT NULL" for c in cols) or "FALSE"
-        plan.inputs["answered"] = f"({answered})"
-        plan.add("value", "answered")
-        plan.add("novalue", "NOT answered", sensitive=False)
+        plan.keys["ans"] = "(" + (" OR ".join(f"{c} IS NOT NULL" for c in cols) or "FALSE") + ")"
+        plan.add("value", _is("ans", True))
+        plan.add("novalue", _not(_is("ans", True)), sensitive=False)
         plan.total("n", ["value", "novalue"])
         plan.column("n_value", _("n with a value"), "count", "value")
-        for o, col in zip(variable.options, cols, strict=True):
-            alias = f"opt_{len(plan.inputs)}"
-            plan.inputs[alias] = col
-            plan.add(f"opt:{o.code}", f"{alias}")
-            plan.add(f"not:{o.code}", f"NOT {alias}")
+        for i, (o, col) in enumerate(zip(variable.options, cols, strict=True)):
+            plan.keys[f"o{i}"] = col
+            plan.add(f"opt:{o.code}", _is(f"o{i}", True))
+            plan.add(f"not:{o.code}", _is(f"o{i}", False))
             plan.total("value", [f"opt:{o.code}", f"not:{o.code}"])
             _share_columns(plan, f"opt:{o.code}", "value", o.code, o.label)
         return
     if variable.is_categorical:
         if variable.type == T.BOOLEAN:
-            plan.inputs["x"] = f"(CASE WHEN {x} THEN 'yes' WHEN NOT {x} THEN 'no' END)"
+            plan.keys["opt"] = f"(CASE WHEN {x} THEN 'yes' WHEN NOT {x} THEN 'no' END)"
+        else:
+            known = ", ".join(lit(o.code) for o in variable.options) or "NULL"
+            plan.keys["opt"] = f"(CASE WHEN {x} IN ({known}) THEN {x} END)"
         codes = [o.code for o in variable.options]
-        plan.add("value", f"x IN ({', '.join(lit(c) for c in codes) or 'NULL'})")
-        plan.add(
-            "novalue",
-            f"x IS NULL OR x NOT IN ({', '.join(lit(c) for c in codes) or 'NULL'})",
-            sensitive=False,
-        )
+        plan.add("value", _is("opt", *codes))
+        plan.add("novalue", _is("opt", None), sensitive=False)
         plan.total("n", ["value", "novalue"])
         plan.column("n_value", _("n with a value"), "count", "value")
         valid = [o for o in variable.options if not o.is_missing]
         missing = [o for o in variable.options if o.is_missing]
         for o in variable.options:
-            plan.add(f"opt:{o.code}", f"x = {lit(o.code)}")
+            plan.add(f"opt:{o.code}", _is("opt", o.code))
         if missing:
-            plan.add("valid", f"x IN ({', '.join(lit(o.code) for o in valid) or 'NULL'})")
-            plan.add("dontknow", f"x IN ({', '.join(lit(o.code) for o in missing)})")
+            plan.add("valid", _is("opt", *[o.code for o in valid]))
+            plan.add("dontknow", _is("opt", *[o.code for o in missing]))
             plan.total("value", ["valid", "dontknow"])
             plan.total("valid", [f"opt:{o.code}" for o in valid])
             plan.total("dontknow", [f"opt:{o.code}" for o in missing])
@@ -157,21 +199,22 @@ def _stage_value(plan: Plan, variable: VariableSpec, stage: str) -> None:
             else:
                 _share_columns(plan, f"opt:{o.code}", base, o.code, o.label)
         return
-    # numeric
-    plan.add("value", "x IS NOT NULL")
-    plan.add("novalue", "x IS NULL", sensitive=False)
+    # numeric: statistics come from the values' frequency table
+    plan.value = x
+    plan.keys["hv"] = f"({x} IS NOT NULL)"
+    plan.add("value", _is("hv", True))
+    plan.add("novalue", _is("hv", False), sensitive=False)
     plan.total("n", ["value", "novalue"])
-    plan.stats.update({"mean": "avg(x)", "sd": "stddev_samp(x)"})
     plan.column("n_value", _("n with a value"), "count", "value")
     plan.column("mean", _("Mean"), "number", "value")
     plan.column("median", _("Median"), "number", "value")
     plan.column("sd", _("Standard deviation"), "number", "value")
     if variable.type == T.INSTRUMENT and variable.bands:
-        plan.inputs["band"] = ident(variable.band_column(stage))
+        plan.keys["band"] = ident(variable.band_column(stage))
         codes = variable.band_codes()
         for code in codes:
-            plan.add(f"band:{code}", f"band = {lit(code)}")
-        plan.add(f"band:{NONE}", "x IS NOT NULL AND band IS NULL", sensitive=False)
+            plan.add(f"band:{code}", _is("band", code))
+        plan.add(f"band:{NONE}", _and(_is("hv", True), _is("band", None)), sensitive=False)
         plan.total("value", [f"band:{c}" for c in [*codes, NONE]])
         for code in codes:
             label = variable.band_label(code)
@@ -186,18 +229,12 @@ def _share_columns(plan: Plan, category: str, base: str, code: str, label: str) 
 
 def _paired(plan: Plan, variable: VariableSpec, before: str, after: str) -> None:
     a, b = ident(variable.column(before)), ident(variable.column(after))
-    plan.inputs.update({"xa": a, "xb": b, "pair": f"({a} IS NOT NULL AND {b} IS NOT NULL)"})
-    plan.add("pairs", "pair")
-    plan.add("unpaired", "NOT pair", sensitive=False)
+    plan.pair = (a, b)
+    plan.keys["pair"] = f"({a} IS NOT NULL AND {b} IS NOT NULL)"
+    plan.keys["chg"] = f"CAST(sign({b} - {a}) AS INTEGER)"
+    plan.add("pairs", _is("pair", True))
+    plan.add("unpaired", _is("pair", False), sensitive=False)
     plan.total("n", ["pairs", "unpaired"])
-    plan.stats.update(
-        {
-            "mean_before": "avg(xa) FILTER (WHERE pair)",
-            "mean_after": "avg(xb) FILTER (WHERE pair)",
-            "mean_change": "avg(xb - xa) FILTER (WHERE pair)",
-            "sd_change": "stddev_samp(xb - xa) FILTER (WHERE pair)",
-        }
-    )
     plan.column("pairs", _("Pairs (value before and after)"), "count", "pairs")
     plan.column("mean_before", _("Mean before"), "number", "pairs")
     plan.column("mean_after", _("Mean after"), "number", "pairs")
@@ -206,11 +243,10 @@ def _paired(plan: Plan, variable: VariableSpec, before: str, after: str) -> None
     plan.column("change_ci_high", _("Change, 95% CI high"), "number", "pairs")
     plan.column("wilcoxon_p", _("Wilcoxon p"), "p", "pairs")
     if variable.direction in ("lower", "higher"):
-        better = "xb < xa" if variable.direction == "lower" else "xb > xa"
-        worse = "xb > xa" if variable.direction == "lower" else "xb < xa"
-        plan.add("improved", f"pair AND {better}")
-        plan.add("unchanged", "pair AND xb = xa")
-        plan.add("worsened", f"pair AND {worse}")
+        better = -1.0 if variable.direction == "lower" else 1.0
+        plan.add("improved", _is("chg", better))
+        plan.add("unchanged", _is("chg", 0.0))
+        plan.add("worsened", _is("chg", -better))
         plan.total("pairs", ["improved", "unchanged", "worsened"])
         for key, label in [
             ("improved", _("Improved")),
@@ -225,18 +261,19 @@ def _paired(plan: Plan, variable: VariableSpec, before: str, after: str) -> None
         ]:
             plan.share(f"share_{key}", label, key, "pairs", ci=False)
     if variable.type == T.INSTRUMENT and variable.bands:
-        plan.inputs["ba"] = ident(variable.band_column(before))
-        plan.inputs["bb"] = ident(variable.band_column(after))
+        plan.keys["ba"] = ident(variable.band_column(before))
+        plan.keys["bb"] = ident(variable.band_column(after))
         codes = [*variable.band_codes(), NONE]
+        pair = _is("pair", True)
 
-        def cond(alias: str, code: str) -> str:
-            return f"{alias} IS NULL" if code == NONE else f"{alias} = {lit(code)}"
+        def band(alias: str, code: str) -> Test:
+            return _is(alias, None if code == NONE else code)
 
         for c1 in codes:
-            plan.add(f"bb:{c1}:*", f"pair AND {cond('ba', c1)}")
-            plan.add(f"bb:*:{c1}", f"pair AND {cond('bb', c1)}")
+            plan.add(f"bb:{c1}:*", _and(pair, band("ba", c1)))
+            plan.add(f"bb:*:{c1}", _and(pair, band("bb", c1)))
             for c2 in codes:
-                plan.add(f"bb:{c1}:{c2}", f"pair AND {cond('ba', c1)} AND {cond('bb', c2)}")
+                plan.add(f"bb:{c1}:{c2}", _and(pair, band("ba", c1), band("bb", c2)))
             plan.total(f"bb:{c1}:*", [f"bb:{c1}:{c2}" for c2 in codes])
             plan.total(f"bb:*:{c1}", [f"bb:{c2}:{c1}" for c2 in codes])
         plan.total("pairs", [f"bb:{c}:*" for c in codes])
@@ -257,19 +294,25 @@ def _paired(plan: Plan, variable: VariableSpec, before: str, after: str) -> None
 
 
 def _followup(plan: Plan, stage: str, reasons: Sequence[str], today: str) -> None:
-    plan.inputs["es"] = effective_status(stage, today)
-    plan.inputs["nr"] = ident(f"occasion_nonresponse__{stage}")
-    plan.add("due", "es IN ('done', 'missed', 'overdue')")
-    plan.add("notdue", "es IS NULL OR es IN ('planned', 'due')", sensitive=False)
-    plan.add("done", "es = 'done'")
-    plan.add("missed", "es = 'missed'")
-    plan.add("overdue", "es = 'overdue'", sensitive=False)
+    # Grouped on the recorded status and whether the window has opened/closed; the status as
+    # of today (planned/due/overdue) is then derived per grouped row.
+    plan.keys["st"] = ident(f"occasion_status__{stage}")
+    plan.keys["we"] = f"({ident(f'occasion_window_end__{stage}')} < DATE {today})"
+    plan.keys["ws"] = f"({ident(f'occasion_window_start__{stage}')} <= DATE {today})"
+    plan.keys["nr"] = ident(f"occasion_nonresponse__{stage}")
+    plan.derived["es"] = _effective
+    plan.derived["nr"] = _known(list(reasons))
+    missed = _is("es", "missed")
+    plan.add("due", _is("es", "done", "missed", "overdue"))
+    plan.add("notdue", _is("es", None, "planned", "due"), sensitive=False)
+    plan.add("done", _is("es", "done"))
+    plan.add("missed", missed)
+    plan.add("overdue", _is("es", "overdue"), sensitive=False)
     plan.total("n", ["due", "notdue"])
     plan.total("due", ["done", "missed", "overdue"])
     for code in reasons:
-        plan.add(f"nr:{code}", f"es = 'missed' AND nr = {lit(code)}")
-    known = ", ".join(lit(c) for c in reasons) or "NULL"
-    plan.add(f"nr:{NONE}", f"es = 'missed' AND (nr IS NULL OR nr NOT IN ({known}))")
+        plan.add(f"nr:{code}", _and(missed, _is("nr", code)))
+    plan.add(f"nr:{NONE}", _and(missed, _is("nr", None)))
     plan.total("missed", [f"nr:{c}" for c in [*reasons, NONE]])
     plan.column("due", _("Follow-ups due"), "count", "due")
     plan.column("done", _("Follow-ups done"), "count", "done")
@@ -281,22 +324,44 @@ def _followup(plan: Plan, stage: str, reasons: Sequence[str], today: str) -> Non
     plan.column("nonresponse_unspecified", _("No reason given"), "count", f"nr:{NONE}")
 
 
-def _goals(plan: Plan) -> None:
-    def add(name: str, column: str, sensitive: bool = True) -> None:
-        plan.categories.append(
-            Category(name, f"sum({column})", f"count(*) FILTER (WHERE {column} > 0)", sensitive)
-        )
+def _effective(k: Keys) -> np.ndarray:
+    """The same rule as `effective_status`, on grouped rows."""
+    st = k["st"]
+    out = st.copy()
+    closed = _eq(st, "done") | _eq(st, "missed") | _eq(st, None)
+    overdue = ~closed & _eq(k["we"], True)
+    due = ~closed & ~overdue & _eq(k["ws"], True)
+    out[overdue] = "overdue"
+    out[due] = "due"
+    out[~closed & ~overdue & ~due] = "planned"
+    return out
 
-    add("goals", "goals")
-    plan.categories.append(
-        Category(
-            "assessed",
-            "sum(goals_achieved + goals_partly + goals_not)",
-            "count(*) FILTER (WHERE goals_achieved + goals_partly + goals_not > 0)",
-        )
-    )
-    for name in ("achieved", "partly", "not", "unknown", "unassessed"):
-        add(f"goal:{name}", f"goals_{name}", name != "unassessed")
+
+def _known(codes: list[str]) -> Callable[[Keys], np.ndarray]:
+    """Non-response reasons outside the catalogue count as unspecified."""
+
+    def known(k: Keys) -> np.ndarray:
+        keep = np.zeros(len(k["nr"]), dtype=bool)
+        for code in codes:
+            keep |= _eq(k["nr"], code)
+        out = k["nr"].copy()
+        out[~keep] = None
+        return out
+
+    return known
+
+
+def _goals(plan: Plan) -> None:
+    for name, column, sensitive in [
+        ("goals", "goals", True),
+        ("assessed", "goals_assessed", True),
+        ("goal:achieved", "goals_achieved", True),
+        ("goal:partly", "goals_partly", True),
+        ("goal:not", "goals_not", True),
+        ("goal:unknown", "goals_unknown", True),
+        ("goal:unassessed", "goals_unassessed", False),
+    ]:
+        plan.categories.append(Category(name, None, goal=column, sensitive=sensitive))
     plan.total("goals", ["assessed", "goal:unknown", "goal:unassessed"])
     plan.total("assessed", ["goal:achieved", "goal:partly", "goal:not"])
     plan.column("goals", _("Goals"), "count", "goals")
@@ -310,13 +375,15 @@ def _goals(plan: Plan) -> None:
 
 
 def _interventions(plan: Plan) -> None:
-    plan.add("ended", "end_outcome IS NOT NULL OR ended_on IS NOT NULL")
-    plan.add("ongoing", "end_outcome IS NULL AND ended_on IS NULL", sensitive=False)
-    plan.add("completed", "end_outcome = 'completed'")
-    plan.add("interrupted", "end_outcome = 'interrupted'")
+    plan.keys["eo"] = "end_outcome"
+    plan.keys["ended"] = "(ended_on IS NOT NULL)"
+    plan.add("ended", _not(_and(_is("eo", None), _is("ended", False))))
+    plan.add("ongoing", _and(_is("eo", None), _is("ended", False)), sensitive=False)
+    plan.add("completed", _is("eo", "completed"))
+    plan.add("interrupted", _is("eo", "interrupted"))
     plan.add(
         "ended_other",
-        "end_outcome = 'other' OR (end_outcome IS NULL AND ended_on IS NOT NULL)",
+        lambda k: _is("eo", "other")(k) | (_is("eo", None)(k) & _is("ended", True)(k)),
     )
     plan.total("n", ["ended", "ongoing"])
     plan.total("ended", ["completed", "interrupted", "ended_other"])
@@ -336,7 +403,7 @@ def make_plan(
     today: str,
 ) -> Plan:
     plan = Plan(mode="compare" if compare else "stage")
-    plan.categories.append(Category("n", "count(*)"))
+    plan.categories.append(Category("n", None))
     plan.column("n", _("n (enrolments)"), "count", "n")
     if compare:
         _paired(plan, variable, *compare)
@@ -349,15 +416,3 @@ def make_plan(
     _goals(plan)
     _interventions(plan)
     return plan
-
-
-def rows_and_stats(plan: Plan) -> list[tuple[str, str]]:
-    """(alias, SQL aggregate) for the cube query: every category, then the statistics."""
-    out = [(f"c{i}", c.sql) for i, c in enumerate(plan.categories)]
-    out += [(f"p{i}", c.persons_sql) for i, c in enumerate(plan.categories) if c.persons_sql]
-    out += [(f"s_{name}", sql) for name, sql in plan.stats.items()]
-    return out
-
-
-def category_values(plan: Plan, record: dict[str, Any]) -> dict[str, int]:
-    return {c.name: int(record[f"c{i}"] or 0) for i, c in enumerate(plan.categories)}

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insyn.analytics import frame_export, selectors
-from insyn.analytics.aggregate import Scope
 from insyn.analytics.forms import set_choices
+from insyn.analytics.scope import Scope
 from insyn.analytics.specs import SpecError, load_spec
 from insyn.core.audit import record_access
 from insyn.core.roles import Action

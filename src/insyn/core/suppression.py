@@ -83,6 +83,14 @@ class CategorySystem:
     _patterns: dict[str, list[dict[str, int]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _indexes: dict[tuple[tuple[str, int], ...], int] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def pattern_index(self, pattern: dict[str, int]) -> int:
+        """A small integer naming a pattern (for caches keyed by pattern)."""
+        key = tuple(sorted(pattern.items()))
+        return self._indexes.setdefault(key, len(self._indexes))
 
     def patterns(self, category: str) -> list[dict[str, int]]:
         """Signed sets of categories through `category` that balance every relation of the
@@ -186,45 +194,61 @@ def _dim_values(groups: Iterable[Group], ndims: int) -> list[list[Any]]:
 
 
 class _Hypercube:
-    """Chooses, per breakdown dimension, the partner of a cell's value (and, in level two, a
-    category pattern) so that the hypercube of corners hides as little new as possible."""
+    """Chooses, per breakdown dimension, the partner of a cell's value so that the hypercube
+    of corners hides as little new as possible. `weight(group)` is what hiding the pattern's
+    cells in that group costs (0 if already hidden, infinite if the group is empty)."""
 
     def __init__(self, ndims: int, values: list[list[Any]]) -> None:
         self.ndims = ndims
         self.values = values
 
-    def partners(self, g: Group, d: int, cost: Any) -> list[tuple[Any, int]]:
-        """Candidates for dimension d: (value, sign), cheapest adjacent corner first."""
+    def partners(self, g: Group, d: int, weight: Any) -> list[Any]:
+        """Candidate partner values for dimension d, cheapest adjacent corner first; the
+        margin is always among them (it exists whenever g does)."""
         a = g[d]
-        if a is TOTAL:
-            options = [(b, 1) for b in self.values[d]]
-        else:
-            options = [(b, -1) for b in self.values[d] if b != a] + [(TOTAL, 1)]
-
-        def adjacent(option: tuple[Any, int]) -> Any:
-            return cost((*g[:d], option[0], *g[d + 1 :]))
-
-        ranked = sorted(options, key=adjacent)
-        best = [o for o in ranked if adjacent(o) < _INF][:_CANDIDATES_PER_DIM]
-        if a is not TOTAL and all(o[0] is not TOTAL for o in best):
-            best.append((TOTAL, 1))  # the margins always exist, so a pattern always exists
+        options = self.values[d] if a is TOTAL else [b for b in self.values[d] if b != a]
+        scored = []
+        for b in options:
+            w = weight((*g[:d], b, *g[d + 1 :]))
+            if w < _INF:
+                scored.append((w, b))
+        scored.sort(key=lambda wb: wb[0])
+        best = [b for _w, b in scored[:_CANDIDATES_PER_DIM]]
+        if a is not TOTAL:
+            best.append(TOTAL)
         return best
 
-    def corners(self, g: Group, choice: Sequence[tuple[Any, int]]) -> list[tuple[Group, int]]:
-        axes = [((g[d], 1), choice[d]) for d in range(self.ndims)]
-        out = []
-        for combo in itertools.product(*axes):
-            sign = 1
-            for _v, s in combo:
-                sign *= s
-            out.append((tuple(v for v, _s in combo), sign))
-        return out
+    def corners(self, g: Group, choice: Sequence[Any]) -> list[Group]:
+        return [
+            tuple(combo)
+            for combo in itertools.product(*[(g[d], choice[d]) for d in range(self.ndims)])
+        ]
 
-    def best(self, g: Group, group_cost: Any) -> list[tuple[Any, ...]]:
-        """Corner combinations for g, ordered by how much they would newly hide."""
-        per_dim = [self.partners(g, d, group_cost) for d in range(self.ndims)]
-        choices = list(itertools.product(*per_dim))
-        return choices
+    def cheapest(self, g: Group, weight: Any) -> tuple[float, list[Group]]:
+        """A cheap hypercube through g: (cost, corner groups). Starts from each dimension's
+        cheapest partner, then tries the other candidates one dimension at a time."""
+        if self.ndims == 0:
+            return weight(g), [g]
+        per_dim = [self.partners(g, d, weight) for d in range(self.ndims)]
+
+        def evaluate(choice: Sequence[Any], limit: float) -> tuple[float, list[Group]]:
+            corners = self.corners(g, choice)
+            total = 0.0
+            for corner in corners:
+                total += weight(corner)
+                if total >= limit:
+                    return _INF, corners
+            return total, corners
+
+        choice = [options[0] for options in per_dim]
+        best_cost, best_corners = evaluate(choice, _INF)
+        for d, options in enumerate(per_dim):
+            for option in options[1:]:
+                trial = [*choice[:d], option, *choice[d + 1 :]]
+                cost, corners = evaluate(trial, best_cost)
+                if cost < best_cost:
+                    best_cost, best_corners, choice = cost, corners, trial
+        return best_cost, best_corners
 
 
 def suppress_groups(
@@ -252,7 +276,7 @@ def suppress_groups(
     hidden: set[Group] = set(todo)
     covered: set[Group] = set()
 
-    def cost(key: Group) -> float:
+    def weight(key: Group) -> float:
         if key in hidden:
             return 0
         return counts.get(key, _INF)
@@ -260,17 +284,11 @@ def suppress_groups(
     for g in todo:
         if g in covered:
             continue
-        best_cells: list[Group] | None = None
-        best_cost = _INF
-        for choice in cube.best(g, cost):
-            cells = [c for c, _s in cube.corners(g, choice)]
-            total = sum(cost(c) for c in cells)
-            if total < best_cost:
-                best_cost, best_cells = total, cells
-        if best_cells is None:
+        cost, corners = cube.cheapest(g, weight)
+        if cost == _INF:
             return set(keys)  # cannot happen with margins present; hiding all is always safe
-        hidden.update(best_cells)
-        covered.update(best_cells)
+        hidden.update(corners)
+        covered.update(corners)
     return hidden
 
 
@@ -305,11 +323,12 @@ def suppress_categories(
     ]
     hidden.update(todo)
     covered: set[tuple[Group, str]] = set()
+    shown_groups = set(groups) - gone
 
     def cost(key: tuple[Group, str]) -> float:
         if key in hidden:
             return 0
-        if key[1] == system.group_total and key[0] in counts_groups:
+        if key[1] == system.group_total and key[0] in shown_groups:
             return _INF  # a shown group's n stays shown
         count = counts.get(key)
         if count is None:
@@ -317,30 +336,38 @@ def suppress_categories(
         weight = 1.0 if weights is None else weights.get(key[1], 1.0)
         return weight * (1 + count) if weight else count / (1 + count)
 
-    counts_groups = set(groups)
+    # What hiding a pattern's categories in a group costs, remembered until the group changes.
+    memo: dict[Group, dict[int, float]] = {}
+
+    def group_weight(key: Group, index: int, cats: list[str]) -> float:
+        known = memo.setdefault(key, {})
+        if index not in known:
+            known[index] = sum(cost((key, cat)) for cat in cats)
+        return known[index]
+
     for g, c in todo:
         if (g, c) in covered:
             continue
         best_cells: list[tuple[Group, str]] | None = None
         best_cost = _INF
-        patterns = system.patterns(c)
-        for pattern in patterns:
+        for pattern in system.patterns(c):
             cats = list(pattern)
+            index = system.pattern_index(pattern)
 
-            def group_cost(key: Group, cats: list[str] = cats) -> float:
-                return sum(cost((key, cat)) for cat in cats)
+            def weight(key: Group, index: int = index, cats: list[str] = cats) -> float:
+                return group_weight(key, index, cats)
 
-            for choice in cube.best(g, group_cost):
-                cells = [(gk, cat) for gk, _s in cube.corners(g, choice) for cat in cats]
-                total = sum(cost(cell) for cell in cells)
-                if total < best_cost:
-                    best_cost, best_cells = total, cells
+            total, corners = cube.cheapest(g, weight)
+            if total < best_cost:
+                best_cost = total
+                best_cells = [(gk, cat) for gk in corners for cat in cats]
         if best_cells is None:
-            # No pattern inside the group: hide the group's whole category tree but its n
-            # would still need one, so hide every category of every group (always safe).
+            # No pattern inside the group: hiding every category of every group is safe.
             return {(g2, c2) for g2 in groups for c2 in system.categories}
         hidden.update(best_cells)
         covered.update(best_cells)
+        for gk, _cat in best_cells:
+            memo.pop(gk, None)
     return hidden
 
 

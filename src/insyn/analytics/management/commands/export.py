@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insyn.analytics import frame_export
-from insyn.analytics.aggregate import Scope
+from insyn.analytics.scope import Scope
 from insyn.analytics.specs import SpecError, load_spec
 from insyn.core.audit import record_access
 from insyn.followup.models import Enrollment
