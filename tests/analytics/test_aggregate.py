@@ -15,6 +15,7 @@ from insyn.analytics.aggregate import AnalysisError, AnalysisRequest, Scope, agg
 from insyn.analytics.dimensions import parse_age_bins
 from insyn.core.suppression import TOTAL, derivable, primary_cells
 from tests.analytics import expected
+from tests.analytics.factories import populate
 
 APPROX = {"rel": 1e-9, "abs": 1e-12}
 
@@ -351,3 +352,34 @@ def test_scope_limits_the_rows(generated, staff, tree):
 def test_bad_requests_get_a_clear_message(design, kwargs, message):
     with translation.override("en"), pytest.raises(AnalysisError, match=message):
         aggregate(AnalysisRequest(**kwargs), scope=Scope.system())
+
+
+def test_persons_not_enrolments_decide_suppression(tree, design):
+    """Six enrolments of three clients are three persons: under the threshold."""
+    from insyn.followup.models import Enrollment
+
+    populate(tree, design, n=40, seed=21, units=[tree.vux_unit])
+    populate(tree, design, n=3, seed=22, units=[tree.bof_unit], repeat_share=0.0)
+    bof = list(Enrollment.objects.filter(unit=tree.bof_unit))
+    for enrollment in bof:  # each of the three clients enrolled once more
+        twin = Enrollment.objects.get(pk=enrollment.pk)
+        twin.pk = None
+        twin.intervention = None
+        twin.save()
+    result = aggregate(AnalysisRequest("vux", "days", by=("unit",)), scope=Scope.system())
+    row = next(r for r in result.rows if r.group == (tree.bof_unit.pk,))
+    assert row.suppressed
+    _result, cells = audit(AnalysisRequest("vux", "days", by=("unit",)), scope=Scope.system())
+    assert cells.counts[((tree.bof_unit.pk,), "n")] == 6
+
+
+def test_an_edit_changes_the_next_result(generated, design):
+    from insyn.followup.models import Value
+
+    request = AnalysisRequest("vux", "days", stage="before")
+    before = aggregate(request, scope=Scope.system()).total().values["mean"]
+    Value.objects.filter(variable=design.variables["days"], occasion__stage__key="before").update(
+        number=30.0
+    )
+    after = aggregate(request, scope=Scope.system()).total().values["mean"]
+    assert before != after == 30.0
