@@ -215,3 +215,22 @@ def test_research_export_needs_export_rights(generated, staff, login, role):
     client = login(getattr(staff, role))
     response = client.get(reverse("analytics:frame_download") + "?programme=vux&format=csv")
     assert response.status_code == 404
+
+
+def test_no_personal_route_of_the_app_answers_an_analyst(generated, staff, login):
+    """Walk every analytics route and API endpoint: those serving individuals are 404."""
+    from django.urls import get_resolver
+
+    from tests.core.test_audit_completeness import _view_class, _walk
+
+    client = login(staff.analyst)
+    personal = [
+        (route, name)
+        for route, name, cb in _walk(get_resolver())
+        if getattr(_view_class(cb), "personal_data", False)
+        and (name.startswith("analytics:") or name.startswith("analysis-"))
+    ]
+    assert {name for _r, name in personal} == {"analytics:frame_download", "analysis-frame-export"}
+    for _route, name in personal:
+        url = reverse(name) + "?programme=vux&format=csv&file_format=csv"
+        assert client.get(url).status_code == 404, name
