@@ -274,3 +274,23 @@ def test_export_frame_parquet_and_xlsx(generated, tmp_path):
 def test_export_unknown_programme(design):
     with translation.override("en"), pytest.raises(CommandError, match="no programme"):
         call_command("export", "frame", "--programme", "nope", stdout=io.StringIO())
+
+
+def test_export_in_slices_keeps_every_row_once_in_pseudonym_order(generated, tmp_path, monkeypatch):
+    from insyn.analytics import frame_export
+
+    monkeypatch.setattr(frame_export, "SLICE_ROWS", 10)  # forces slicing by pseudonym prefix
+    target = tmp_path / "frame.csv"
+    call_command(
+        "export", "frame", "--programme", "vux", "--output", str(target), stdout=io.StringIO()
+    )
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 240
+    assert len({r["enrollment_pid"] for r in rows}) == 240
+    for municipality in {r["municipality"] for r in rows}:
+        pids = [
+            (r["person_pid"], r["enrollment_pid"])
+            for r in rows
+            if r["municipality"] == municipality
+        ]
+        assert pids == sorted(pids)

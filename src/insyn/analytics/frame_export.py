@@ -47,7 +47,8 @@ XLSX_OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
-SOURCE = "__insyn_partition__"  # placeholder for one partition in the export query
+SOURCE = "__insyn_partition__"
+SLICE_ROWS = 40_000  # placeholder for one partition in the export query
 
 DIMENSION_COLUMNS: list[tuple[str, str, str]] = [
     ("programme_version", "integer", gettext_noop("Programme version")),
@@ -198,19 +199,26 @@ def columns(spec: ProgrammeSpec, today: str) -> tuple[list[str], list[CodebookRo
 class Extract:
     spec: ProgrammeSpec
     sql: str  # a SELECT with SOURCE where a partition's read_parquet(...) goes
-    sources: list[str]
+    sources: list[tuple[str, list[str]]]  # (partition, pseudonym prefixes to slice it by)
     codebook: list[CodebookRow]
     rows: int
     export_key: str
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        """Partition by partition (rows shuffled by pseudonym within each), so memory holds
-        one municipality at a time, never the whole frame."""
+        """Ordered by pseudonym (so row order links nothing across export keys), a slice at
+        a time: per partition, and a large partition by the pseudonym's leading hex digits,
+        so a sort never holds more than about SLICE_ROWS rows."""
         con = store.connect(memory=EXPORT_MEMORY)  # spills to disk beyond this
         con.execute("SET threads = 1")
         try:
-            for source in self.sources:
-                yield from con.sql(self.sql.replace(SOURCE, source)).to_arrow_reader(BATCH_ROWS)
+            for source, prefixes in self.sources:
+                query = self.sql.replace(SOURCE, source)
+                for prefix in prefixes:
+                    sliced = (
+                        f"SELECT * FROM ({query}) WHERE starts_with(person_pid, {lit(prefix)}) "  # noqa: S608
+                        "ORDER BY person_pid, enrollment_pid"
+                    )
+                    yield from con.sql(sliced).to_arrow_reader(BATCH_ROWS)
         finally:
             con.close()
 
@@ -236,15 +244,25 @@ def prepare(spec: ProgrammeSpec, *, scope: Scope, export_key: str | None = None)
     select = ", ".join(e.format(s=secret) for e in exprs)
     sql = (
         f"WITH org(id, code) AS (VALUES {values}) "  # noqa: S608
-        f"SELECT {select} FROM {SOURCE} AS f {joins} WHERE {where} "
-        "ORDER BY person_pid, enrollment_pid"
+        f"SELECT {select} FROM {SOURCE} AS f {joins} WHERE {where}"
     )
     con = store.reader()
     rows = int(
         con.sql(f"SELECT count(*) FROM {frame.source_sql()} AS f WHERE {where}").fetchall()[0][0]  # noqa: S608
     )
-    sources = [f"read_parquet('{str(p).replace(chr(39), chr(39) * 2)}')" for p in frame.files]
+    sources = [(f"read_parquet({lit(str(p))})", _prefixes(p)) for p in frame.files]
     return Extract(spec, sql, sources, book, rows, export_key)
+
+
+def _prefixes(path: Any) -> list[str]:
+    """Hex prefixes of the pseudonym that cut a partition into slices of ≤ SLICE_ROWS."""
+    rows = pq.ParquetFile(path).metadata.num_rows
+    digits = 0
+    while rows / 16**digits > SLICE_ROWS and digits < 3:
+        digits += 1
+    if digits == 0:
+        return [""]
+    return [format(i, f"0{digits}x") for i in range(16**digits)]
 
 
 def _org_codes(model: Any) -> dict[int, str]:

@@ -21,6 +21,9 @@ from insyn.followup.models import Enrollment
 
 class Command(BaseCommand):
     help = "Exports: `insyn export frame --programme KEY --format csv|xlsx|parquet`."
+    # The system checks import every URLconf and view (charts, statistics): memory an export
+    # of half a million rows should not carry.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True, metavar="frame")
