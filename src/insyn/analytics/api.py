@@ -33,13 +33,13 @@ def _require(request: Request, action: Action) -> None:
         raise Http404
 
 
-class OptionSerializer(serializers.Serializer):
+class AnalysisOptionSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     is_missing = serializers.BooleanField()
 
 
-class VariableSerializer(serializers.Serializer):
+class AnalysisVariableSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     type = serializers.CharField()
@@ -48,22 +48,22 @@ class VariableSerializer(serializers.Serializer):
     direction = serializers.CharField()
     is_main_measure = serializers.BooleanField()
     source = serializers.CharField()  # type: ignore[assignment]
-    options = OptionSerializer(many=True)
+    options = AnalysisOptionSerializer(many=True)
     bands = serializers.ListField(child=serializers.CharField(), source="band_codes")
 
 
-class StageSerializer(serializers.Serializer):
+class AnalysisStageSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.CharField()
 
 
-class ProgrammeSerializer(serializers.Serializer):
+class AnalysisProgrammeSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     versions = serializers.ListField(child=serializers.IntegerField())
-    stages = StageSerializer(many=True)
-    variables = VariableSerializer(many=True)
+    stages = AnalysisStageSerializer(many=True)
+    variables = AnalysisVariableSerializer(many=True)
 
 
 class ProgrammesView(APIView):
@@ -71,7 +71,7 @@ class ProgrammesView(APIView):
 
     personal_data = False
 
-    @extend_schema(responses=ProgrammeSerializer(many=True))
+    @extend_schema(responses=AnalysisProgrammeSerializer(many=True))
     def get(self, request: Request) -> Response:
         _require(request, Action.VIEW_AGGREGATE)
         out = []
@@ -93,7 +93,7 @@ class ProgrammesView(APIView):
                     ],
                 }
             )
-        return Response(ProgrammeSerializer(out, many=True).data)
+        return Response(AnalysisProgrammeSerializer(out, many=True).data)
 
 
 AGGREGATE_PARAMETERS = [
@@ -110,7 +110,7 @@ AGGREGATE_PARAMETERS = [
 ]
 
 
-class ErrorSerializer(serializers.Serializer):
+class AnalysisErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
@@ -121,7 +121,7 @@ class AggregateView(APIView):
 
     @extend_schema(
         parameters=AGGREGATE_PARAMETERS,
-        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer},
+        responses={200: OpenApiTypes.OBJECT, 400: AnalysisErrorSerializer},
     )
     def get(self, request: Request) -> Response:
         _require(request, Action.VIEW_AGGREGATE)
