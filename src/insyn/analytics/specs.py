@@ -1,0 +1,289 @@
+"""What a programme's frame contains: its stages and variables across all versions of the
+programme key, plus the variables that registered frame sources add (the codebook).
+
+Versions are merged by key: a variable or stage keeps its key across versions, and the
+newest version's label, type and options describe it. A version that changed a variable's
+type contributes only values that fit the newest type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext
+
+from insyn.followup.models import (
+    Option,
+    Programme,
+    ScoreBand,
+    Stage,
+    StageVariable,
+    Variable,
+)
+
+T = Variable.Type
+NUMERIC = {T.INTEGER, T.DECIMAL, T.INSTRUMENT}
+CATEGORICAL = {T.SINGLE, T.BOOLEAN}
+# Reserved per-stage columns; a variable may not be named so its columns would collide.
+OCCASION_PREFIXES: tuple[str, ...] = (
+    "occasion_status",
+    "occasion_nonresponse",
+    "occasion_done_on",
+    "occasion_due_on",
+    "occasion_window_start",
+    "occasion_window_end",
+    "age",
+)
+
+
+class SpecError(ValueError):
+    """The programme's design cannot be turned into a frame (e.g. colliding column names)."""
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    code: str
+    label: str
+    is_missing: bool = False
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    sex: str  # "" applies to everyone
+    min_score: float
+    max_score: float
+    code: str
+    label: str
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class VariableSpec:
+    key: str
+    label: str
+    type: str
+    stages: tuple[str, ...]
+    options: tuple[OptionSpec, ...] = ()
+    bands: tuple[BandSpec, ...] = ()
+    unit: str = ""
+    direction: str = ""  # "lower" or "higher" is better; "" unknown
+    is_main_measure: bool = False
+    help_text: str = ""
+    source: str = "programme"
+    ids: tuple[int, ...] = ()  # Variable ids across versions (programme variables only)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC
+
+    @property
+    def is_categorical(self) -> bool:
+        return self.type in CATEGORICAL
+
+    def column(self, stage: str) -> str:
+        return f"{self.key}__{stage}"
+
+    def band_column(self, stage: str) -> str:
+        return f"{self.key}_band__{stage}"
+
+    def option_column(self, stage: str, code: str) -> str:
+        return f"{self.key}__{stage}__{code}"
+
+    def band_codes(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for band in sorted(self.bands, key=lambda b: (b.rank, b.min_score)):
+            seen[band.code] = None
+        return list(seen)
+
+    def band_label(self, code: str) -> str:
+        return next((b.label for b in self.bands if b.code == code), code)
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    key: str
+    name: str
+    kind: str
+    ids: tuple[int, ...] = ()
+
+
+@dataclass
+class ProgrammeSpec:
+    key: str
+    name: str
+    versions: dict[int, int]  # programme id -> version number
+    stages: list[StageSpec]
+    variables: list[VariableSpec]
+    fingerprint: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def programme_ids(self) -> list[int]:
+        return sorted(self.versions)
+
+    def variable(self, key: str) -> VariableSpec | None:
+        return next((v for v in self.variables if v.key == key), None)
+
+    def stage(self, key: str) -> StageSpec | None:
+        return next((s for s in self.stages if s.key == key), None)
+
+    def stage_index(self, key: str) -> int:
+        return [s.key for s in self.stages].index(key)
+
+
+def _direction(variable: Variable) -> str:
+    if variable.direction:
+        return str(variable.direction)
+    if variable.instrument_id and variable.instrument is not None:
+        return str(variable.instrument.direction)
+    return ""
+
+
+def load_spec(programme_key: str, *, with_sources: bool = True) -> ProgrammeSpec | None:
+    """The merged design of every version of `programme_key`, or None if there is none."""
+    programmes = list(Programme.objects.filter(key=programme_key).order_by("-version"))
+    if not programmes:
+        return None
+    ids = [p.pk for p in programmes]
+    newest_first = {p.pk: i for i, p in enumerate(programmes)}
+    stages: dict[str, StageSpec] = {}
+    stage_rows = sorted(
+        Stage.objects.filter(programme_id__in=ids),
+        key=lambda s: (newest_first[s.programme_id], s.sort_order, s.pk),
+    )
+    stage_ids: dict[str, list[int]] = {}
+    for s in stage_rows:
+        stage_ids.setdefault(s.key, []).append(s.pk)
+        stages.setdefault(s.key, StageSpec(s.key, s.name, s.kind))
+    stage_key_by_id = {s.pk: s.key for s in stage_rows}
+    collected: dict[int, list[str]] = {}
+    for sv in StageVariable.objects.filter(stage_id__in=stage_key_by_id).order_by("stage_id"):
+        collected.setdefault(sv.variable_id, []).append(stage_key_by_id[sv.stage_id])
+    variables = list(
+        Variable.objects.filter(programme_id__in=ids)
+        .exclude(type=T.TEXT)
+        .select_related("instrument")
+    )
+    variables.sort(key=lambda v: (newest_first[v.programme_id], v.sort_order, v.pk))
+    option_sets = {v.option_set_id for v in variables if v.option_set_id}
+    options: dict[int, list[OptionSpec]] = {}
+    for o in Option.objects.filter(option_set_id__in=option_sets).order_by(
+        "option_set_id", "sort_order", "code"
+    ):
+        options.setdefault(o.option_set_id, []).append(
+            OptionSpec(o.code, o.display, o.is_missing, o.value)
+        )
+    instruments = {v.instrument_id for v in variables if v.instrument_id}
+    bands: dict[int, list[BandSpec]] = {}
+    for b in ScoreBand.objects.filter(instrument_id__in=instruments).order_by(
+        "instrument_id", "sex", "min_score"
+    ):
+        bands.setdefault(b.instrument_id, []).append(
+            BandSpec(b.sex, b.min_score, b.max_score, b.code, b.label, b.rank)
+        )
+    merged: dict[str, dict[str, Any]] = {}
+    stage_order = list(stages)
+    for v in variables:
+        entry = merged.get(v.key)
+        if entry is None:
+            opts: tuple[OptionSpec, ...] = tuple(options.get(v.option_set_id or 0, []))
+            if v.type == T.BOOLEAN:
+                opts = (OptionSpec("yes", gettext("Yes")), OptionSpec("no", gettext("No")))
+            entry = merged[v.key] = {
+                "key": v.key,
+                "label": v.label,
+                "type": str(v.type),
+                "options": opts,
+                "bands": tuple(bands.get(v.instrument_id or 0, [])),
+                "unit": v.unit,
+                "direction": _direction(v),
+                "is_main_measure": v.is_main_measure,
+                "help_text": v.help_text,
+                "ids": [],
+                "stages": set(),
+            }
+        if str(v.type) == entry["type"]:
+            entry["ids"].append(v.pk)
+            entry["stages"].update(collected.get(v.pk, []))
+    specs = [
+        VariableSpec(
+            **{
+                **e,
+                "ids": tuple(e["ids"]),
+                "stages": tuple(s for s in stage_order if s in e["stages"]),
+            }
+        )
+        for e in merged.values()
+    ]
+    spec = ProgrammeSpec(
+        key=programme_key,
+        name=programmes[0].name,
+        versions={p.pk: p.version for p in programmes},
+        stages=[StageSpec(s.key, s.name, s.kind, tuple(stage_ids[s.key])) for s in stages.values()],
+        variables=specs,
+    )
+    if with_sources:
+        from insyn.analytics.frames.sources import source_variables
+
+        spec.variables += source_variables(spec)
+    check_columns(spec)
+    spec.fingerprint = _fingerprint(spec)
+    return spec
+
+
+def check_columns(spec: ProgrammeSpec) -> None:
+    """Every frame column name must be unique; say which keys collide if not."""
+    seen: dict[str, str] = {}
+    stage_keys = [s.key for s in spec.stages]
+    for stage in stage_keys:
+        for prefix in OCCASION_PREFIXES:
+            seen[f"{prefix}__{stage}"] = gettext("the occasion columns")
+    for v in spec.variables:
+        names = []
+        for stage in v.stages:
+            names.append(v.column(stage))
+            if v.type == T.INSTRUMENT:
+                names.append(v.band_column(stage))
+            if v.type == T.MULTIPLE:
+                names += [v.option_column(stage, o.code) for o in v.options]
+        for name in names:
+            if name in seen:
+                raise SpecError(
+                    gettext(
+                        "The column %(name)s of variable %(key)s collides with %(other)s; "
+                        "rename one of them."
+                    )
+                    % {"name": name, "key": v.key, "other": seen[name]}
+                )
+            seen[name] = v.key
+
+
+def _fingerprint(spec: ProgrammeSpec) -> str:
+    """What the frame's shape depends on (keys, ids, types, option codes, bands), not labels."""
+    shape = {
+        "versions": sorted(spec.versions.items()),
+        "stages": [(s.key, s.ids) for s in spec.stages],
+        "variables": [
+            (
+                v.key,
+                v.type,
+                v.source,
+                v.ids,
+                v.stages,
+                [o.code for o in v.options],
+                [(b.sex, b.min_score, b.max_score, b.code) for b in v.bands],
+            )
+            for v in spec.variables
+        ],
+    }
+    return hashlib.sha256(json.dumps(shape, default=str).encode()).hexdigest()[:16]
+
+
+def analysable(variables: Sequence[VariableSpec]) -> list[VariableSpec]:
+    """Variables that `aggregate()` can summarise (dates only appear in exports)."""
+    return [v for v in variables if v.type != T.DATE]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from insyn.analytics import cache
+from insyn.analytics.aggregate import forget_results
+from tests.analytics.factories import Generated, make_programme, populate
+
+
+@pytest.fixture(autouse=True)
+def frame_cache(tmp_path, settings):
+    """Every test gets its own frame cache and a fresh data-version fingerprint."""
+    settings.INSYN_ANALYTICS_CACHE = tmp_path / "analytics"
+    settings.INSYN_ANALYTICS_RECHECK_FACTOR = 0
+    cache.forget_fingerprints()
+    forget_results()
+    yield settings.INSYN_ANALYTICS_CACHE
+    cache.forget_fingerprints()
+    forget_results()
+
+
+@pytest.fixture
+def design(tree):
+    return make_programme(tree)
+
+
+@pytest.fixture
+def generated(tree, design) -> Generated:
+    return populate(tree, design, n=240, seed=7)
