@@ -79,6 +79,13 @@ def bump_client(client_id: int) -> None:
         bump(key, municipality_id)
 
 
+def bump_for_change(entry: object) -> None:
+    """Change listener (insyn.core.audit): a write about a client changes that client's frames."""
+    client_id = getattr(entry, "client_id", None)
+    if client_id is not None:
+        bump_client(client_id)
+
+
 def counters(programme_key: str) -> dict[int, int]:
     return dict(
         DataVersion.objects.filter(programme_key=programme_key).values_list(

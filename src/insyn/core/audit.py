@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from insyn.accounts.models import User
 
 ALWAYS_EXCLUDED = {"password", "person_key", "personnummer_encrypted", "token_hash", "secret"}
+
+# Called with every change entry, inside the writing transaction. Used to invalidate derived
+# data (the analytics data version), so no write path can forget to; registered in ready().
+_change_listeners: list[Callable[[ChangeEntry], None]] = []
+
+
+def add_change_listener(listener: Callable[[ChangeEntry], None]) -> None:
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
 
 
 def object_type(obj: models.Model | type[models.Model]) -> str:
@@ -98,7 +107,7 @@ def record_change(
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: v for k, v in before.items() if k in changed}
         after = {k: v for k, v in after.items() if k in changed}
-    return ChangeEntry.objects.create(
+    entry = ChangeEntry.objects.create(
         **_actor_fields(actor),
         request_id=context.current().request_id,
         action=action,
@@ -109,6 +118,9 @@ def record_change(
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
     )
+    for listener in _change_listeners:
+        listener(entry)
+    return entry
 
 
 def record_access(
