@@ -29,18 +29,11 @@ from insyn.accounts.forms import (
 from insyn.accounts.models import ApiToken, TwoFactorPolicy, User
 from insyn.accounts.selectors import confirmed_device, users_for
 from insyn.core.audit import record_access
+from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
 from insyn.organisations.models import Membership, OrgUnit
 from insyn.organisations.services import membership_grant, membership_revoke
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class LoginView(auth_views.LoginView):
@@ -230,7 +223,7 @@ class UserCreateView(InsynView):
             try:
                 user = services.user_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The account was created and an invitation sent."))
                 return redirect("accounts:user_detail", pk=user.pk)
@@ -289,7 +282,7 @@ class UserDetailView(InsynView):
                 try:
                     membership_grant(actor=request.user, user=target, **mform.cleaned_data)
                 except ValidationError as exc:
-                    _add_errors(mform, exc)
+                    add_service_errors(mform, exc)
                     return self._render(request, target, membership_form=mform)
                 messages.success(request, _("The role was granted."))
             elif op == "revoke":

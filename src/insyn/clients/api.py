@@ -36,7 +36,7 @@ from insyn.clients.models import (
     Provider,
 )
 from insyn.clients.views.base import identity_number_in_address
-from insyn.core.api import ApiExtra, AuditedReadMixin
+from insyn.core.api import ApiExtra, AuditedReadMixin, service_error
 from insyn.core.audit import record_access
 from insyn.core.identity import parse_identity
 from insyn.core.roles import Action
@@ -52,10 +52,7 @@ def call_service(fn: Callable[..., T], **kwargs: Any) -> T:
     try:
         return fn(**kwargs)
     except DjangoValidationError as exc:
-        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        if isinstance(detail, dict) and "__all__" in detail:
-            detail["non_field_errors"] = detail.pop("__all__")
-        raise ValidationError(detail) from exc
+        raise service_error(exc) from exc
 
 
 def code_field(model: type[models.Model], **kwargs: Any) -> serializers.SlugRelatedField:

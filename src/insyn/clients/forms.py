@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,15 +78,6 @@ class GroupedModelChoiceField(forms.ModelChoiceField):
         return choices + list(groups.items())
 
     choices = property(_grouped, forms.ChoiceField.choices.fset)  # type: ignore[union-attr]
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class NoEchoForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, viewsets
 from rest_framework.request import Request
@@ -19,6 +20,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is not None and isinstance(exc, Http404 | exceptions.NotFound):
         response.data = {"detail": "Not found."}
     return response
+
+
+def service_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ValidationError as a DRF 400 body: field messages by field, the rest
+    under "non_field_errors" (DRF's own name for them)."""
+    if not hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({"non_field_errors": exc.messages})
+    body = dict(exc.message_dict)
+    if "__all__" in body:
+        body["non_field_errors"] = body.pop("__all__")
+    return exceptions.ValidationError(body)
 
 
 class ScopedViewSetMixin:

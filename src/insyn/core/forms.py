@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from insyn.core.selectors import AuditFilter
@@ -50,3 +51,17 @@ class AuditFilterForm(forms.Form):
         return (
             self.cleaned_data.get("log") if self.is_bound and self.is_valid() else ""
         ) or "access"
+
+
+def add_service_errors(
+    form: forms.BaseForm, exc: ValidationError, field_map: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError next to the fields it names (`field_map` renames a
+    service key to a form field); the rest goes above the form."""
+    field_map = field_map or {}
+    if hasattr(exc, "error_dict"):
+        for key, messages in exc.message_dict.items():
+            name = field_map.get(key, key)
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)

@@ -8,19 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
 from insyn.organisations import selectors, services
 from insyn.organisations.forms import OrgUnitCreateForm, OrgUnitUpdateForm
 from insyn.organisations.models import OrgUnit
-
-
-def _add_errors(form: OrgUnitCreateForm | OrgUnitUpdateForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class OrgRootView(InsynView):
@@ -79,7 +72,7 @@ class OrgUnitView(InsynView):
                         actor=request.user, parent=unit, **form.cleaned_data
                     )
                 except ValidationError as exc:
-                    _add_errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     messages.success(request, _("%(name)s was created.") % {"name": child.name})
                     return redirect("organisations:unit", pk=unit.pk)
@@ -89,7 +82,7 @@ class OrgUnitView(InsynView):
             try:
                 services.org_unit_update(actor=request.user, org_unit=unit, **form_u.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form_u, exc)
+                add_service_errors(form_u, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("organisations:unit", pk=unit.pk)

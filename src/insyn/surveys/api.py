@@ -20,7 +20,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from insyn.core.api import ApiExtra, AuditedReadOnlyViewSet, ScopedViewSetMixin
+from insyn.core.api import ApiExtra, AuditedReadOnlyViewSet, ScopedViewSetMixin, service_error
 from insyn.core.roles import Action
 from insyn.core.scoping import has_action
 from insyn.followup.models import NonResponseReason
@@ -30,12 +30,6 @@ from insyn.surveys.models import Answer, Invitation, Questionnaire, Response
 from insyn.surveys.services import invitations as invitation_services
 from insyn.surveys.services import questionnaires as questionnaire_services
 from insyn.surveys.services import responses as response_services
-
-
-def _drf_error(exc: ValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"detail": exc.messages})
 
 
 class QuestionnaireSerializer(serializers.ModelSerializer):
@@ -149,7 +143,7 @@ class ResponseViewSet(AuditedReadOnlyViewSet):
                 actor=request.user, response=response, **data.validated_data
             )
         except ValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise service_error(exc) from exc
         return ApiResponse(ResponseSerializer(response).data)
 
 
@@ -220,7 +214,7 @@ class InvitationViewSet(AuditedReadOnlyViewSet):
                 actor=request.user, response=response, **d
             )
         except ValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise service_error(exc) from exc
         body = dict(InvitationSerializer(invitation).data)
         body["link"] = invitation_services.link_for(token) if token else None
         return ApiResponse(body, status=status.HTTP_201_CREATED)
@@ -234,7 +228,7 @@ class InvitationViewSet(AuditedReadOnlyViewSet):
                 actor=request.user, invitation=invitation
             )
         except ValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise service_error(exc) from exc
         return ApiResponse(InvitationSerializer(invitation).data)
 
 

@@ -21,11 +21,11 @@ from insyn.clients.forms import (
     CaseOpenForm,
     DecisionForm,
     InterventionForm,
-    add_service_errors,
 )
 from insyn.clients.models import Case, Client, Decision, Intervention
 from insyn.clients.views.base import ClientsView
 from insyn.clients.views.clients import read_offer
+from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 
 

@@ -18,10 +18,10 @@ from insyn.clients.forms import (
     ClientRegisterForm,
     ClientSearchForm,
     IdentitySearchForm,
-    add_service_errors,
 )
 from insyn.clients.models import Case, Client
 from insyn.clients.views.base import ClientsView
+from insyn.core.forms import add_service_errors
 from insyn.core.identity import parse_identity
 from insyn.core.roles import Action
 from insyn.core.scoping import has_action

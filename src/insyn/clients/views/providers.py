@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from insyn.clients import selectors, services
-from insyn.clients.forms import ProviderForm, add_service_errors
+from insyn.clients.forms import ProviderForm
 from insyn.clients.models import Provider
+from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
 

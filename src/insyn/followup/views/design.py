@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import has_action
 from insyn.core.viewmixins import InsynView
@@ -30,7 +31,6 @@ from insyn.followup.models import OptionSet, Programme, Stage, Variable
 from insyn.followup.services import design, design_items
 from insyn.followup.services.exchange import programme_export, programme_import
 from insyn.followup.spec import publish_problems, spec_from_programme
-from insyn.followup.views.common import add_errors
 
 
 def _form_page(
@@ -75,7 +75,7 @@ class ProgrammeCreateView(InsynView):
             try:
                 programme = design.programme_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The programme was created as a draft."))
                 return redirect("followup:programme", pk=programme.pk)
@@ -165,7 +165,7 @@ class ProgrammeEditView(ProgrammeMixin):
                     actor=request.user, programme=programme, **form.cleaned_data
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("followup:programme", pk=pk)
@@ -311,7 +311,7 @@ class StageEditView(ProgrammeMixin):
                     sort_order=form.cleaned_data["sort_order"],
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 if stage is None:
@@ -348,7 +348,7 @@ class StageVariablesView(ProgrammeMixin):
                     actor=request.user, stage=stage, links=form.links()
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("followup:programme", pk=pk)
@@ -401,7 +401,7 @@ class VariableEditView(ProgrammeMixin):
                     sort_order=form.cleaned_data["sort_order"],
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("followup:programme", pk=pk)
@@ -465,7 +465,7 @@ class OptionSetEditView(InsynView):
                     option_set=option_set,
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("followup:option_sets")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from insyn.clients.models import Intervention
 from insyn.core.audit import record_access
+from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
 from insyn.core.viewmixins import InsynView
@@ -37,7 +38,6 @@ from insyn.followup.services.submission import (
     NewGoal,
     occasion_submit,
 )
-from insyn.followup.views.common import add_errors
 
 
 def _can_change(request: HttpRequest, enrollment: Enrollment) -> bool:
@@ -115,7 +115,7 @@ class InterventionFollowupView(InsynView):
                     intervention=intervention,
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The client is enrolled."))
                 return redirect("followup:enrollment", pk=enrollment.pk)
@@ -237,7 +237,7 @@ class OccasionView(InsynView):
                     set_on=occasion.done_on,
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The goal was added."))
                 return redirect("followup:occasion", pk=pk)
@@ -381,7 +381,7 @@ class OccasionRecordView(InsynView):
                     note=missed_form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                add_errors(missed_form, exc)
+                add_service_errors(missed_form, exc)
             else:
                 messages.success(request, _("The occasion was recorded as not done."))
                 return redirect("followup:occasion", pk=occasion.pk)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insyn.core.audit import record_access
+from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
 from insyn.core.viewmixins import InsynView
@@ -28,14 +29,6 @@ from insyn.surveys.services import messaging
 from insyn.surveys.services import responses as response_services
 from insyn.surveys.services.answers import draft_from_answers, questions_for, read_form
 from insyn.surveys.views.fields import build_fields
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class OccasionListView(InsynView):
@@ -121,7 +114,7 @@ class OccasionSurveysView(InsynView):
                         reminder_days=d["reminder_days"],
                     )
                 except ValidationError as exc:
-                    _errors_to_form(form, exc)
+                    add_service_errors(form, exc)
                     return self._render(request, occasion, 400, invite_form=form)
                 if token:
                     return self._render(
@@ -146,7 +139,7 @@ class OccasionSurveysView(InsynView):
                         note=d["note"],
                     )
                 except ValidationError as exc:
-                    _errors_to_form(nr_form, exc)
+                    add_service_errors(nr_form, exc)
                     return self._render(request, occasion, 400, non_response_form=nr_form)
                 messages.success(request, _("The non-response is recorded."))
             elif op == "revoke":
@@ -327,7 +320,7 @@ class MessageEditView(InsynView):
                     subject=form.cleaned_data["subject"],
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The message is changed."))
                 return redirect("surveys:occasion", pk=back) if back else redirect("surveys:rounds")
