@@ -13,9 +13,9 @@ class ClientsConfig(AppConfig):
 
         register_nav(
             NavItem(
-                "clients", _("Clients"), "clients:client_list", Action.VIEW_INDIVIDUAL, order=200
+                "clients", _("Clients"), "clients:client_list", Action.VIEW_INDIVIDUAL, order=20
             )
         )
         register_nav(
-            NavItem("providers", _("Providers"), "clients:provider_list", Action.DESIGN, order=700)
+            NavItem("providers", _("Providers"), "clients:provider_list", Action.DESIGN, order=70)
         )

@@ -18,7 +18,7 @@ class FollowupConfig(AppConfig):
                 _("My follow-ups"),
                 "followup:worklist",
                 Action.CHANGE_INDIVIDUAL,
-                order=200,
+                order=10,
             )
         )
         register_nav(
@@ -27,7 +27,7 @@ class FollowupConfig(AppConfig):
                 _("Follow-up completion"),
                 "followup:completion",
                 Action.VIEW_TEAM,
-                order=210,
+                order=40,
             )
         )
         register_nav(
@@ -36,7 +36,7 @@ class FollowupConfig(AppConfig):
                 _("Programmes"),
                 "followup:programmes",
                 Action.VIEW_ORG,
-                order=220,
+                order=60,
             )
         )
         register_panel(

@@ -12,5 +12,5 @@ class ImportsConfig(AppConfig):
         from insyn.core.roles import Action
 
         register_nav(
-            NavItem("imports", _("Import"), "imports:upload", Action.CHANGE_INDIVIDUAL, order=600)
+            NavItem("imports", _("Import"), "imports:upload", Action.CHANGE_INDIVIDUAL, order=75)
         )

@@ -19,7 +19,7 @@ class SurveysConfig(AppConfig):
                 _("Questionnaires"),
                 "surveys:occasions",
                 Action.VIEW_INDIVIDUAL,
-                40,
+                30,
             )
         )
         register_nav(
@@ -28,12 +28,12 @@ class SurveysConfig(AppConfig):
                 _("Questionnaire versions"),
                 "surveys:questionnaires",
                 Action.DESIGN,
-                70,
+                65,
             )
         )
         register_nav(
             NavItem(
-                "surveys-results", _("Survey results"), "surveys:results", Action.VIEW_AGGREGATE, 60
+                "surveys-results", _("Survey results"), "surveys:results", Action.VIEW_AGGREGATE, 55
             )
         )
         register_panel(
