@@ -54,9 +54,9 @@ def test_chart_is_an_svg_image(generated, staff, login):
 
 def test_bad_question_gets_messages_not_errors(generated, staff, login):
     client = login(staff.quality_lead)
-    response = page(client, "programme=vux&variable=days&mode=compare&before=&after=")
+    response = page(client, "programme=vux&variable=days&mode=compare&before=after&after=after")
     assert response.status_code == 200
-    assert "Välj de två mättillfällena" in response.content.decode()
+    assert "Välj två olika mättillfällen" in response.content.decode()
     response = page(client, "programme=vux&variable=housing&mode=compare&before=before&after=after")
     assert 'role="alert"' in response.content.decode()
     assert (
@@ -234,3 +234,39 @@ def test_no_personal_route_of_the_app_answers_an_analyst(generated, staff, login
     for _route, name in personal:
         url = reverse(name) + "?programme=vux&format=csv&file_format=csv"
         assert client.get(url).status_code == 404, name
+
+
+def test_before_and_after_default_to_the_programmes_stages(tree, staff):
+    """Choosing 'before and after' without picking stages uses the obvious pair."""
+    from insyn.analytics.forms import AnalysisForm
+    from insyn.analytics.specs import load_spec
+    from insyn.core.catalogue_loader import load_catalogues
+    from tests.followup.factories import programme
+
+    load_catalogues()
+    programme(tree.vaxjo)
+    spec = load_spec("missbruk")
+    form = AnalysisForm(
+        {
+            "programme": "missbruk",
+            "variable": ["audit"],
+            "mode": "compare",
+            "age_groups": "0-17,18-",
+        },
+        user=staff.quality_lead,
+        spec=spec,
+    )
+    assert form.is_valid(), form.errors
+    assert form.params("audit")["compare"] == "before:after"
+    same = AnalysisForm(
+        {
+            "programme": "missbruk",
+            "variable": ["audit"],
+            "mode": "compare",
+            "before": "after",
+            "after": "after",
+        },
+        user=staff.quality_lead,
+        spec=spec,
+    )
+    assert not same.is_valid() and "after" in same.errors

@@ -87,8 +87,18 @@ class AnalysisForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("mode") == "compare" and self.spec is not None:
+            # Forgiving default: the programme's first 'before' and first 'after' stage.
+            befores = [s.key for s in self.spec.stages if s.kind == "before"]
+            afters = [s.key for s in self.spec.stages if s.kind == "after"] or [
+                s.key for s in self.spec.stages if s.kind == "later"
+            ]
+            data["before"] = data.get("before") or (befores[0] if befores else "")
+            data["after"] = data.get("after") or (afters[0] if afters else "")
         if data.get("mode") == "compare" and not (data.get("before") and data.get("after")):
             self.add_error("before", _("Choose the two stages to compare."))
+        elif data.get("mode") == "compare" and data["before"] == data["after"]:
+            self.add_error("after", _("Choose two different stages."))
         return data
 
     def params(self, variable: str) -> dict[str, Any]:
