@@ -37,6 +37,7 @@ def _programme_and_clients() -> None:
     assert 270 <= enrolled.count() <= 300
     clients = Client.objects.filter(enrollments__programme=p)
     men = clients.filter(sex="M").count() / clients.count()
+    assert not clients.filter(sex="X").exists()
     assert 0.58 < men < 0.75
     today = dt.date.today()
     ages = [

@@ -118,7 +118,9 @@ class Plan:
 def _plans(rng: random.Random, today: dt.date) -> list[Plan]:
     plans = []
     for n in range(1, CLIENTS + 1):
-        sex = "M" if rng.random() < 0.66 else ("K" if rng.random() < 0.97 else "X")
+        # Sex comes from the personnummer, so "X" (other/not stated) is rare in real data; the
+        # demo has none, or every by-sex table would hide women as the complementary cell.
+        sex = "M" if rng.random() < 0.66 else "K"
         age = _clip(rng.triangular(20, 70, 38), 20, 70)
         if n <= 12:  # current work for the demo case worker: due, overdue and after-stage
             start = today - dt.timedelta(
