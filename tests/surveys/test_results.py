@@ -35,22 +35,6 @@ def test_wilson_matches_the_textbook_values():
     assert res.wilson(5, 5)[1] == 1.0
 
 
-@pytest.mark.parametrize(
-    ("counts", "hidden"),
-    [
-        ([10, 3, 12], [True, True, False]),
-        ([10, 3, 2], [False, True, True]),
-        ([10, 9, 12], [False] * 3),
-        ([3, 0], [True, False]),
-    ],
-)
-def test_complementary_suppression(counts, hidden, settings):
-    from insyn.surveys.suppression import suppress_counts
-
-    settings.INSYN_MIN_CELL = 5
-    assert suppress_counts(counts) == hidden
-
-
 @pytest.fixture
 def world(surveys, tree, staff):
     """30 ended placements at two care homes with a seeded mix of answers and non-response."""
@@ -115,11 +99,25 @@ def test_results_per_question_match_an_independent_computation(world, surveys):
     assert q.total.n == len(values)
     assert q.total.mean == pytest.approx(sum(values) / len(values))
     positive = sum(1 for v in values if v >= 4)
-    assert q.total.share_positive == pytest.approx(positive / len(values))
-    assert (q.total.ci_low, q.total.ci_high) == pytest.approx(
+    assert res.wilson(positive, len(values)) == pytest.approx(
         wilson_reference(positive, len(values))
     )
-    assert q.total.distribution == {str(k): values.count(k) for k in range(1, 6)}
+    # Without a breakdown nothing hides the total unless it holds a count under the threshold.
+    whole = res.questionnaire_results(surveys.placement_q, Response.objects.all())
+    total = next(q for q in whole.questions if q.key == "barn_helhet").total
+    counts = {str(k): values.count(k) for k in range(1, 6)}
+    assert total.n == len(values) and total.mean == pytest.approx(sum(values) / len(values))
+    if all(c == 0 or c >= 5 for c in (positive, len(values) - positive)):
+        assert total.share_positive == pytest.approx(positive / len(values))
+        assert (total.ci_low, total.ci_high) == pytest.approx(
+            wilson_reference(positive, len(values))
+        )
+    else:
+        assert total.share_positive is None and total.ci_low is None
+    if all(c == 0 or c >= 5 for c in counts.values()):
+        assert total.distribution == counts
+    else:
+        assert total.distribution == dict.fromkeys(counts)
     for cell in q.groups:
         mine = [
             t[5]
@@ -147,18 +145,27 @@ def test_small_groups_are_suppressed_with_a_complement(world, surveys, settings)
                 assert row["n"] is None and row["mean"] is None
 
 
-def test_dont_know_is_left_out_of_denominators(surveys, tree, staff):
-    for i in range(7):
+def test_dont_know_is_left_out_of_denominators(surveys, tree, staff, settings):
+    settings.INSYN_MIN_CELL = 5
+    for i in range(12):
         occasion = placement(surveys.programme, tree.vux_unit)
         response_enter(
             actor=staff.case_worker,
             response=response_for(occasion, "child"),
-            draft={"barn_helhet": "5", "barn_skola": "unknown" if i < 2 else "4"},
+            draft={
+                "barn_helhet": "5",
+                "barn_skola": "unknown" if i < 5 else "4",
+                "barn_halsa": "unknown" if i < 2 else "4",
+            },
             mode="dialog",
         )
     result = res.questionnaire_results(surveys.placement_q, Response.objects.all())
     school = next(q for q in result.questions if q.key == "barn_skola")
-    assert (school.total.n, school.total.unknown) == (5, 2) and school.total.share_positive == 1.0
+    assert (school.total.n, school.total.unknown) == (7, 5) and school.total.share_positive == 1.0
+    health = next(q for q in result.questions if q.key == "barn_halsa")
+    # Two who did not know are too few to show; the ten who answered are not.
+    assert (health.total.n, health.total.unknown) == (10, None)
+    assert health.total.share_positive == 1.0
 
 
 def test_roles_side_by_side_use_the_same_placements(world, surveys, settings):

@@ -230,6 +230,8 @@ class _Hypercube:
         if self.ndims == 0:
             return weight(g), [g]
         per_dim = [self.partners(g, d, weight) for d in range(self.ndims)]
+        if not all(per_dim):
+            return _INF, []  # a margin whose every group lacks some cell of the pattern
 
         def evaluate(choice: Sequence[Any], limit: float) -> tuple[float, list[Group]]:
             corners = self.corners(g, choice)

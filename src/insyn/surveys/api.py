@@ -243,6 +243,10 @@ class ResultRowSerializer(serializers.Serializer):
     ci_low = serializers.FloatField(allow_null=True)
     ci_high = serializers.FloatField(allow_null=True)
     suppressed = serializers.BooleanField()
+    distribution = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Answers per value or option code; null where a small count is hidden.",
+    )
 
 
 class ResultsApiView(APIView):

@@ -16,8 +16,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from insyn.surveys.disclosure import (
+    is_small,
+    min_cell,
+    protect_question,
+    protect_rate,
+    share_is_safe,
+)
 from insyn.surveys.models import Invitation, Question, Questionnaire, Response
-from insyn.surveys.suppression import is_small, min_cell, suppress_counts
 
 DIMENSIONS = ("role", "unit", "provider", "period")
 _DIM_FIELDS = {
@@ -55,20 +61,21 @@ class Cell:
     question: str
     group: dict[str, str]
     n: int
-    unknown: int
+    unknown: int | None
     mean: float | None
     positive: int | None
     share_positive: float | None
     ci_low: float | None
     ci_high: float | None
-    distribution: dict[str, int] = field(default_factory=dict)
+    # Answer counts by value or option code; None where a small count is hidden.
+    distribution: dict[str, int | None] = field(default_factory=dict)
     suppressed: bool = False
 
     def hide(self) -> None:
         self.suppressed = True
         self.mean = self.share_positive = self.ci_low = self.ci_high = None
         self.positive = None
-        self.unknown = 0
+        self.unknown = None
         self.distribution = {}
 
     def as_dict(self) -> dict[str, Any]:
@@ -109,6 +116,7 @@ class Results:
                     ci_low=_round(cell.ci_low),
                     ci_high=_round(cell.ci_high),
                     suppressed=cell.suppressed,
+                    distribution=dict(cell.distribution),
                 )
                 out.append(row)
         return out
@@ -133,7 +141,7 @@ def _cell(question: Question, key: str, group: dict[str, str], values: list[tupl
     numbers = [v[0] for v in known if v[0] is not None]
     mean = sum(numbers) / len(numbers) if numbers else None
     positive: int | None = None
-    distribution: dict[str, int] = {}
+    distribution: dict[str, int | None] = {}
     if question.type == Question.Type.SCALE:
         positive = sum(1 for x in numbers if x >= Question.POSITIVE_FROM)
         distribution = {str(k): sum(1 for x in numbers if int(x) == k) for k in range(1, 6)}
@@ -143,7 +151,7 @@ def _cell(question: Question, key: str, group: dict[str, str], values: list[tupl
     elif question.type == Question.Type.SINGLE:
         for v in known:
             for code in v[2] or []:
-                distribution[code] = distribution.get(code, 0) + 1
+                distribution[code] = (distribution.get(code) or 0) + 1
     share = positive / n if positive is not None and n else None
     interval = wilson(positive, n) if positive is not None else None
     if question.type == Question.Type.SINGLE and not numbers:
@@ -212,14 +220,7 @@ def questionnaire_results(
             if by
             else []
         )
-        if is_small(total.n):
-            total.hide()
-            for c in cells:
-                c.hide()
-        else:
-            for cell, hide in zip(cells, suppress_counts([c.n for c in cells]), strict=True):
-                if hide:
-                    cell.hide()
+        protect_question(question.type, total, cells)
         out.append(
             QuestionResult(
                 key=question.key,
@@ -243,10 +244,10 @@ def questionnaire_results(
 class RateRow:
     group: dict[str, str]
     expected: int
-    answered: int
-    non_response: int
-    waiting: int
-    reasons: dict[str, int]
+    answered: int | None
+    non_response: int | None
+    waiting: int | None
+    reasons: dict[str, int | None]
     rate: float | None
     suppressed: bool = False
 
@@ -294,17 +295,11 @@ def response_rates(responses: QuerySet[Response], by: Iterable[str] = ()) -> lis
 
 
 def suppress_rates(rows: list[RateRow]) -> list[RateRow]:
-    """Hide groups with fewer expected responses than the threshold, and small reason counts
-    (with complementary suppression within the group's non-response total)."""
+    """Hide groups with fewer expected responses than the threshold, and inside the others
+    every small count (answered, non-response, waiting, each reason) with complements. Rows
+    have no published total, so a hidden row needs no complement among its siblings."""
     for row in rows:
-        if is_small(row.expected):
-            row.suppressed = True
-            row.answered = row.non_response = row.waiting = 0
-            row.reasons, row.rate = {}, None
-            continue
-        codes = list(row.reasons)
-        hidden = suppress_counts([row.reasons[c] for c in codes])
-        row.reasons = {c: (-1 if h else row.reasons[c]) for c, h in zip(codes, hidden, strict=True)}
+        protect_rate(row)
     return rows
 
 
@@ -380,12 +375,14 @@ def compare_roles(
                 continue
             threshold = Question.POSITIVE_FROM if q.type == Question.Type.SCALE else 1
             pos = sum(1 for x in xs if x >= threshold)
-            ci = wilson(pos, n)
+            ci = wilson(pos, n) if share_is_safe(pos, n) else None
+            # On yes/no the mean is the share: it goes with it.
+            mean_shown = ci is not None or q.type == Question.Type.SCALE
             cells[role] = {
                 "question": q.key,
                 "n": n,
-                "mean": sum(xs) / n,
-                "share_positive": pos / n,
+                "mean": sum(xs) / n if mean_shown else None,
+                "share_positive": pos / n if ci else None,
                 "ci_low": ci[0] if ci else None,
                 "ci_high": ci[1] if ci else None,
                 "suppressed": False,
