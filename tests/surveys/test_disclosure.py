@@ -134,6 +134,23 @@ def test_scale_counts_hidden_together_keep_the_mean(surveys, tree, settings):
     assert row["distribution"] == dict.fromkeys(SCALE)
 
 
+def test_a_small_count_below_4_hides_only_the_lower_half(surveys, tree, settings):
+    settings.INSYN_MIN_CELL = 5
+    for value in ["1"] * 2 + ["2"] * 5 + ["3"] * 5 + ["4"] * 6 + ["5"] * 7:
+        occasion = placement(surveys.programme, tree.vux_unit)
+        response_enter(
+            actor=None,
+            response=response_for(occasion, "child"),
+            draft={"barn_helhet": value},
+            mode="dialog",
+        )
+    result = res.questionnaire_results(surveys.placement_q, Response.objects.all())
+    total = next(q for q in result.questions if q.key == "barn_helhet").total
+    assert total.distribution == {"1": None, "2": None, "3": None, "4": 6, "5": 7}
+    assert total.share_positive == pytest.approx(13 / 25)
+    assert total.mean == pytest.approx((2 + 10 + 15 + 24 + 35) / 25)
+
+
 def test_yes_no_share_goes_with_a_small_count(surveys, tree, settings):
     settings.INSYN_MIN_CELL = 5
     for value in ["no"] * 2 + ["yes"] * 9:

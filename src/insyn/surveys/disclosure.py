@@ -12,9 +12,10 @@ What a shown row publishes beside its counts, and why it stays safe:
   1-3 (n minus that): both are categories and the share goes when either is hidden;
 * on a yes/no question the mean *is* that share, so it goes with it;
 * on the five-point scale the mean is one more equation over the counts (the weighted sum).
-  Wherever a row hides any of its five counts it hides all five; the equations n, positives
-  and mean then leave two degrees of freedom, e.g. (+1, -2, +1, 0, 0) and (+1, -1, 0, -1, +1)
-  change no published number, so none of the five is determined and the mean can stay.
+  A row that hides only counts among 1-3 and keeps its share hides all three: n minus the
+  positives and the mean then leave (+1, -2, +1) free, so none is determined. Otherwise it hides
+  all five, and (+1, -2, +1, 0, 0), (+1, -1, 0, -1, +1) and, without the share,
+  (+1, -1, -1, +1, 0) change no published number. So the mean can always stay.
 
 Like analytics, this protects one table against exact recovery, not differencing between
 different queries (docs/surveys.md).
@@ -53,15 +54,41 @@ def is_small(n: int) -> bool:
     return n < min_cell()
 
 
+_LOW, _HIGH = ("1", "2", "3"), ("4", "5")
+
+
+class _ScaleSystem(CategorySystem):
+    """The five-point scale with every balancing pattern spelled out.
+
+    The core's generic search finds one completion per seed (always through "1" and "4" for
+    the share), which fails whenever those are empty; here every pair of values is offered.
+    Each pattern leaves n, the positives-or-not split where untouched, and the relations intact.
+    """
+
+    def patterns(self, category: str) -> list[dict[str, int]]:
+        def cross(up: str, down: str) -> dict[str, int]:
+            low_up = 1 if up in _LOW else -1
+            return {up: 1, down: -1, _NOT_POSITIVE: low_up, _POSITIVE: -low_up}
+
+        if category in (_NOT_POSITIVE, _POSITIVE):
+            sign = 1 if category == _NOT_POSITIVE else -1
+            return [{k: v * sign for k, v in cross(lo, hi).items()} for lo in _LOW for hi in _HIGH]
+        side = _LOW if category in _LOW else _HIGH
+        other = _HIGH if side is _LOW else _LOW
+        return [{category: 1, v: -1} for v in side if v != category] + [
+            cross(category, v) for v in other
+        ]
+
+
 def _system(question_type: str, codes: Sequence[str]) -> CategorySystem | None:
     """How the counts of one row add up; None where a row has no distribution (numbers)."""
     if question_type == Question.Type.SCALE:
-        return CategorySystem(
+        return _ScaleSystem(
             (_N, *SCALE_VALUES, _NOT_POSITIVE, _POSITIVE),
             (
                 Relation(_N, (_NOT_POSITIVE, _POSITIVE)),
-                Relation(_NOT_POSITIVE, ("1", "2", "3")),
-                Relation(_POSITIVE, ("4", "5")),
+                Relation(_NOT_POSITIVE, _LOW),
+                Relation(_POSITIVE, _HIGH),
             ),
         )
     if question_type == Question.Type.YES_NO:
@@ -116,9 +143,9 @@ def protect_question(question_type: str, total: Cell, groups: list[Cell]) -> Non
         system=system,
         hidden_groups=hidden_groups,
         min_cell=threshold,
-        # Hiding these costs the share and its interval; "not positive" is never shown itself
-        # (n minus positives), and hiding it always takes the positives along.
-        weights={_POSITIVE: 3.0, "yes": 3.0, _NOT_POSITIVE: 0.0},
+        # What the reader loses: a share and its interval (positives, n minus them, yes, no);
+        # every count (4 and 5 take the whole distribution, 1-3 only the lower half).
+        weights={_POSITIVE: 4.0, _NOT_POSITIVE: 4.0, "yes": 4.0, "no": 4.0, "4": 2.0, "5": 2.0},
     )
     for key, cell in table.items():
         if key in hidden_groups:
@@ -127,7 +154,9 @@ def protect_question(question_type: str, total: Cell, groups: list[Cell]) -> Non
         if not gone:
             continue
         if question_type == Question.Type.SCALE and gone & set(SCALE_VALUES):
-            gone |= set(SCALE_VALUES)  # see the module docstring: keeps the mean safe
+            # See the module docstring: what keeps the mean from giving them away.
+            share_kept = not gone & {_POSITIVE, _NOT_POSITIVE}
+            gone |= set(_LOW) if share_kept and gone <= set(_LOW) else set(SCALE_VALUES)
         cell.distribution = {k: (None if k in gone else v) for k, v in cell.distribution.items()}
         if gone & {_POSITIVE, _NOT_POSITIVE, "yes", "no"}:
             cell.positive = cell.share_positive = cell.ci_low = cell.ci_high = None
