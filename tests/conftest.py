@@ -115,3 +115,14 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root() -> None:
+    """WhiteNoise warns on every request when STATIC_ROOT is missing (tests serve static files
+    through the finders, so an empty directory is all it needs); the noise hid real warnings."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
