@@ -45,6 +45,18 @@ def answered(surveys, tree):
             )
 
 
+def child_answers(surveys, unit, values: list[str]) -> None:
+    """One ended placement per value, the child's answer entered in a dialog."""
+    for value in values:
+        occasion = placement(surveys.programme, unit)
+        response_enter(
+            actor=None,
+            response=response_for(occasion, "child"),
+            draft={"barn_helhet": value},
+            mode="dialog",
+        )
+
+
 def _published(result: res.Results, truth: res.Results):
     """Every count of the table as (unknown or known) and the equations tying them."""
     for q, t in zip(result.questions, truth.questions, strict=True):
@@ -115,14 +127,7 @@ def test_no_small_count_is_shown_and_none_hidden_can_be_recovered(answered, surv
 
 def test_scale_counts_hidden_together_keep_the_mean(surveys, tree, settings):
     settings.INSYN_MIN_CELL = 5
-    for value in ["1", "1"] + ["5"] * 8:
-        occasion = placement(surveys.programme, tree.vux_unit)
-        response_enter(
-            actor=None,
-            response=response_for(occasion, "child"),
-            draft={"barn_helhet": value},
-            mode="dialog",
-        )
+    child_answers(surveys, tree.vux_unit, ["1", "1"] + ["5"] * 8)
     result = res.questionnaire_results(surveys.placement_q, Response.objects.all())
     q = next(q for q in result.questions if q.key == "barn_helhet")
     assert not q.total.suppressed and q.total.n == 10
@@ -136,14 +141,7 @@ def test_scale_counts_hidden_together_keep_the_mean(surveys, tree, settings):
 
 def test_a_small_count_below_4_hides_only_the_lower_half(surveys, tree, settings):
     settings.INSYN_MIN_CELL = 5
-    for value in ["1"] * 2 + ["2"] * 5 + ["3"] * 5 + ["4"] * 6 + ["5"] * 7:
-        occasion = placement(surveys.programme, tree.vux_unit)
-        response_enter(
-            actor=None,
-            response=response_for(occasion, "child"),
-            draft={"barn_helhet": value},
-            mode="dialog",
-        )
+    child_answers(surveys, tree.vux_unit, ["1"] * 2 + ["2"] * 5 + ["3"] * 5 + ["4"] * 6 + ["5"] * 7)
     result = res.questionnaire_results(surveys.placement_q, Response.objects.all())
     total = next(q for q in result.questions if q.key == "barn_helhet").total
     assert total.distribution == {"1": None, "2": None, "3": None, "4": 6, "5": 7}
@@ -196,14 +194,7 @@ def test_response_rate_counts_under_the_threshold_are_hidden(settings):
 
 def test_results_page_shows_hidden_counts_as_dashes(surveys, tree, staff, client, settings):
     settings.INSYN_MIN_CELL = 5
-    for value in ["1", "1"] + ["5"] * 8:
-        occasion = placement(surveys.programme, tree.vux_unit)
-        response_enter(
-            actor=None,
-            response=response_for(occasion, "child"),
-            draft={"barn_helhet": value},
-            mode="dialog",
-        )
+    child_answers(surveys, tree.vux_unit, ["1", "1"] + ["5"] * 8)
     client.force_login(staff.quality_lead)
     page = client.get(reverse("surveys:results"), {"questionnaire": surveys.placement_q.key})
     assert page.status_code == 200
