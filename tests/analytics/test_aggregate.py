@@ -13,7 +13,8 @@ from django.utils import translation
 
 from insyn.analytics.aggregate import AnalysisError, AnalysisRequest, Scope, aggregate, audit
 from insyn.analytics.dimensions import parse_age_bins
-from insyn.core.suppression import TOTAL, derivable, primary_cells
+from insyn.core.suppression import TOTAL, primary_cells
+from insyn.core.suppression_check import derivable
 from tests.analytics import expected
 from tests.analytics.factories import populate
 

@@ -15,12 +15,12 @@ from insyn.core.suppression import (
     CategorySystem,
     Relation,
     cube_relations,
-    derivable,
     primary_cells,
     product_relations,
     suppress_categories,
     suppress_groups,
 )
+from insyn.core.suppression_check import derivable
 
 
 def suppress(counts, relations, *, min_cell, persons=None, forced=()):
@@ -130,6 +130,30 @@ def test_groups_times_categories():
     hidden = two_level(counts, system, 5)
     assert {(("a",), "yes"), (("b",), "no"), (("c",), "no")} <= hidden
     assert (("a",), "n") not in hidden  # the groups themselves are large enough
+    assert exactly_recoverable(counts, relations, hidden) == set()
+
+
+def test_a_small_total_of_options_finds_the_option_that_holds_it():
+    """Three of ten have a value, all three under option b: the pattern must run through b.
+    The first search only tried option a (empty), found nothing and hid the whole table."""
+    system = CategorySystem(
+        ("n", "value", "novalue", "opt:a", "opt:b"),
+        (Relation("n", ("value", "novalue")), Relation("value", ("opt:a", "opt:b"))),
+    )
+    groups = [("x",), ("y",), (TOTAL,)]
+    split = {("x",): (3, 7, 0, 3), ("y",): (12, 3, 6, 6), (TOTAL,): (15, 10, 6, 9)}
+    counts = {}
+    for g in groups:
+        value, novalue, a, b = split[g]
+        counts.update({(g, "n"): value + novalue, (g, "value"): value, (g, "novalue"): novalue})
+        counts.update({(g, "opt:a"): a, (g, "opt:b"): b})
+    counts = {k: v for k, v in counts.items() if v}
+    hidden = two_level(counts, system, 5)
+    assert not any(c == "n" for _g, c in hidden)  # no group is lost
+    assert {(("x",), "value"), (("x",), "opt:b")} <= hidden
+    relations = product_relations(
+        groups, cube_relations(groups), system.categories, system.relations
+    )
     assert exactly_recoverable(counts, relations, hidden) == set()
 
 

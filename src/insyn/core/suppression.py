@@ -20,8 +20,8 @@ Two levels: first whole groups (a group under the threshold is hidden with all i
 categories), then single categories inside the groups that are shown.
 
 This protects against exact recovery through the published totals (the usual criterion of
-statistical offices); not against differencing between *different* queries. `derivable`
-verifies a result with linear algebra (tests use it).
+statistical offices); not against differencing between *different* queries.
+`insyn.core.suppression_check.derivable` verifies a result with linear algebra (tests use it).
 
 Surveys and reports use the same functions.
 """
@@ -165,7 +165,62 @@ def _category_patterns(system: CategorySystem, start: str) -> list[dict[str, int
             pattern = complete(dict(seed), upward_first)
             if pattern is not None and pattern not in found:
                 found.append(pattern)
+    # The greedy completions above always take the same part of a relation (the first in
+    # order), so a cell whose only patterns run through other parts would find none when that
+    # part is empty, and the caller would then hide the whole table. Branch over every part,
+    # within a budget, for the alternatives.
+    for seed in seeds:
+        for pattern in _branches(system, start, seed, residual):
+            if pattern not in found:
+                found.append(pattern)
     return found
+
+
+_BRANCH_DEPTH = 10
+_BRANCH_NODES = 400
+_BRANCH_RESULTS = 24
+
+
+def _branches(
+    system: CategorySystem,
+    start: str,
+    seed: dict[str, int],
+    residual: Any,
+) -> list[dict[str, int]]:
+    """Every balanced pattern reachable from `seed` by moving a part (or, failing that, the
+    total) of the first unbalanced relation, depth first, within fixed budgets."""
+    results: list[dict[str, int]] = []
+    nodes = 0
+
+    def visit(v: dict[str, int], depth: int) -> None:
+        nonlocal nodes
+        nodes += 1
+        if nodes > _BRANCH_NODES or len(results) >= _BRANCH_RESULTS:
+            return
+        rel = next((r for r in system.relations if residual(r, v) != 0), None)
+        if rel is None:
+            if system.group_total not in v and v not in results:
+                results.append(dict(v))
+            return
+        if depth == 0:
+            return
+        r = residual(rel, v)
+        moves = [(p, -r) for p in rel.parts if p != start]
+        if rel.total not in (start, system.group_total):
+            moves.append((rel.total, r))
+        for cell, delta in moves:
+            before = v.get(cell, 0)
+            if before + delta == 0:
+                continue  # undoing an earlier move only cycles
+            v[cell] = before + delta
+            visit(v, depth - 1)
+            if before:
+                v[cell] = before
+            else:
+                del v[cell]
+
+    visit(dict(seed), _BRANCH_DEPTH)
+    return results
 
 
 def primary_cells(
@@ -409,64 +464,3 @@ def product_relations(
         for rel in category_relations
     ]
     return relations
-
-
-def derivable(
-    counts: Mapping[Key, int], relations: Iterable[Relation], hidden: Iterable[Key]
-) -> set[Key]:
-    """Hidden cells whose value follows exactly from the shown cells (should be empty).
-
-    A hidden cell is determined when every solution of the relations (restricted to the
-    hidden cells) gives it the same value, i.e. when the null space of that system is zero
-    in its coordinate. Dense linear algebra per connected block of hidden cells: for tests
-    and audits.
-    """
-    import numpy as np
-    from scipy.linalg import null_space
-
-    hidden_set = {k for k in hidden if k in counts}
-    if not hidden_set:
-        return set()
-    equations: list[list[tuple[Key, int]]] = []
-    for rel in relations:
-        if rel.total not in counts:
-            continue  # an unpublished total ties nothing down
-        terms = [(p, 1) for p in rel.parts if p in hidden_set]
-        if rel.total in hidden_set:
-            terms.append((rel.total, -1))
-        if terms:
-            equations.append(terms)
-    # Connected blocks: hidden cells linked by a shared equation.
-    parent = {k: k for k in hidden_set}
-
-    def find(k: Key) -> Key:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for terms in equations:
-        first = find(terms[0][0])
-        for cell, _c in terms[1:]:
-            parent[find(cell)] = first
-    blocks: dict[Key, list[Key]] = {}
-    for k in hidden_set:
-        blocks.setdefault(find(k), []).append(k)
-    block_equations: dict[Key, list[list[tuple[Key, int]]]] = {}
-    for terms in equations:
-        block_equations.setdefault(find(terms[0][0]), []).append(terms)
-    found: set[Key] = set()
-    for root, cells in blocks.items():
-        rows = block_equations.get(root, [])
-        if not rows:
-            continue
-        col = {k: i for i, k in enumerate(cells)}
-        a = np.zeros((len(rows), len(cells)))
-        for r, terms in enumerate(rows):
-            for cell, coef in terms:
-                a[r, col[cell]] += coef
-        basis = null_space(a)
-        for cell, i in col.items():
-            if basis.shape[1] == 0 or np.all(np.abs(basis[i]) < 1e-9):
-                found.add(cell)
-    return found
