@@ -126,3 +126,16 @@ def _static_root() -> None:
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the product's default language (Swedish). A request made through
+    the test client leaves its language active in the thread, so without this a message test
+    passed or failed by which test the worker ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
