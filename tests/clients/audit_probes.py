@@ -58,6 +58,7 @@ PROBES = {
     "clients:case_list": _url("clients:case_list"),
     "clients:case_detail": _url("clients:case_detail", "case"),
     "clients:decision_create": _url("clients:decision_create", "case"),
+    "clients:decision_update": _url("clients:decision_update", "decision"),
     "clients:intervention_create": _url("clients:intervention_create", "case"),
     "clients:intervention_update": _url("clients:intervention_update", "intervention"),
     "client-list": _url("client-list"),

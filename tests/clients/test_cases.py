@@ -283,3 +283,47 @@ def test_client_page_shows_the_journey_with_occasions(login, staff, client_, tre
     assert occasion.day == dt.date(2025, 2, 3) and occasion.status == "overdue"
     html = page.content.decode()
     assert "Missbruks- och beroendevård vuxna" in html and "2025-02-03" in html
+
+
+def test_a_decision_is_corrected_through_its_page(login, staff, client_):
+    case = f.case(client_)
+    decision = f.decision(case, decided_on=dt.date(2025, 1, 20))
+    edit = reverse("clients:decision_update", args=[decision.pk])
+    c = login(staff.case_worker)
+    page = c.get(reverse("clients:case_detail", args=[case.pk]))
+    assert edit in page.content.decode()
+    form = c.get(edit).context["form"]
+    assert form["decided_on"].value() == dt.date(2025, 1, 20)
+    assert "then_intervention" not in form.fields
+    basis = LegalBasis.objects.get(code="sol2001_4_1").pk
+    fields = {
+        "intervention_type": decision.intervention_type_id,
+        "legal_basis": basis,
+        "decided_on": "2025-01-21",
+        "executed_on": "2025-01-20",  # before the decision: refused, nothing changes
+    }
+    count = ChangeEntry.objects.count()
+    refused = c.post(edit, fields)
+    assert refused.status_code == 400 and refused.context["form"].errors["executed_on"]
+    decision.refresh_from_db()
+    assert decision.decided_on == dt.date(2025, 1, 20) and decision.executed_on is None
+    assert ChangeEntry.objects.count() == count
+    saved = c.post(edit, {**fields, "executed_on": "2025-02-01", "comment": "Verkställt"})
+    assert saved.status_code == 302
+    decision.refresh_from_db()
+    assert (decision.decided_on, decision.executed_on) == (
+        dt.date(2025, 1, 21),
+        dt.date(2025, 2, 1),
+    )
+    entry = ChangeEntry.objects.filter(object_id=str(decision.pk), action="update").latest("at")
+    assert entry.before["decided_on"] == "2025-01-20" and entry.after["decided_on"] == "2025-01-21"
+
+
+def test_a_decision_outside_the_users_units_is_not_found(login, staff, client_):
+    decision = f.decision(f.case(client_))
+    c = login(staff.kalmar_case_worker)
+    outside = c.get(reverse("clients:decision_update", args=[decision.pk]))
+    missing = c.get(reverse("clients:decision_update", args=[decision.pk + 1000]))
+    assert outside.status_code == missing.status_code == 404
+    analyst = login(staff.analyst)
+    assert analyst.get(reverse("clients:decision_update", args=[decision.pk])).status_code == 404

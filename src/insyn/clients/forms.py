@@ -246,8 +246,10 @@ class DecisionForm(NoEchoForm):
         label=_("Record the intervention next"), required=False, initial=True
     )
 
-    def __init__(self, *args: Any, types: QuerySet, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, types: QuerySet, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if editing:  # correcting a recorded decision: the intervention is already there
+            del self.fields["then_intervention"]
         self.fields["intervention_type"].queryset = types  # type: ignore[attr-defined]
         self.fields["legal_basis"].queryset = LegalBasis.objects.filter(active=True).order_by(  # type: ignore[attr-defined]
             "law", "sort_order", "name"

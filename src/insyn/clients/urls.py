@@ -20,6 +20,11 @@ urlpatterns = [
         name="decision_create",
     ),
     path(
+        "decisions/<int:pk>/edit/",
+        cases.DecisionUpdateView.as_view(),
+        name="decision_update",
+    ),
+    path(
         "cases/<int:pk>/interventions/new/",
         cases.InterventionCreateView.as_view(),
         name="intervention_create",

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from insyn.clients import selectors
-from insyn.clients.models import Case, Client, Intervention
+from insyn.clients.models import Case, Client, Decision, Intervention
 from insyn.clients.validators import contains_identity_number
 from insyn.core import context
 from insyn.core.audit import record_access
@@ -56,6 +56,12 @@ class ClientsView(InsynView):
     def get_intervention(self, pk: int, action: Action = Action.VIEW_INDIVIDUAL) -> Intervention:
         qs = Intervention.objects.restrict(self.request.user, action).select_related(
             "case__client", "case__unit", "decision", "intervention_type"
+        )
+        return get_object_or_404(qs, pk=pk)
+
+    def get_decision(self, pk: int, action: Action = Action.VIEW_INDIVIDUAL) -> Decision:
+        qs = Decision.objects.restrict(self.request.user, action).select_related(
+            "case__client", "case__unit", "intervention_type", "legal_basis"
         )
         return get_object_or_404(qs, pk=pk)
 

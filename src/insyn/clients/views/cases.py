@@ -247,6 +247,48 @@ class DecisionCreateView(ClientsView):
         return self._render(request, case, form, status=400)
 
 
+class DecisionUpdateView(ClientsView):
+    """Correct a recorded decision (type, legal basis, dates, comment); the change is logged
+    with the values before and after."""
+
+    required_action = Action.CHANGE_INDIVIDUAL
+    FIELDS = ("intervention_type", "legal_basis", "decided_on", "executed_on", "comment")
+
+    def _form(self, data: Any = None, initial: Any = None) -> DecisionForm:
+        types = selectors.active_intervention_types()
+        return DecisionForm(data, initial=initial, types=types, editing=True)
+
+    def _render(
+        self, request: HttpRequest, decision: Decision, form: DecisionForm, status: int = 200
+    ) -> HttpResponse:
+        case = decision.case
+        self.audit("view", [case.client, case, decision])
+        return render(
+            request,
+            "clients/decision_form.html",
+            {"case": case, "client": case.client, "form": form, "decision": decision},
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        decision = self.get_decision(pk, Action.CHANGE_INDIVIDUAL)
+        initial = {name: getattr(decision, name) for name in self.FIELDS}
+        return self._render(request, decision, self._form(initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        decision = self.get_decision(pk, Action.CHANGE_INDIVIDUAL)
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The decision was updated."))
+                return redirect("clients:case_detail", pk=decision.case_id)
+        return self._render(request, decision, form, status=400)
+
+
 class InterventionFormMixin(ClientsView):
     required_action = Action.CHANGE_INDIVIDUAL
     template = "clients/intervention_form.html"
