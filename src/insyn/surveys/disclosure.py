@@ -57,33 +57,10 @@ def is_small(n: int) -> bool:
 _LOW, _HIGH = ("1", "2", "3"), ("4", "5")
 
 
-class _ScaleSystem(CategorySystem):
-    """The five-point scale with every balancing pattern spelled out.
-
-    The core's generic search finds one completion per seed (always through "1" and "4" for
-    the share), which fails whenever those are empty; here every pair of values is offered.
-    Each pattern leaves n, the positives-or-not split where untouched, and the relations intact.
-    """
-
-    def patterns(self, category: str) -> list[dict[str, int]]:
-        def cross(up: str, down: str) -> dict[str, int]:
-            low_up = 1 if up in _LOW else -1
-            return {up: 1, down: -1, _NOT_POSITIVE: low_up, _POSITIVE: -low_up}
-
-        if category in (_NOT_POSITIVE, _POSITIVE):
-            sign = 1 if category == _NOT_POSITIVE else -1
-            return [{k: v * sign for k, v in cross(lo, hi).items()} for lo in _LOW for hi in _HIGH]
-        side = _LOW if category in _LOW else _HIGH
-        other = _HIGH if side is _LOW else _LOW
-        return [{category: 1, v: -1} for v in side if v != category] + [
-            cross(category, v) for v in other
-        ]
-
-
 def _system(question_type: str, codes: Sequence[str]) -> CategorySystem | None:
     """How the counts of one row add up; None where a row has no distribution (numbers)."""
     if question_type == Question.Type.SCALE:
-        return _ScaleSystem(
+        return CategorySystem(
             (_N, *SCALE_VALUES, _NOT_POSITIVE, _POSITIVE),
             (
                 Relation(_N, (_NOT_POSITIVE, _POSITIVE)),
