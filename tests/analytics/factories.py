@@ -163,62 +163,32 @@ def make_programme(tree, key: str = "vux", version: int = 1) -> Design:
         key="audit", defaults={"name": "AUDIT", "max_total": 40, "direction": "lower"}
     )[0]
     if not instrument.bands.exists():
+        # AUDIT's usual cut-offs: women, men, and unknown sex.
+        cuts = {"K": 5, "M": 7, "": 6}
         ScoreBand.objects.bulk_create(
             [
-                ScoreBand(
-                    instrument=instrument,
-                    sex="K",
-                    min_score=0,
-                    max_score=5,
-                    code="low",
-                    label="Låg",
-                    rank=1,
-                ),
-                ScoreBand(
-                    instrument=instrument,
-                    sex="K",
-                    min_score=6,
-                    max_score=40,
-                    code="high",
-                    label="Hög",
-                    rank=2,
-                ),
-                ScoreBand(
-                    instrument=instrument,
-                    sex="M",
-                    min_score=0,
-                    max_score=7,
-                    code="low",
-                    label="Låg",
-                    rank=1,
-                ),
-                ScoreBand(
-                    instrument=instrument,
-                    sex="M",
-                    min_score=8,
-                    max_score=40,
-                    code="high",
-                    label="Hög",
-                    rank=2,
-                ),
-                ScoreBand(
-                    instrument=instrument,
-                    sex="",
-                    min_score=0,
-                    max_score=6,
-                    code="low",
-                    label="Låg",
-                    rank=1,
-                ),
-                ScoreBand(
-                    instrument=instrument,
-                    sex="",
-                    min_score=7,
-                    max_score=40,
-                    code="high",
-                    label="Hög",
-                    rank=2,
-                ),
+                band
+                for sex, top in cuts.items()
+                for band in (
+                    ScoreBand(
+                        instrument=instrument,
+                        sex=sex,
+                        min_score=0,
+                        max_score=top,
+                        code="low",
+                        label="Låg",
+                        rank=1,
+                    ),
+                    ScoreBand(
+                        instrument=instrument,
+                        sex=sex,
+                        min_score=top + 1,
+                        max_score=40,
+                        code="high",
+                        label="Hög",
+                        rank=2,
+                    ),
+                )
             ]
         )
     housing = _options(

@@ -208,23 +208,32 @@ class CaseEditView(ClientsView):
         return self._render(request, case, form, status=400)
 
 
-class DecisionCreateView(ClientsView):
+class DecisionFormMixin(ClientsView):
+    """One page for recording and for correcting a decision."""
+
     required_action = Action.CHANGE_INDIVIDUAL
 
-    def _render(
-        self, request: HttpRequest, case: Case, form: DecisionForm, status: int = 200
-    ) -> Any:
-        self.audit("view", [case.client, case])
+    def render_form(
+        self,
+        request: HttpRequest,
+        case: Case,
+        form: DecisionForm,
+        decision: Decision | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        self.audit("view", [case.client, case, *([decision] if decision else [])])
         return render(
             request,
             "clients/decision_form.html",
-            {"case": case, "client": case.client, "form": form},
+            {"case": case, "client": case.client, "form": form, "decision": decision},
             status=status,
         )
 
+
+class DecisionCreateView(DecisionFormMixin):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
-        return self._render(
+        return self.render_form(
             request, case, DecisionForm(types=selectors.active_intervention_types())
         )
 
@@ -244,36 +253,23 @@ class DecisionCreateView(ClientsView):
                     url = reverse("clients:intervention_create", args=[case.pk])
                     return redirect(f"{url}?decision={decision.pk}")
                 return redirect("clients:case_detail", pk=case.pk)
-        return self._render(request, case, form, status=400)
+        return self.render_form(request, case, form, status=400)
 
 
-class DecisionUpdateView(ClientsView):
+class DecisionUpdateView(DecisionFormMixin):
     """Correct a recorded decision (type, legal basis, dates, comment); the change is logged
     with the values before and after."""
 
-    required_action = Action.CHANGE_INDIVIDUAL
     FIELDS = ("intervention_type", "legal_basis", "decided_on", "executed_on", "comment")
 
     def _form(self, data: Any = None, initial: Any = None) -> DecisionForm:
         types = selectors.active_intervention_types()
         return DecisionForm(data, initial=initial, types=types, editing=True)
 
-    def _render(
-        self, request: HttpRequest, decision: Decision, form: DecisionForm, status: int = 200
-    ) -> HttpResponse:
-        case = decision.case
-        self.audit("view", [case.client, case, decision])
-        return render(
-            request,
-            "clients/decision_form.html",
-            {"case": case, "client": case.client, "form": form, "decision": decision},
-            status=status,
-        )
-
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         decision = self.get_decision(pk, Action.CHANGE_INDIVIDUAL)
         initial = {name: getattr(decision, name) for name in self.FIELDS}
-        return self._render(request, decision, self._form(initial=initial))
+        return self.render_form(request, decision.case, self._form(initial=initial), decision)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         decision = self.get_decision(pk, Action.CHANGE_INDIVIDUAL)
@@ -286,7 +282,7 @@ class DecisionUpdateView(ClientsView):
             else:
                 messages.success(request, _("The decision was updated."))
                 return redirect("clients:case_detail", pk=decision.case_id)
-        return self._render(request, decision, form, status=400)
+        return self.render_form(request, decision.case, form, decision, status=400)
 
 
 class InterventionFormMixin(ClientsView):
