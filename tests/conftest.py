@@ -139,3 +139,25 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_through_the_audit_purge_hatch():
+    """Transactional tests (`transaction=True`, `transactional_db`, `live_server`) end with a
+    flush: TRUNCATE on PostgreSQL, DELETE on SQLite. The audit tables refuse both outside the
+    sanctioned hatch, so the test flush (and only it) goes through `purge_window()`; a raw
+    DELETE or TRUNCATE anywhere else still fails (tests/core/test_audit_append_only.py)."""
+    from unittest import mock
+
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from insyn.core.purge import purge_window
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+        with purge_window(reason="test flush", using=self.connection.alias):
+            original(self, sql_list)
+
+    with mock.patch.object(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush):
+        yield

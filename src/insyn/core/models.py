@@ -18,12 +18,22 @@ class AppendOnlyError(RuntimeError):
 
 
 class AppendOnlyQuerySet(ScopedQuerySet):
+    """Neither update nor delete: entries leave only through `insyn.core.purge.audit_purge()`."""
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit entries are append-only")
 
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("audit entries are append-only; removal only through audit_purge()")
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries are append-only; removal only through audit_purge()")
+
 
 class AppendOnlyModel(ScopedModel):
-    """Rows are inserted, never updated; a database trigger backs this up (see migrations).
+    """Rows are inserted, never updated or deleted; database triggers back this up (see
+    migrations 0002 and 0003). The retention job removes old rows through the one sanctioned
+    hatch, `insyn.core.purge.audit_purge()`.
 
     Scoped by the org path of the object the entry is about, so an auditor sees their subtree.
     """
@@ -38,6 +48,9 @@ class AppendOnlyModel(ScopedModel):
         if not self._state.adding:
             raise AppendOnlyError("audit entries are append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries are append-only; removal only through audit_purge()")
 
 
 class AccessEntry(AppendOnlyModel):
