@@ -28,7 +28,10 @@ from django.utils import timezone
 from insyn.core.models import ChangeEntry
 
 AUDIT_TABLES = ("core_accessentry", "core_changeentry")
-WINDOW_TABLE = "insyn_audit_purge_window"
+_PURGE_SQL = (
+    "DELETE FROM core_accessentry WHERE at < %s",
+    "DELETE FROM core_changeentry WHERE at < %s",
+)
 
 
 @contextmanager
@@ -43,12 +46,14 @@ def purge_window(*, reason: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[None
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('insyn.audit_purge', 'on', true)")
         elif connection.vendor == "sqlite":
-            cursor.execute(f"INSERT INTO {WINDOW_TABLE} (reason) VALUES (%s)", [reason[:200]])
+            cursor.execute(
+                "INSERT INTO insyn_audit_purge_window (reason) VALUES (%s)", [reason[:200]]
+            )
         yield
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('insyn.audit_purge', 'off', true)")
         elif connection.vendor == "sqlite":
-            cursor.execute(f"DELETE FROM {WINDOW_TABLE}")
+            cursor.execute("DELETE FROM insyn_audit_purge_window")
 
 
 @dataclass(frozen=True)
@@ -72,8 +77,8 @@ def audit_purge(
         raise ValueError("audit_purge needs an aware datetime")
     with purge_window(reason=reason, using=using), connections[using].cursor() as cursor:
         counts = []
-        for table in AUDIT_TABLES:
-            cursor.execute(f"DELETE FROM {table} WHERE at < %s", [before])
+        for sql in _PURGE_SQL:
+            cursor.execute(sql, [before])
             counts.append(cursor.rowcount)
         entry = ChangeEntry.objects.using(using).create(
             action="purge",

@@ -22,11 +22,12 @@ def forwards(apps, schema_editor):
             f"CREATE TABLE {WINDOW} (id integer PRIMARY KEY AUTOINCREMENT, reason text NOT NULL)"
         )
         for table in TABLES:
-            schema_editor.execute(
+            sql = (
                 f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                f"WHEN NOT EXISTS (SELECT 1 FROM {WINDOW}) "
+                f"WHEN NOT EXISTS (SELECT 1 FROM {WINDOW}) "  # noqa: S608 - constants
                 f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
             )
+            schema_editor.execute(sql)
     elif vendor == "postgresql":
         schema_editor.execute(
             "CREATE OR REPLACE FUNCTION insyn_audit_no_delete() RETURNS trigger AS $$ "
