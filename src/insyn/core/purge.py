@@ -63,9 +63,7 @@ class PurgeResult:
     entry: ChangeEntry
 
 
-def audit_purge(
-    *, before: dt.datetime, reason: str, using: str = DEFAULT_DB_ALIAS
-) -> PurgeResult:
+def audit_purge(*, before: dt.datetime, reason: str, using: str = DEFAULT_DB_ALIAS) -> PurgeResult:
     """Remove access and change entries recorded before `before` (the retention job).
 
     The purge leaves its own change entry (what was removed, up to when, why), which it never

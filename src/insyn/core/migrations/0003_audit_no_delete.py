@@ -23,8 +23,8 @@ def forwards(apps, schema_editor):
         )
         for table in TABLES:
             sql = (
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                f"WHEN NOT EXISTS (SELECT 1 FROM {WINDOW}) "  # noqa: S608 - constants
+                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "  # noqa: S608
+                f"WHEN NOT EXISTS (SELECT 1 FROM {WINDOW}) "
                 f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
             )
             schema_editor.execute(sql)
