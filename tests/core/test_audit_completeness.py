@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import pkgutil
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,7 +18,9 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from insyn.core.models import AccessEntry
+from insyn.core.middleware import declared_personal_data
+from insyn.core.models import AccessEntry, ChangeEntry
+from tests.audit_probe import Probe, Visit, post
 
 SKIP_PREFIXES = ("system/",)  # Django's own admin: tested below to hold no personal data
 
@@ -40,74 +43,118 @@ def routes() -> list[tuple[str, str, Any]]:
 
 
 def test_every_route_declares_whether_it_serves_personal_data():
+    """There is no default: a view that says nothing is listed here (and fails in strict mode,
+    see the guard tests below)."""
     undeclared = [
-        route for route, _name, cb in routes() if not hasattr(_view_class(cb), "personal_data")
+        route for route, _name, cb in routes() if declared_personal_data(_view_class(cb)) is None
     ]
     assert undeclared == [], f"declare personal_data on the views of: {undeclared}"
 
 
-# url name -> builds (user, url) for a GET that shows an individual's data. Each app adds its own
-# in tests/<app>/audit_probes.py (a PROBES dict of the same shape); they are gathered below.
-Probe = Callable[[Any, Any], tuple[Any, str]]
+def _methods(callback: Callable[..., Any]) -> set[str]:
+    """The HTTP methods a route answers with its own code (GET and POST are probed)."""
+    actions = getattr(callback, "actions", None)
+    if actions:  # a DRF viewset route: {"get": "list", "post": "create"}
+        return {m.upper() for m in actions}
+    cls = _view_class(callback)
+    if isinstance(cls, type):
+        return {m.upper() for m in ("get", "post") if hasattr(cls, m)}
+    return {"GET"}
+
+
 CORE_PROBES: dict[str, Probe] = {
-    "core:audit": lambda tree, staff: (staff.quality_lead, reverse("core:audit")),
-    "core:audit_export": lambda tree, staff: (staff.quality_lead, reverse("core:audit_export")),
-    "accounts:users": lambda tree, staff: (staff.admin, reverse("accounts:users")),
-    "accounts:user_detail": lambda tree, staff: (
-        staff.admin,
-        reverse("accounts:user_detail", args=[staff.case_worker.pk]),
+    "core:audit": lambda tree, staff: Visit(
+        staff.quality_lead, reverse("core:audit"), model=AccessEntry
     ),
-    "membership-list": lambda tree, staff: (staff.admin, reverse("membership-list")),
-    "membership-detail": lambda tree, staff: (
-        staff.admin,
-        reverse("membership-detail", args=[staff.case_worker.memberships.first().pk]),
+    "core:audit_export": lambda tree, staff: Visit(
+        staff.quality_lead, reverse("core:audit_export"), model=AccessEntry
     ),
+    "core:home": lambda tree, staff: _home(tree, staff),
 }
 
 
-def _gather_probes() -> dict[str, Probe]:
+def _home(tree: Any, staff: Any) -> Visit:
+    from tests.followup.factories import enrolled
+
+    occasion = enrolled(tree, staff).occasions.order_by("due_on").first()
+    return Visit(staff.case_worker, reverse("core:home"), shows=[occasion])
+
+
+def _gather_probes() -> tuple[dict[str, Probe], dict[str, Probe]]:
+    """Each app's PROBES (one per personal route and method) and EXTRA_PROBES (unhappy paths
+    of the same routes: a re-rendered form, a conflict)."""
     import tests
 
     probes = dict(CORE_PROBES)
+    extras: dict[str, Probe] = {}
     for info in pkgutil.iter_modules(tests.__path__):
         if info.ispkg and importlib.util.find_spec(f"tests.{info.name}.audit_probes"):
-            probes.update(importlib.import_module(f"tests.{info.name}.audit_probes").PROBES)
-    return probes
+            module = importlib.import_module(f"tests.{info.name}.audit_probes")
+            probes.update(module.PROBES)
+            extras.update(getattr(module, "EXTRA_PROBES", {}))
+    return probes, extras
 
 
-PROBES = _gather_probes()
+PROBES, EXTRA_PROBES = _gather_probes()
 
 
-def personal_routes() -> list[str]:
-    names = set()
+def personal_probe_keys() -> list[str]:
+    """One key per personal-data route and method: "name" for GET, "POST name" for POST."""
+    keys = set()
     for _route, name, cb in routes():
-        if getattr(_view_class(cb), "personal_data", False) and name:
-            names.add(name)
-    return sorted(names)
+        if not name or not declared_personal_data(_view_class(cb)):
+            continue
+        methods = _methods(cb)
+        if "GET" in methods:
+            keys.add(name)
+        if "POST" in methods:
+            keys.add(post(name))
+    return sorted(keys)
 
 
-def test_every_personal_route_has_a_probe():
-    missing = [name for name in personal_routes() if name not in PROBES]
+def test_every_personal_route_has_a_probe_for_each_method():
+    missing = [key for key in personal_probe_keys() if key not in PROBES]
     assert missing == [], f"add an audit probe for: {missing}"
 
 
-@pytest.mark.parametrize("name", personal_routes())
-def test_personal_route_records_access(name, tree, staff, client):
-    # A probe may return (user, url, body) for a route reached only by POST (a search whose
-    # terms must stay out of the address, such as an identity number).
-    user, url, *body = PROBES[name](tree, staff)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    before = AccessEntry.objects.count()
-    if body:
-        response = client.post(url, body[0], content_type="application/json")
+def _label(obj: Any) -> str:
+    return obj._meta.label_lower
+
+
+@pytest.mark.parametrize("key", personal_probe_keys() + sorted(EXTRA_PROBES))
+def test_personal_route_records_what_it_shows_and_writes(key, tree, staff, client):
+    visit = {**PROBES, **EXTRA_PROBES}[key](tree, staff)
+    assert visit.shows or visit.model or visit.writes, "a probe names what the answer shows"
+    client.force_login(visit.user, backend="django.contrib.auth.backends.ModelBackend")
+    last_access = AccessEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    last_change = ChangeEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if visit.method == "GET":
+        response = client.get(visit.url)
+    elif visit.json:
+        response = client.generic(
+            visit.method, visit.url, json.dumps(visit.data), content_type="application/json"
+        )
     else:
-        response = client.get(url)
+        response = client.post(visit.url, visit.data or {})
     if hasattr(response, "streaming_content"):
         b"".join(response.streaming_content)
-    assert response.status_code == 200, response.status_code
-    assert AccessEntry.objects.count() > before
-    entry = AccessEntry.objects.latest("id")
-    assert entry.actor == user
+    expected = visit.status if isinstance(visit.status, tuple) else (visit.status,)
+    assert response.status_code in expected, (response.status_code, response.content[:500])
+    accesses = AccessEntry.objects.filter(id__gt=last_access)
+    changes = ChangeEntry.objects.filter(id__gt=last_change)
+    assert accesses.exists() or changes.exists()
+    assert {e.actor_id for e in accesses} <= {visit.user.pk}
+    named = set(accesses.values_list("object_type", "object_id"))
+    for obj in visit.shows:
+        assert (_label(obj), str(obj.pk)) in named, f"no access entry names {obj!r}: {named}"
+    if visit.model is not None:
+        assert _label(visit.model) in {t for t, _ in named}, named
+    written = set(changes.values_list("object_type", "object_id"))
+    for obj in visit.writes:
+        if isinstance(obj, type):
+            assert _label(obj) in {t for t, _ in written}, f"no change entry for {obj}: {written}"
+        else:
+            assert (_label(obj), str(obj.pk)) in written, f"no change entry names {obj!r}"
 
 
 def test_django_admin_registers_no_personal_data_model():

@@ -206,7 +206,17 @@ class UserListView(InsynView):
 
 
 class UserCreateView(InsynView):
+    """Staff accounts are personal data too: the form shows what the admin typed about a
+    person, and a successful POST records the new account (`user_create`)."""
+
+    personal_data = True
     required_action = Action.MANAGE_USERS
+
+    def _render(
+        self, request: HttpRequest, form: UserCreateForm, status: int = 200
+    ) -> HttpResponse:
+        record_access(actor=request.user, action="view", model=User, detail={"form": "create"})
+        return render(request, "accounts/user_create.html", {"form": form}, status=status)
 
     def _form(self, request: HttpRequest, data: Any = None) -> UserCreateForm:
         organisations = OrgUnit.objects.restrict(request.user, Action.MANAGE_USERS).filter(
@@ -215,7 +225,7 @@ class UserCreateView(InsynView):
         return UserCreateForm(data, organisations=organisations)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "accounts/user_create.html", {"form": self._form(request)})
+        return self._render(request, self._form(request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self._form(request, request.POST)
@@ -227,7 +237,7 @@ class UserCreateView(InsynView):
             else:
                 messages.success(request, _("The account was created and an invitation sent."))
                 return redirect("accounts:user_detail", pk=user.pk)
-        return render(request, "accounts/user_create.html", {"form": form}, status=400)
+        return self._render(request, form, status=400)
 
 
 class UserDetailView(InsynView):
@@ -267,6 +277,8 @@ class UserDetailView(InsynView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         target = self._user(request, pk)
         op = request.POST.get("op")
+        # Every operation acts on (and a re-rendered form shows) this person's account.
+        record_access(actor=request.user, action="view", objects=[target], detail={"op": op})
         try:
             if op == "update":
                 form = UserUpdateForm(request.POST)
@@ -314,6 +326,7 @@ class UserDetailView(InsynView):
 class TwoFactorPolicyView(InsynView):
     """Which roles must use a second factor, per municipality or region the admin manages."""
 
+    personal_data = False  # a rule per role, no one's account
     required_action = Action.MANAGE_USERS
 
     def _organisations(self, request: HttpRequest) -> Any:

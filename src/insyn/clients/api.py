@@ -270,6 +270,15 @@ class ClientViewSet(IndividualViewSet):
             dup = exc.__cause__
             if not isinstance(dup, services.DuplicateClient):
                 raise
+            # The answer tells the caller the person exists: the same access entry as the
+            # web's "already registered" answer (clients.views.clients.ClientRegisterView).
+            record_access(
+                actor=self.request.user,
+                action="view",
+                objects=[dup.client],
+                purpose=self._purpose(),
+                detail={"duplicate": True},
+            )
             detail: dict[str, Any] = dict(dup.message_dict)
             if selectors.clients_for(self.request.user).filter(pk=dup.client.pk).exists():
                 detail["existing_client"] = dup.client.pk

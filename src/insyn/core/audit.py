@@ -118,9 +118,17 @@ def record_change(
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
     )
+    context.current().changes_recorded += 1
     for listener in _change_listeners:
         listener(entry)
     return entry
+
+
+def nothing_personal_shown() -> None:
+    """A personal-data view says that this answer shows no one's data (so it records no
+    access entry and the audit guard asks for none). Use it only where the page decides at
+    run time whether personal data is on it, such as the start page's panels."""
+    context.current().nothing_personal_shown = True
 
 
 def record_access(

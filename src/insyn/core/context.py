@@ -16,6 +16,11 @@ class RequestContext:
     path: str = ""
     ip_address: str | None = None
     accesses_recorded: int = 0
+    changes_recorded: int = 0
+    # Set by a personal-data view whose answer this time shows no one's data (a start page
+    # without a personal panel); the audit guard then asks for no entry. See
+    # `insyn.core.audit.nothing_personal_shown`.
+    nothing_personal_shown: bool = False
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("insyn_request_context", default=None)

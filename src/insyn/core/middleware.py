@@ -61,10 +61,51 @@ def _view_class(view_func: Callable[..., Any]) -> Any:
     return getattr(view_func, "view_class", None) or getattr(view_func, "cls", None) or view_func
 
 
-class AuditGuardMiddleware:
-    """A view that declares `personal_data = True` must record an access entry for a read.
+# Answers that show nothing of anyone: not allowed / not found (out of scope looks missing),
+# wrong method, throttled. A redirect after GET shows nothing either.
+_NOTHING_SHOWN = {401, 403, 404, 405, 410, 429}
+_READ_METHODS = {"GET", "HEAD"}
+# Django's own admin (under system/) is tested separately to hold no personal data.
+_EXEMPT_MODULES = ("django.contrib.admin",)
 
-    If it did not, strict mode (tests) fails the request loudly; production writes a fallback
+
+def declared_personal_data(cls: Any) -> bool | None:
+    """The view's declaration: True, False, or None when it declares nothing (must declare)."""
+    value = getattr(cls, "personal_data", None)
+    return None if value is None else bool(value)
+
+
+def _needs_entry(request: HttpRequest, response: HttpResponse) -> str | None:
+    """Which entry a personal-data answer needs: "access", "access-or-change", or None."""
+    status = response.status_code
+    if status >= 500 or status in _NOTHING_SHOWN or status in {100, 101}:
+        return None
+    if getattr(response, "exception", False):
+        # A DRF error answer ({"field": ["message"]}): the body is the error, not a person.
+        return None
+    if request.method in _READ_METHODS:
+        return "access" if not 300 <= status < 400 else None
+    if request.method == "OPTIONS":
+        return None
+    if 200 <= status < 400:
+        # A write that succeeded (or redirected after one): it changed or showed someone.
+        return "access-or-change"
+    # A re-rendered form (400, 409, 412, ...) shows the person's data again.
+    return "access"
+
+
+class AuditGuardMiddleware:
+    """Every route must declare `personal_data`; a personal-data route must leave an entry.
+
+    - GET/HEAD answered 2xx or a 4xx that renders a page (a form at 400, a conflict at 409):
+      an access entry.
+    - POST/PUT/PATCH/DELETE answered 2xx/3xx: a change entry or an access entry; answered
+      with a re-rendered form (4xx): an access entry.
+    - 401/403/404/405/410/429, 5xx and DRF error bodies show no one's data and need none.
+    - A view that declares nothing fails in strict mode (tests) and counts as personal data
+      in production.
+
+    If an entry is missing, strict mode fails the request loudly; production writes a fallback
     entry naming the address, so a read without an entry cannot happen either way.
     """
 
@@ -73,21 +114,35 @@ class AuditGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not getattr(request, "_insyn_personal_data", False):
-            return response
-        if request.method not in {"GET", "HEAD"} or not 200 <= response.status_code < 300:
-            return response
-        if context.current().accesses_recorded:
-            return response
+        declared = getattr(request, "_insyn_personal_data", False)
         view = getattr(request, "_insyn_view_name", "?")
+        if declared is None:
+            if settings.INSYN_AUDIT_STRICT:
+                raise RuntimeError(f"{view} does not declare personal_data (True or False)")
+            logger.error("%s does not declare personal_data; treated as personal data", view)
+            declared = True
+        if not declared:
+            return response
+        needed = _needs_entry(request, response)
+        if needed is None:
+            return response
+        ctx = context.current()
+        if ctx.accesses_recorded or ctx.nothing_personal_shown:
+            return response
+        if needed == "access-or-change" and ctx.changes_recorded:
+            return response
+        what = "an access entry" if needed == "access" else "a change or an access entry"
         if settings.INSYN_AUDIT_STRICT:
-            raise RuntimeError(f"{view} served personal data without recording an access entry")
-        logger.error("%s served personal data without an access entry; recorded a fallback", view)
+            raise RuntimeError(
+                f"{view} answered {request.method} with {response.status_code} for personal "
+                f"data without recording {what}"
+            )
+        logger.error("%s served personal data without %s; recorded a fallback", view, what)
         record_access(
             actor=getattr(request, "user", None),
             action="view",
             model=_fallback_model(),
-            detail={"fallback": True, "view": view},
+            detail={"fallback": True, "view": view, "method": request.method},
         )
         return response
 
@@ -99,8 +154,12 @@ class AuditGuardMiddleware:
         view_kwargs: Any,
     ) -> None:
         cls = _view_class(view_func)
-        request._insyn_personal_data = bool(getattr(cls, "personal_data", False))  # type: ignore[attr-defined]
-        request._insyn_view_name = f"{cls.__module__}.{getattr(cls, '__name__', cls)}"  # type: ignore[attr-defined]
+        name = f"{cls.__module__}.{getattr(cls, '__name__', cls)}"
+        declared = declared_personal_data(cls)
+        if declared is None and str(cls.__module__).startswith(_EXEMPT_MODULES):
+            declared = False
+        request._insyn_personal_data = declared  # type: ignore[attr-defined]
+        request._insyn_view_name = name  # type: ignore[attr-defined]
 
 
 def _fallback_model() -> Any:

@@ -36,6 +36,9 @@ class HomePanel:
     action: Action
     order: int = 100
     context: Any = None
+    # A panel that shows anyone's data says so and records its reads in `context` (an empty
+    # list too: `record_access(..., model=...)`), like any personal-data view.
+    personal_data: bool = False
 
 
 _NAV: dict[str, NavItem] = {}
@@ -70,5 +73,12 @@ def panels_for(request: HttpRequest) -> list[dict[str, Any]]:
     for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
         if has_action(request.user, panel.action):
             extra = panel.context(request) if panel.context else {}
-            shown.append({"key": panel.key, "template": panel.template, **extra})
+            shown.append(
+                {
+                    "key": panel.key,
+                    "template": panel.template,
+                    "personal_data": panel.personal_data,
+                    **extra,
+                }
+            )
     return shown

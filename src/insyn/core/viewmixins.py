@@ -18,13 +18,17 @@ from insyn.core.scoping import has_action
 
 
 class InsynView(LoginRequiredMixin, View):
-    """Logged-in view that needs `required_action` somewhere in the org tree.
+    """Logged-in view that needs `required_action` somewhere in the org tree, and declares
+    `personal_data` (there is no default: see `AuditGuardMiddleware`).
 
     A user who lacks the action entirely gets 404, the same as for a missing object, so the
     address does not reveal what exists.
     """
 
-    personal_data: ClassVar[bool] = False
+    # Must be declared by every view (True/False): no default, so a new view cannot slip past
+    # the audit guard. A view that shows anyone's data (even a client reference in a list)
+    # says True and records its reads; the guard and the completeness test check both.
+    personal_data: ClassVar[bool]
     required_action: ClassVar[Action | None] = Action.VIEW_ORG
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from insyn.core import selectors
-from insyn.core.audit import record_access
+from insyn.core.audit import nothing_personal_shown, record_access
 from insyn.core.exports import csv_rows
 from insyn.core.forms import AuditFilterForm
 from insyn.core.models import AccessEntry, ChangeEntry
@@ -30,9 +30,17 @@ from insyn.organisations.models import Membership
 
 
 class HomeView(InsynView):
+    """The start page. Its panels may list clients (the follow-up worklist shows client
+    references), so it is personal data; a personal panel records its own reads, and a page
+    without one says that it showed no one's data."""
+
+    personal_data = True
     required_action = None
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        panels = panels_for(request)
+        if not any(panel["personal_data"] for panel in panels):
+            nothing_personal_shown()
         memberships = (
             Membership.objects.filter(user=request.user)  # type: ignore[misc]
             .select_related("org_unit")
@@ -41,7 +49,7 @@ class HomeView(InsynView):
         return render(
             request,
             "core/home.html",
-            {"panels": panels_for(request), "memberships": memberships},
+            {"panels": panels, "memberships": memberships},
         )
 
 

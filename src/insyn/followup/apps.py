@@ -46,5 +46,6 @@ class FollowupConfig(AppConfig):
                 Action.CHANGE_INDIVIDUAL,
                 order=100,
                 context=worklist_panel,
+                personal_data=True,
             )
         )

@@ -17,6 +17,7 @@ from insyn.organisations.models import OrgUnit
 
 
 class OrgRootView(InsynView):
+    personal_data = False  # the org tree: units, no people
     required_action = Action.MANAGE_ORG
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -27,6 +28,7 @@ class OrgRootView(InsynView):
 
 
 class OrgUnitView(InsynView):
+    personal_data = False  # the org tree: units, no people
     required_action = Action.MANAGE_ORG
 
     def _unit(self, request: HttpRequest, pk: int) -> OrgUnit:

@@ -45,6 +45,7 @@ def _form_page(
 
 
 class ProgrammeListView(InsynView):
+    personal_data = False  # programme design: no one's data
     required_action = Action.VIEW_ORG
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -63,6 +64,7 @@ class ProgrammeListView(InsynView):
 
 
 class ProgrammeCreateView(InsynView):
+    personal_data = False  # programme design: no one's data
     required_action = Action.DESIGN
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -86,6 +88,8 @@ class ProgrammeCreateView(InsynView):
 
 class ProgrammeMixin(InsynView):
     """A programme the user may read; `designable` when they may change it."""
+
+    personal_data = False  # programme design: no one's data
 
     required_action = Action.VIEW_ORG
 
@@ -220,6 +224,7 @@ class ProgrammeExportView(ProgrammeMixin):
 
 
 class ProgrammeImportView(InsynView):
+    personal_data = False  # programme design: no one's data
     required_action = Action.DESIGN
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -412,6 +417,7 @@ class VariableEditView(ProgrammeMixin):
 
 
 class OptionSetListView(InsynView):
+    personal_data = False  # programme design: no one's data
     required_action = Action.DESIGN
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -425,6 +431,7 @@ class OptionSetListView(InsynView):
 
 
 class OptionSetEditView(InsynView):
+    personal_data = False  # programme design: no one's data
     required_action = Action.DESIGN
 
     def _set(self, request: HttpRequest, pk: int | None) -> OptionSet | None:

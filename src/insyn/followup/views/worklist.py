@@ -59,8 +59,7 @@ def worklist_panel(request: HttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     qs = selectors.worklist(request.user, today)
     occasions = list(qs[:PANEL_ROWS])
-    if occasions:
-        record_access(actor=request.user, action="list", objects=occasions)
+    record_access(actor=request.user, action="list", objects=occasions, model=Occasion)
     overdue = qs.filter(window_end__lt=today).count()
     return {
         "worklist_rows": _rows(occasions, today),
