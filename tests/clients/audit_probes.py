@@ -1,4 +1,5 @@
-"""Audit probes for the clients routes: each builds data and returns (user, url[, body])."""
+"""Audit probes for the clients routes (gathered by tests/core/test_audit_completeness.py):
+each builds data and returns a Visit naming what the answer shows and what a POST writes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from django.urls import reverse
 
+from insyn.clients.models import Case, Client, Decision, Intervention
 from insyn.core.catalogue_loader import load_catalogues
+from tests.audit_probe import Visit, post
 from tests.clients import factories as f
 
 
@@ -20,54 +23,202 @@ def _journey(tree: Any) -> dict[str, Any]:
     return {"client": client, "case": case, "decision": decision, "intervention": intervention}
 
 
-def _url(name: str, key: str | None = None) -> Any:
-    def probe(tree: Any, staff: Any) -> tuple[Any, str]:
-        if key is None:
-            _journey(tree)
-            return staff.case_worker, reverse(name)
-        return staff.case_worker, reverse(name, args=[_journey(tree)[key].pk])
+def _page(name: str, key: str | None, shows: tuple[str, ...], **visit: Any) -> Any:
+    """A page (GET, or a POST with `visit`) about one object of the journey."""
+
+    def probe(tree: Any, staff: Any) -> Visit:
+        j = _journey(tree)
+        url = reverse(name, args=[j[key].pk]) if key else reverse(name)
+        return Visit(staff.case_worker, url, shows=[j[k] for k in shows], **visit)
 
     return probe
 
 
-def _offer(tree: Any, staff: Any) -> tuple[Any, str]:
+def _offer(tree: Any, staff: Any, **visit: Any) -> Visit:
     from insyn.clients.views.clients import offer_token
 
     load_catalogues(["clients", "followup"])
     other = f.client(tree.bof_unit, number=f.personnummer(dt.date(1990, 1, 5)))
-    return staff.case_worker, reverse(
-        "clients:case_open_existing", args=[offer_token(staff.case_worker.pk, other.pk)]
+    url = reverse("clients:case_open_existing", args=[offer_token(staff.case_worker.pk, other.pk)])
+    return Visit(staff.case_worker, url, shows=[other], **visit)
+
+
+def _lookup(tree: Any, staff: Any) -> Visit:
+    load_catalogues(["clients", "followup"])
+    number = f.personnummer(dt.date(1979, 4, 3))
+    found = f.client(tree.vux_unit, number=number)
+    return Visit(
+        staff.case_worker,
+        reverse("client-lookup"),
+        method="POST",
+        data={"personnummer": number},
+        json=True,
+        shows=[found],
     )
 
 
-def _lookup(tree: Any, staff: Any) -> tuple[Any, str, dict[str, str]]:
+def _identity_search(tree: Any, staff: Any) -> Visit:
     load_catalogues(["clients", "followup"])
-    number = f.personnummer(dt.date(1979, 4, 3))
-    f.client(tree.vux_unit, number=number)
-    return staff.case_worker, reverse("client-lookup"), {"personnummer": number}
+    number = f.personnummer(dt.date(1979, 4, 4))
+    found = f.client(tree.vux_unit, number=number)
+    return Visit(
+        staff.case_worker,
+        reverse("clients:client_list"),
+        method="POST",
+        data={"personnummer": number},
+        status=302,
+        shows=[found],
+    )
 
+
+def _register(tree: Any, staff: Any) -> Visit:
+    load_catalogues(["clients", "followup"])
+    return Visit(
+        staff.case_worker,
+        reverse("clients:client_register"),
+        method="POST",
+        data={"unit": tree.vux_unit.pk, "no_number": "on", "birth_date": "2002-05-05", "sex": "X"},
+        status=302,
+        writes=[Client],
+    )
+
+
+def _api_list(name: str, key: str) -> Any:
+    def probe(tree: Any, staff: Any) -> Visit:
+        j = _journey(tree)
+        return Visit(staff.case_worker, reverse(name), shows=[j[key]])
+
+    return probe
+
+
+def _api_create(tree: Any, staff: Any, name: str, body: Any, model: type) -> Visit:
+    return Visit(
+        staff.case_worker,
+        reverse(name),
+        method="POST",
+        data=body,
+        json=True,
+        status=201,
+        writes=[model],
+    )
+
+
+def _api_client(tree: Any, staff: Any) -> Visit:
+    load_catalogues(["clients", "followup"])
+    number = f.personnummer(dt.date(1988, 8, 18), female=True)
+    body = {"unit": tree.vux_unit.pk, "personnummer": number}
+    return _api_create(tree, staff, "client-list", body, Client)
+
+
+def _api_case(tree: Any, staff: Any) -> Visit:
+    j = _journey(tree)
+    body = {
+        "client": j["client"].pk,
+        "unit": tree.vux_unit.pk,
+        "opened_on": "2025-03-13",
+        "source": "application",
+    }
+    return _api_create(tree, staff, "case-list", body, Case)
+
+
+def _api_decision(tree: Any, staff: Any) -> Visit:
+    j = _journey(tree)
+    body = {
+        "case": j["case"].pk,
+        "intervention_type": "opv_adults_structured",
+        "legal_basis": "sol2001_4_1",
+        "decided_on": "2025-03-01",
+    }
+    return _api_create(tree, staff, "decision-list", body, Decision)
+
+
+def _api_intervention(tree: Any, staff: Any) -> Visit:
+    j = _journey(tree)
+    body = {
+        "case": j["case"].pk,
+        "decision": j["decision"].pk,
+        "intervention_type": "opv_adults_structured",
+        "started_on": "2025-03-02",
+    }
+    return _api_create(tree, staff, "intervention-list", body, Intervention)
+
+
+# A POST with an empty form is answered with the form again (400), which shows the person.
+INVALID = {"method": "POST", "data": {}, "status": 400}
 
 PROBES = {
-    "clients:client_list": _url("clients:client_list"),
-    "clients:client_register": _url("clients:client_register"),
-    "clients:client_detail": _url("clients:client_detail", "client"),
-    "clients:case_open": _url("clients:case_open", "client"),
-    "clients:client_edit": _url("clients:client_edit", "client"),
-    "clients:case_edit": _url("clients:case_edit", "case"),
+    "clients:client_list": _page("clients:client_list", None, ("client",)),
+    post("clients:client_list"): _identity_search,
+    "clients:client_register": lambda tree, staff: Visit(
+        staff.case_worker, reverse("clients:client_register"), model=Client
+    ),
+    post("clients:client_register"): _register,
+    "clients:client_detail": _page(
+        "clients:client_detail", "client", ("client", "case", "decision", "intervention")
+    ),
+    "clients:client_edit": _page("clients:client_edit", "client", ("client",)),
+    post("clients:client_edit"): _page(
+        "clients:client_edit",
+        "client",
+        ("client",),
+        method="POST",
+        data={"client_ref": "VX-NY"},
+        status=302,
+    ),
+    "clients:case_open": _page("clients:case_open", "client", ("client",)),
+    post("clients:case_open"): _page("clients:case_open", "client", ("client",), **INVALID),
     "clients:case_open_existing": _offer,
-    "clients:case_list": _url("clients:case_list"),
-    "clients:case_detail": _url("clients:case_detail", "case"),
-    "clients:decision_create": _url("clients:decision_create", "case"),
-    "clients:decision_update": _url("clients:decision_update", "decision"),
-    "clients:intervention_create": _url("clients:intervention_create", "case"),
-    "clients:intervention_update": _url("clients:intervention_update", "intervention"),
-    "client-list": _url("client-list"),
-    "client-detail": _url("client-detail", "client"),
-    "client-lookup": _lookup,
-    "case-list": _url("case-list"),
-    "case-detail": _url("case-detail", "case"),
-    "decision-list": _url("decision-list"),
-    "decision-detail": _url("decision-detail", "decision"),
-    "intervention-list": _url("intervention-list"),
-    "intervention-detail": _url("intervention-detail", "intervention"),
+    post("clients:case_open_existing"): lambda tree, staff: _offer(tree, staff, **INVALID),
+    "clients:case_list": _page("clients:case_list", None, ("case",)),
+    "clients:case_detail": _page(
+        "clients:case_detail", "case", ("client", "case", "decision", "intervention")
+    ),
+    post("clients:case_detail"): _page(
+        "clients:case_detail",
+        "case",
+        ("case",),
+        method="POST",
+        data={"closed_on": "2025-06-30"},
+        status=302,
+    ),
+    "clients:case_edit": _page("clients:case_edit", "case", ("client", "case")),
+    post("clients:case_edit"): _page("clients:case_edit", "case", ("client", "case"), **INVALID),
+    "clients:decision_create": _page("clients:decision_create", "case", ("client", "case")),
+    post("clients:decision_create"): _page(
+        "clients:decision_create", "case", ("client", "case"), **INVALID
+    ),
+    "clients:decision_update": _page(
+        "clients:decision_update", "decision", ("client", "case", "decision")
+    ),
+    post("clients:decision_update"): _page(
+        "clients:decision_update", "decision", ("client", "case", "decision"), **INVALID
+    ),
+    "clients:intervention_create": _page("clients:intervention_create", "case", ("client", "case")),
+    post("clients:intervention_create"): _page(
+        "clients:intervention_create", "case", ("client", "case"), **INVALID
+    ),
+    "clients:intervention_update": _page(
+        "clients:intervention_update", "intervention", ("client", "case", "intervention")
+    ),
+    post("clients:intervention_update"): _page(
+        "clients:intervention_update",
+        "intervention",
+        ("client", "case", "intervention"),
+        method="POST",
+        data={"started_on": "not a date"},
+        status=400,
+    ),
+    "client-list": _api_list("client-list", "client"),
+    post("client-list"): _api_client,
+    "client-detail": _page("client-detail", "client", ("client",)),
+    post("client-lookup"): _lookup,
+    "case-list": _api_list("case-list", "case"),
+    post("case-list"): _api_case,
+    "case-detail": _page("case-detail", "case", ("case",)),
+    "decision-list": _api_list("decision-list", "decision"),
+    post("decision-list"): _api_decision,
+    "decision-detail": _page("decision-detail", "decision", ("decision",)),
+    "intervention-list": _api_list("intervention-list", "intervention"),
+    post("intervention-list"): _api_intervention,
+    "intervention-detail": _page("intervention-detail", "intervention", ("intervention",)),
 }

@@ -193,3 +193,26 @@ def test_schema_has_the_followup_endpoints_without_warnings(tmp_path):
         "/api/followup/goals/",
     ):
         assert f"{path}:" in schema
+
+
+def test_responsible_user_missing_or_outside_the_unit_get_one_answer(enrollment, staff):
+    """The enrolment API must not tell which user ids exist: a user outside the unit and an
+    id nobody has get the same 400, and nothing changes."""
+    from insyn.accounts.models import User
+
+    url = reverse("enrollment-detail", args=[enrollment.pk])
+    client = api(staff.case_worker)
+    changes = ChangeEntry.objects.count()
+    missing_id = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    outside = client.patch(url, {"responsible": staff.kalmar_case_worker.pk}, format="json")
+    missing = client.patch(url, {"responsible": missing_id}, format="json")
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json() == missing.json()
+    assert list(missing.json()) == ["responsible"]
+    assert ChangeEntry.objects.count() == changes
+    enrollment.refresh_from_db()
+    assert enrollment.responsible == staff.case_worker
+    # A colleague in the unit is accepted (the answer is not a blanket refusal).
+    colleague = client.patch(url, {"responsible": staff.unit_manager.pk}, format="json")
+    assert colleague.status_code == 200, colleague.json()
+    assert colleague.json()["responsible"] == staff.unit_manager.pk

@@ -26,6 +26,7 @@ from insyn.followup.models import (
     Variable,
 )
 from insyn.followup.scoring import band_for
+from insyn.followup.services.enrollment import responsible_refused
 from insyn.followup.services.recording import values_summary
 
 # --- enrolments ----------------------------------------------------------------------------
@@ -133,7 +134,8 @@ class EnrollmentViewSet(AuditedViewSet):
                     User.objects.filter(pk=d["responsible"]).first() if d["responsible"] else None
                 )
                 if d["responsible"] and user is None:
-                    raise ValidationError({"responsible": [_("Unknown user.")]})
+                    # Same answer as for a user outside the unit: ids do not reveal accounts.
+                    raise responsible_refused()
                 services.enrollment_assign(
                     actor=request.user, enrollment=enrollment, responsible=user
                 )

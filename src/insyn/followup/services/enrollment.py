@@ -205,9 +205,7 @@ def enrollment_assign(
     if responsible is not None and not path_in_scope(
         responsible, Action.CHANGE_INDIVIDUAL, enrollment.unit.path
     ):
-        raise ValidationError(
-            {"responsible": [_("This person does not work with the unit's clients.")]}
-        )
+        raise responsible_refused()
     if enrollment.responsible_id == (responsible.pk if responsible else None):
         return enrollment
     before = snapshot(enrollment)
@@ -215,6 +213,14 @@ def enrollment_assign(
     enrollment.save(update_fields=["responsible", "updated_at"])
     record_change(actor=actor, action="assign", obj=enrollment, before=before)
     return enrollment
+
+
+def responsible_refused() -> ValidationError:
+    """The one answer for a responsible user outside the unit *and* for a user id that does
+    not exist, so a caller cannot tell which accounts exist."""
+    return ValidationError(
+        {"responsible": [_("This person does not work with the unit's clients.")]}
+    )
 
 
 @transaction.atomic
