@@ -104,3 +104,26 @@ def test_admin_resets_a_lost_device(login, tree, staff):
         reverse("accounts:user_detail", args=[staff.case_worker.pk]), {"op": "reset_2fa"}
     )
     assert not TOTPDevice.objects.filter(user=staff.case_worker).exists()
+
+
+def test_starting_a_device_is_recorded_on_the_user_without_the_secret(
+    client, tree, staff, password
+):
+    from insyn.core.models import ChangeEntry
+
+    _require(tree, "admin")
+    client.post(reverse("accounts:login"), {"username": "admin", "password": password})
+    last = ChangeEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    client.get(reverse("accounts:otp_setup"))
+    client.get(reverse("accounts:otp_setup"))  # the same unconfirmed device: no new start
+    device = TOTPDevice.objects.get(user=staff.admin, confirmed=False)
+    entries = ChangeEntry.objects.filter(id__gt=last)
+    assert [(e.action, e.object_type, e.object_id, e.actor_id) for e in entries] == [
+        ("start_second_factor", "accounts.user", str(staff.admin.pk), staff.admin.pk)
+    ]
+    assert device.key not in str(entries.get().after) and device.key not in str(
+        entries.get().before
+    )
+    # Starting again (a new session) replaces the unconfirmed device and says so.
+    services.totp_device_start(user=staff.admin)
+    assert ChangeEntry.objects.latest("id").after == {"unconfirmed_devices_replaced": 1}

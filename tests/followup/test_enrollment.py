@@ -143,3 +143,25 @@ def test_refresh_moves_statuses_along(tree, basics):
     assert services.occasions_refresh(TODAY - dt.timedelta(days=15)) == 1
     before.refresh_from_db()
     assert before.status == "planned"
+
+
+def test_refresh_records_one_change_entry_per_occasion_moved(tree, basics):
+    from insyn.core.models import ChangeEntry
+
+    programme(tree.vaxjo)
+    for _ in range(2):
+        i = intervention(tree.vux_unit, basics["opv"], started_on=TODAY)
+        services.intervention_changed(actor=None, intervention=i)
+    moved = Occasion.objects.filter(stage__key="before").select_related("enrollment")
+    assert {o.status for o in moved} == {"due"}
+    last = ChangeEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    assert services.occasions_refresh(TODAY + dt.timedelta(days=15)) == 2
+    entries = ChangeEntry.objects.filter(id__gt=last).order_by("object_id")
+    assert [(e.action, e.object_type, e.object_id, e.client_id, e.org_path) for e in entries] == [
+        ("status", "followup.occasion", str(o.pk), o.enrollment.client_id, tree.vux_unit.path)
+        for o in sorted(moved, key=lambda o: str(o.pk))
+    ]
+    assert {(e.before["status"], e.after["status"]) for e in entries} == {("due", "overdue")}
+    # Nothing left to move: no entries.
+    assert services.occasions_refresh(TODAY + dt.timedelta(days=15)) == 0
+    assert ChangeEntry.objects.filter(id__gt=entries.last().id).count() == 0

@@ -172,3 +172,31 @@ def test_messages_and_receipt_follow_the_page_language_not_the_browser(client, c
     done = client.post(url, {**CHILD_ANSWERS, "action": "submit"}, **english_browser)
     receipt = client.get(done["Location"], **english_browser).content.decode()
     assert "Tack – dina svar har kommit fram" in receipt
+
+
+def test_saved_draft_is_a_change_entry_without_the_answers(client, child_link):
+    """The respondent's saved progress is a write to personal data: a change entry in the same
+    transaction, naming the invitation, with neither the answers nor the comment in it."""
+    from insyn.core.models import AccessEntry, ChangeEntry
+
+    invitation, _token, url = child_link
+    last_change = ChangeEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    last_access = AccessEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = client.post(
+        url, {"q_barn_trygg": "4", "q_barn_kommentar": "Hemligt", "action": "save"}
+    )
+    assert response.status_code == 200
+    entry = ChangeEntry.objects.get(id__gt=last_change)
+    assert (entry.action, entry.object_type, entry.object_id, entry.actor) == (
+        "save_draft",
+        "surveys.invitation",
+        str(invitation.pk),
+        None,
+    )
+    assert entry.before["draft_answers"] == 0 and entry.after["draft_answers"] == 2
+    assert "Hemligt" not in str(entry.after) and "barn_trygg" not in str(entry.after)
+    # The page shown again with the saved answers is a read of them.
+    shown = AccessEntry.objects.filter(id__gt=last_access)
+    assert [(a.object_type, a.object_id) for a in shown] == [
+        ("surveys.invitation", str(invitation.pk))
+    ]

@@ -137,10 +137,21 @@ def two_factor_policy_set(
     return policy
 
 
+@transaction.atomic
 def totp_device_start(*, user: User) -> TOTPDevice:
-    """An unconfirmed device whose secret the user scans; replaces any earlier unconfirmed one."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+    """An unconfirmed device whose secret the user scans; replaces any earlier unconfirmed one.
+
+    Recorded on the user (never the device, whose row holds the secret)."""
+    replaced, _by_model = TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+    record_change(
+        actor=user,
+        action="start_second_factor",
+        obj=user,
+        before={},
+        after={"unconfirmed_devices_replaced": replaced},
+    )
+    return device
 
 
 @transaction.atomic

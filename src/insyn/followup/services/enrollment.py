@@ -252,22 +252,36 @@ def intervention_changed(
 
 @transaction.atomic
 def occasions_refresh(today: dt.date | None = None) -> int:
-    """Move open occasions along planned → due → overdue as their windows pass."""
+    """Move open occasions along planned → due → overdue as their windows pass.
+
+    One change entry per occasion moved (not one entry naming all ids): every occasion
+    belongs to its own client and unit, and the audit trail is read per client and per unit
+    ("who changed what about this client"), which an entry listing many ids could not answer.
+    An occasion changes status at most a few times in its life, so the volume stays bounded.
+    """
     today = today or timezone.localdate()
-    open_ = Occasion.objects.filter(status__in=Occasion.OPEN_STATUSES)
-    changed = (
-        open_.filter(window_end__lt=today)
-        .exclude(status=Occasion.Status.OVERDUE)
-        .update(status=Occasion.Status.OVERDUE)
+    rules = (
+        (Occasion.Status.OVERDUE, Q(window_end__lt=today)),
+        (Occasion.Status.DUE, Q(window_start__lte=today, window_end__gte=today)),
+        (Occasion.Status.PLANNED, Q(window_start__gt=today) | Q(window_start__isnull=True)),
     )
-    changed += (
-        open_.filter(window_start__lte=today, window_end__gte=today)
-        .exclude(status=Occasion.Status.DUE)
-        .update(status=Occasion.Status.DUE)
-    )
-    changed += (
-        open_.filter(Q(window_start__gt=today) | Q(window_start__isnull=True))
-        .exclude(status=Occasion.Status.PLANNED)
-        .update(status=Occasion.Status.PLANNED)
-    )
+    changed = 0
+    for status, due in rules:
+        moving = list(
+            Occasion.objects.select_for_update()
+            .select_related("enrollment__unit")
+            .filter(due, status__in=Occasion.OPEN_STATUSES)
+            .exclude(status=status)
+            .order_by("pk")
+        )
+        if not moving:
+            continue
+        Occasion.objects.filter(pk__in=[o.pk for o in moving]).update(status=status)
+        for occasion in moving:
+            before = {"status": occasion.status}
+            occasion.status = status
+            record_change(
+                actor=None, action="status", obj=occasion, before=before, after={"status": status}
+            )
+        changed += len(moving)
     return changed

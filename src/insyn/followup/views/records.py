@@ -150,6 +150,11 @@ class EnrollmentView(InsynView):
             selectors.enrollments(request.user, Action.CHANGE_INDIVIDUAL), pk=pk
         )
         op = request.POST.get("op")
+        # The answer (a message about this enrolment) names the person: an access entry even
+        # when the service refuses and nothing is changed.
+        record_access(
+            actor=request.user, action="view", objects=[enrollment], detail={"op": op or ""}
+        )
         try:
             if op == "withdraw":
                 services.enrollment_withdraw(actor=request.user, enrollment=enrollment)
@@ -217,6 +222,9 @@ class OccasionView(InsynView):
             try:
                 services.occasion_reopen(actor=request.user, occasion=occasion)
             except ValidationError as exc:
+                record_access(
+                    actor=request.user, action="view", objects=[occasion], detail={"op": "reopen"}
+                )
                 for message in exc.messages:
                     messages.error(request, message)
             else:

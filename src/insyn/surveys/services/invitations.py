@@ -288,9 +288,20 @@ def invitation_save_draft(*, invitation: Invitation, draft: dict[str, Any]) -> d
     invitation = _open_invitation(invitation)
     questions = invitation_questions(invitation)
     _cleaned, errors = validate(questions, draft, complete=False)
+    before, before_draft = snapshot(invitation), dict(invitation.draft or {})
     invitation.draft = {k: v for k, v in draft.items() if k not in errors}
     invitation.draft_saved_at = timezone.now()
     invitation.save(update_fields=["draft", "draft_saved_at"])
+    # The respondent wrote (actor None: a link, no account). The answers themselves stay out
+    # of the trail (Invitation.AUDIT_EXCLUDE has "draft"; an anonymous questionnaire must not
+    # become traceable through its audit entries): the entry says when and how many.
+    record_change(
+        actor=None,
+        action="save_draft",
+        obj=invitation,
+        before={**before, "draft_answers": len(before_draft)},
+        after={**snapshot(invitation), "draft_answers": len(invitation.draft)},
+    )
     return errors
 
 

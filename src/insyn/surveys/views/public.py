@@ -103,6 +103,14 @@ class AnswerView(PublicView):
         saved: bool = False,
         status: int = 200,
     ) -> HttpResponse:
+        # Every rendering shows the respondent's saved answers (a GET, a saved draft, a form
+        # sent back with errors): an access entry each time.
+        record_access(
+            actor=request.user,
+            action="view",
+            objects=[invitation],
+            detail={"respondent_page": True},
+        )
         with translation.override(lang or translation.get_language()):
             questions = services.invitation_questions(invitation)
             fields = build_fields(questions, draft, errors)
@@ -123,12 +131,6 @@ class AnswerView(PublicView):
         lang = _language(request, invitation)
         if invitation is None or state != "open":
             return self.closed(request, state, lang)
-        record_access(
-            actor=request.user,
-            action="view",
-            objects=[invitation],
-            detail={"respondent_page": True},
-        )
         return self._render(request, invitation, dict(invitation.draft), {}, lang)
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
