@@ -34,6 +34,17 @@ def _page(name: str, key: str | None, shows: tuple[str, ...], **visit: Any) -> A
     return probe
 
 
+def _write(name: str, key: str, data: dict[str, str]) -> Any:
+    """A POST that saves and redirects: a change entry names the object."""
+
+    def probe(tree: Any, staff: Any) -> Visit:
+        obj = _journey(tree)[key]
+        url = reverse(name, args=[obj.pk])
+        return Visit(staff.case_worker, url, method="POST", data=data, status=302, writes=[obj])
+
+    return probe
+
+
 def _offer(tree: Any, staff: Any, **visit: Any) -> Visit:
     from insyn.clients.views.clients import offer_token
 
@@ -157,14 +168,7 @@ PROBES = {
         "clients:client_detail", "client", ("client", "case", "decision", "intervention")
     ),
     "clients:client_edit": _page("clients:client_edit", "client", ("client",)),
-    post("clients:client_edit"): _page(
-        "clients:client_edit",
-        "client",
-        ("client",),
-        method="POST",
-        data={"client_ref": "VX-NY"},
-        status=302,
-    ),
+    post("clients:client_edit"): _write("clients:client_edit", "client", {"client_ref": "VX-NY"}),
     "clients:case_open": _page("clients:case_open", "client", ("client",)),
     post("clients:case_open"): _page("clients:case_open", "client", ("client",), **INVALID),
     "clients:case_open_existing": _offer,
@@ -173,14 +177,7 @@ PROBES = {
     "clients:case_detail": _page(
         "clients:case_detail", "case", ("client", "case", "decision", "intervention")
     ),
-    post("clients:case_detail"): _page(
-        "clients:case_detail",
-        "case",
-        ("case",),
-        method="POST",
-        data={"closed_on": "2025-06-30"},
-        status=302,
-    ),
+    post("clients:case_detail"): _write("clients:case_detail", "case", {"closed_on": "2025-06-30"}),
     "clients:case_edit": _page("clients:case_edit", "case", ("client", "case")),
     post("clients:case_edit"): _page("clients:case_edit", "case", ("client", "case"), **INVALID),
     "clients:decision_create": _page("clients:decision_create", "case", ("client", "case")),

@@ -76,7 +76,7 @@ CORE_PROBES: dict[str, Probe] = {
 def _home(tree: Any, staff: Any) -> Visit:
     from tests.followup.factories import enrolled
 
-    occasion = enrolled(tree, staff).occasions.order_by("due_on").first()
+    occasion = enrolled(tree, staff).occasions.get(stage__key="before")  # due: on the panel
     return Visit(staff.case_worker, reverse("core:home"), shows=[occasion])
 
 
@@ -192,3 +192,77 @@ def test_guard_fails_a_personal_view_that_forgets_its_entry(rf, staff, settings)
         assert AccessEntry.objects.latest("id").detail["fallback"] is True
     finally:
         context.end(token)
+
+
+def _guarded(rf, user, settings, view_class, method="get", status=200, write=None, **attrs):
+    """Run a stand-in view through the guard in strict mode; returns the answer."""
+    from django.http import HttpResponse
+
+    from insyn.core import context
+    from insyn.core.middleware import AuditGuardMiddleware
+
+    def view(request):
+        if write is not None:
+            write()
+        response = HttpResponse("data", status=status)
+        for k, v in attrs.items():
+            setattr(response, k, v)
+        return response
+
+    view.view_class = view_class  # type: ignore[attr-defined]
+    request = getattr(rf, method)("/x")
+    request.user = user
+    settings.INSYN_AUDIT_STRICT = True
+    token = context.begin(context.RequestContext(path="/x"))
+    try:
+        guard = AuditGuardMiddleware(view)
+        guard.process_view(request, view, (), {})
+        return guard(request)
+    finally:
+        context.end(token)
+
+
+class _Personal:
+    personal_data = True
+
+
+class _Undeclared:
+    pass
+
+
+def test_guard_fails_an_undeclared_view_in_strict_mode(rf, staff, settings):
+    with pytest.raises(RuntimeError, match="does not declare personal_data"):
+        _guarded(rf, staff.case_worker, settings, _Undeclared)
+
+
+def test_guard_checks_posts_and_rerendered_forms(rf, staff, settings, tree):
+    from insyn.core.audit import record_access, record_change
+
+    def change():
+        record_change(actor=staff.admin, action="update", obj=tree.vaxjo, before={}, after={})
+
+    def access():
+        record_access(actor=staff.admin, action="view", objects=[staff.case_worker])
+
+    # A POST that redirects after neither a change nor an access entry fails ...
+    with pytest.raises(RuntimeError, match="POST with 302"):
+        _guarded(rf, staff.admin, settings, _Personal, "post", 302)
+    # ... one that wrote a change entry, or showed the person, passes.
+    assert _guarded(rf, staff.admin, settings, _Personal, "post", 302, write=change).status_code
+    assert _guarded(rf, staff.admin, settings, _Personal, "post", 201, write=access).status_code
+    # A form sent back (400, 409) shows the person again: a change entry alone is not enough.
+    for status in (400, 409):
+        with pytest.raises(RuntimeError, match=f"POST with {status}"):
+            _guarded(rf, staff.admin, settings, _Personal, "post", status, write=change)
+        assert _guarded(rf, staff.admin, settings, _Personal, "post", status, write=access)
+    # A GET answered 400 that renders the page needs its access entry too.
+    with pytest.raises(RuntimeError, match="GET with 400"):
+        _guarded(rf, staff.admin, settings, _Personal, "get", 400)
+
+
+def test_guard_asks_nothing_of_answers_that_show_no_one(rf, staff, settings):
+    for status in (302, 401, 403, 404, 405, 429, 500):
+        assert _guarded(rf, staff.admin, settings, _Personal, "get", status).status_code == status
+    # A DRF error body (validation failed, nothing shown, nothing written).
+    response = _guarded(rf, staff.admin, settings, _Personal, "post", 400, exception=True)
+    assert response.status_code == 400

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from tests.audit_probe import Visit, post
+
 
 def _occasion(tree: Any) -> Any:
     from insyn.core.catalogue_loader import load_catalogues
@@ -47,64 +49,139 @@ def _invitation(tree: Any, staff: Any, channel: str = "handed") -> tuple[Any, An
     )
 
 
+def _guardian(tree: Any) -> Any:
+    return _occasion(tree).survey_responses.get(respondent_role="guardian")
+
+
+def _occasion_revoke(tree: Any, staff: Any) -> Visit:
+    invitation = _invitation(tree, staff)[0]
+    occasion = invitation.response.occasion
+    return Visit(
+        staff.case_worker,
+        reverse("surveys:occasion", args=[occasion.pk]),
+        method="POST",
+        data={"op": "revoke", "invitation": invitation.pk},
+        status=302,
+        writes=[invitation],
+    )
+
+
+def _message(tree: Any, staff: Any, **visit: Any) -> Visit:
+    invitation = _invitation(tree, staff, "email")[0]
+    message = invitation.messages.get(kind="reminder")
+    url = reverse("surveys:message", args=[message.pk])
+    return Visit(staff.case_worker, url, shows=[invitation], **visit)
+
+
+def _answer(tree: Any, staff: Any, **visit: Any) -> Visit:
+    invitation, token = _invitation(tree, staff)
+    return Visit(
+        staff.case_worker, reverse("surveys:answer", args=[token]), shows=[invitation], **visit
+    )
+
+
+def _answer_save(tree: Any, staff: Any) -> Visit:
+    invitation, token = _invitation(tree, staff)
+    return Visit(
+        staff.case_worker,
+        reverse("surveys:answer", args=[token]),
+        method="POST",
+        data={"action": "save"},
+        shows=[invitation],
+        writes=[invitation],
+    )
+
+
+def _api_invite(tree: Any, staff: Any) -> Visit:
+    from insyn.surveys.models import Invitation
+
+    return Visit(
+        staff.case_worker,
+        reverse("surveyinvitation-list"),
+        method="POST",
+        data={"response": _guardian(tree).pk, "channel": "handed"},
+        json=True,
+        status=201,
+        writes=[Invitation],
+    )
+
+
+def _api_non_response(tree: Any, staff: Any) -> Visit:
+    response = _guardian(tree)
+    return Visit(
+        staff.case_worker,
+        reverse("surveyresponse-non-response", args=[response.pk]),
+        method="POST",
+        data={"reason": "declined"},
+        json=True,
+        writes=[response],
+    )
+
+
+def _api_revoke(tree: Any, staff: Any) -> Visit:
+    invitation = _invitation(tree, staff)[0]
+    return Visit(
+        staff.case_worker,
+        reverse("surveyinvitation-revoke", args=[invitation.pk]),
+        method="POST",
+        json=True,
+        data={},
+        writes=[invitation],
+    )
+
+
+def _shows(name: str, build: Any, arg: Any = None) -> Any:
+    """GET `name` (with the pk of `arg(shown)` if given), naming `shown` = build(tree, staff)."""
+
+    def probe(tree: Any, staff: Any) -> Visit:
+        shown = build(tree, staff)
+        args = [arg(shown)] if arg else []
+        return Visit(staff.case_worker, reverse(name, args=args), shows=[shown])
+
+    return probe
+
+
 PROBES = {
-    "surveys:occasions": lambda tree, staff: (
-        staff.case_worker,
-        (_occasion(tree), reverse("surveys:occasions"))[1],
+    "surveys:occasions": _shows("surveys:occasions", lambda t, s: _occasion(t)),
+    "surveys:occasion": _shows("surveys:occasion", lambda t, s: _occasion(t), lambda o: o.pk),
+    post("surveys:occasion"): _occasion_revoke,
+    "surveys:response": _shows("surveys:response", lambda t, s: _answered(t), lambda r: r.pk),
+    "surveys:response_enter": _shows(
+        "surveys:response_enter", lambda t, s: _guardian(t), lambda r: r.pk
     ),
-    "surveys:occasion": lambda tree, staff: (
-        staff.case_worker,
-        reverse("surveys:occasion", args=[_occasion(tree).pk]),
-    ),
-    "surveys:response": lambda tree, staff: (
-        staff.case_worker,
-        reverse("surveys:response", args=[_answered(tree).pk]),
-    ),
-    "surveys:response_enter": lambda tree, staff: (
-        staff.case_worker,
-        reverse(
-            "surveys:response_enter",
-            args=[_occasion(tree).survey_responses.get(respondent_role="guardian").pk],
-        ),
-    ),
-    "surveys:message": lambda tree, staff: (
-        staff.case_worker,
-        reverse(
-            "surveys:message",
-            args=[_invitation(tree, staff, "email")[0].messages.get(kind="reminder").pk],
-        ),
+    # A dialog interview sent without its mode: the form comes back (400) with the answers.
+    post("surveys:response_enter"): lambda tree, staff: (
+        lambda r: Visit(
+            staff.case_worker,
+            reverse("surveys:response_enter", args=[r.pk]),
+            method="POST",
+            data={},
+            status=400,
+            shows=[r],
+        )
+    )(_guardian(tree)),
+    "surveys:message": _message,
+    post("surveys:message"): lambda tree, staff: _message(
+        tree, staff, method="POST", data={"subject": "x"}, status=400
     ),
     "surveys:free_text": lambda tree, staff: (
-        staff.case_worker,
-        (_answered(tree), reverse("surveys:free_text", args=["placering-barn-unga"]))[1],
+        lambda r: Visit(
+            staff.case_worker,
+            reverse("surveys:free_text", args=["placering-barn-unga"]),
+            shows=[r],
+        )
+    )(_answered(tree)),
+    "surveys:answer": _answer,
+    post("surveys:answer"): _answer_save,
+    "surveyresponse-list": _shows("surveyresponse-list", lambda t, s: _answered(t)),
+    "surveyresponse-detail": _shows(
+        "surveyresponse-detail", lambda t, s: _answered(t), lambda r: r.pk
     ),
-    "surveys:answer": lambda tree, staff: (
-        staff.case_worker,
-        reverse("surveys:answer", args=[_invitation(tree, staff)[1]]),
+    post("surveyresponse-non-response"): _api_non_response,
+    "surveyinvitation-list": _shows("surveyinvitation-list", lambda t, s: _invitation(t, s)[0]),
+    post("surveyinvitation-list"): _api_invite,
+    "surveyinvitation-detail": _shows(
+        "surveyinvitation-detail", lambda t, s: _invitation(t, s)[0], lambda i: i.pk
     ),
-    "surveyresponse-list": lambda tree, staff: (
-        staff.case_worker,
-        (_answered(tree), reverse("surveyresponse-list"))[1],
-    ),
-    "surveyresponse-detail": lambda tree, staff: (
-        staff.case_worker,
-        reverse("surveyresponse-detail", args=[_answered(tree).pk]),
-    ),
-    "surveyinvitation-list": lambda tree, staff: (
-        staff.case_worker,
-        (_invitation(tree, staff), reverse("surveyinvitation-list"))[1],
-    ),
-    "surveyinvitation-detail": lambda tree, staff: (
-        staff.case_worker,
-        reverse("surveyinvitation-detail", args=[_invitation(tree, staff)[0].pk]),
-    ),
-    # POST-only actions of the same viewsets: their reads are the detail routes above.
-    "surveyresponse-non-response": lambda tree, staff: (
-        staff.case_worker,
-        reverse("surveyresponse-detail", args=[_answered(tree).pk]),
-    ),
-    "surveyinvitation-revoke": lambda tree, staff: (
-        staff.case_worker,
-        reverse("surveyinvitation-detail", args=[_invitation(tree, staff)[0].pk]),
-    ),
+    post("surveyinvitation-revoke"): _api_revoke,
 }

@@ -154,8 +154,10 @@ class OccasionSurveysView(InsynView):
                 invitation_services.invitation_revoke(actor=request.user, invitation=invitation)
                 messages.success(request, _("The link no longer works."))
             else:
+                record_access(actor=request.user, action="view", objects=[occasion])
                 messages.error(request, _("Unknown action."))
         except ValidationError as exc:
+            record_access(actor=request.user, action="view", objects=[occasion])
             messages.error(request, " ".join(exc.messages))
         return redirect("surveys:occasion", pk=occasion.pk)
 
@@ -187,6 +189,7 @@ class ResponseEnterView(InsynView):
             response.questionnaire, response.respondent_role, response.respondent_age
         )
         fields = build_fields(questions, draft, errors)
+        record_access(actor=request.user, action="view", objects=[response])
         return render(
             request,
             "surveys/response_enter.html",
@@ -201,7 +204,6 @@ class ResponseEnterView(InsynView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         response = self._response(request, pk)
-        record_access(actor=request.user, action="view", objects=[response])
         return self._render(request, response, {}, {}, ModeForm())
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -224,6 +226,7 @@ class ResponseEnterView(InsynView):
             if hasattr(exc, "error_dict"):
                 errors = {k: v[0] for k, v in exc.message_dict.items()}
                 return self._render(request, response, draft, errors, mode_form, 400)
+            record_access(actor=request.user, action="view", objects=[response])
             messages.error(request, " ".join(exc.messages))
             return redirect("surveys:occasion", pk=response.occasion_id)
         messages.success(request, _("The answers are saved."))
@@ -281,13 +284,13 @@ class MessageEditView(InsynView):
     def _render(
         self, request: HttpRequest, message: ScheduledMessage, form: MessageForm, status: int = 200
     ) -> HttpResponse:
+        record_access(actor=request.user, action="view", objects=[message.invitation])
         return render(
             request, "surveys/message_edit.html", {"message": message, "form": form}, status=status
         )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         message = self._message(request, pk)
-        record_access(actor=request.user, action="view", objects=[message.invitation])
         form = MessageForm(
             initial={
                 "send_at": timezone.localtime(message.send_at).replace(
@@ -306,6 +309,7 @@ class MessageEditView(InsynView):
             try:
                 messaging.message_cancel(actor=request.user, message=message)
             except ValidationError as exc:
+                record_access(actor=request.user, action="view", objects=[message.invitation])
                 messages.error(request, " ".join(exc.messages))
             return redirect("surveys:occasion", pk=back) if back else redirect("surveys:rounds")
         form = MessageForm(request.POST)
