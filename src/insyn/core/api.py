@@ -64,7 +64,7 @@ class ScopedViewSetMixin:
                 except NotImplementedError:
                     base = None
                 if base is not None:
-                    note_denied(self.request.user, base, {field: value})
+                    note_denied(self.request.user, base, {field: value})  # type: ignore[attr-defined]
             raise
 
 
@@ -95,7 +95,7 @@ class AuditedReadMixin(ScopedViewSetMixin):
         return Response(serializer.data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()  # type: ignore[attr-defined]
+        instance = self.get_object()
         record_access(
             actor=request.user, action="view", objects=[instance], purpose=self._purpose()
         )
