@@ -278,14 +278,14 @@ class ScheduledMessage(models.Model):
         ordering = ["send_at", "id"]
         indexes = [models.Index(fields=["status", "send_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} {self.send_at:%Y-%m-%d %H:%M}"
+
     def audit_client_id(self) -> int | None:
         return self.invitation.audit_client_id()
 
     def audit_org_path(self) -> str:
         return self.invitation.unit.path
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.channel} {self.send_at:%Y-%m-%d %H:%M}"
 
 
 class MessageLog(models.Model):
