@@ -139,8 +139,10 @@ def test_frame_export_api(generated, staff, login, tree):
     df = expected.frame("vux")
     assert table.num_rows == int((df["unit_id"] == tree.vux_unit.pk).sum())
     assert set(table.column("unit").to_pylist()) == {"0780/VUX-OPV"}
-    entry = AccessEntry.objects.latest("id")
+    entry = AccessEntry.objects.filter(object_type="followup.enrollment").latest("id")
     assert entry.action == "export" and entry.actor == staff.unit_manager
+    assert entry.org_paths == f"|{tree.vux_unit.path}|"
+    assert entry.detail["persons"] == len(set(table.column("person_pid").to_pylist()))
     for user in (staff.analyst, staff.case_worker, staff.admin):
         denied = api(login(user), "analysis-frame-export", "programme=vux&file_format=csv")
         assert denied.status_code == 404

@@ -201,9 +201,14 @@ def test_export_frame_csv_with_codebook_and_log(generated, tmp_path):
     assert [b["column"] for b in book] == header
     housing = next(b for b in book if b["column"] == "housing__after")
     assert "own=Eget boende" in housing["options"]
-    entry = AccessEntry.objects.latest("id")
+    entry = AccessEntry.objects.filter(object_type="followup.enrollment").latest("id")
     assert entry.action == "export" and entry.actor is None
-    assert entry.detail["rows"] == 240
+    assert entry.detail["rows"] == 240 and entry.detail["via"] == "cli"
+    assert entry.org_paths  # the exported units' auditors see it
+    manifest = AccessEntry.objects.filter(
+        object_type="clients.client", detail__export_id=entry.detail["export_id"]
+    )
+    assert manifest.count() == entry.detail["persons"] > 0
     # the same key gives the same pseudonyms, another key others
     again = tmp_path / "again.csv"
     call_command(

@@ -187,7 +187,7 @@ def test_unit_overview_and_start_page_panel(generated, staff, login, tree):
 def test_research_export_on_the_web_is_scoped_and_logged(generated, staff, login, tree):
     client = login(staff.quality_lead)  # Växjö's administration: no Kalmar rows
     assert client.get(reverse("analytics:frame_export")).status_code == 200
-    before = AccessEntry.objects.count()
+    last = AccessEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = client.get(
         reverse("analytics:frame_download") + "?programme=vux&format=csv&key=k1&purpose=studie"
     )
@@ -198,10 +198,18 @@ def test_research_export_on_the_web_is_scoped_and_logged(generated, staff, login
     df = expected.frame("vux")
     assert len(rows) == int((df["municipality_id"] == tree.vaxjo.pk).sum())
     assert {r["municipality"] for r in rows} == {"0780"}
-    assert AccessEntry.objects.count() == before + 1
-    entry = AccessEntry.objects.latest("id")
-    assert entry.action == "export" and entry.actor == staff.quality_lead
-    assert entry.purpose == "studie"
+    new = AccessEntry.objects.filter(pk__gt=last)
+    summary = new.get(object_type="followup.enrollment")
+    assert summary.action == "export" and summary.actor == staff.quality_lead
+    assert summary.purpose == "studie"
+    # the entry names what left: programme, scope, persons, and a manifest entry per person
+    assert summary.detail["programme"] == "vux" and summary.detail["rows"] == len(rows)
+    assert summary.detail["scope"] == [tree.aov.path]
+    manifest = new.filter(object_type="clients.client")
+    assert summary.detail["persons"] == manifest.count() == len({r["person_pid"] for r in rows})
+    assert {e.detail["person_pid"] for e in manifest} == {r["person_pid"] for r in rows}
+    assert {e.detail["export_id"] for e in manifest} == {summary.detail["export_id"]}
+    assert all(e.client_id and e.org_paths for e in manifest)
     xlsx = client.get(reverse("analytics:frame_download") + "?programme=vux&format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
     assert book.sheetnames == ["frame", "codebook"]

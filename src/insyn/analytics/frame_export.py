@@ -17,7 +17,7 @@ import json
 import secrets
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -203,6 +203,9 @@ class Extract:
     codebook: list[CodebookRow]
     rows: int
     export_key: str
+    # Who is in it, for the audit trail: (client id, person_pid, unit paths of the rows).
+    persons: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    scope_paths: tuple[str, ...] | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Ordered by pseudonym (so row order links nothing across export keys), a slice at
@@ -250,8 +253,16 @@ def prepare(spec: ProgrammeSpec, *, scope: Scope, export_key: str | None = None)
     rows = int(
         con.sql(f"SELECT count(*) FROM {frame.source_sql()} AS f WHERE {where}").fetchall()[0][0]  # noqa: S608
     )
+    persons = [
+        (int(client), str(pid), sorted(units))
+        for client, pid, units in con.sql(
+            f"SELECT f.client_id, substr(sha256({secret} || 'p' || CAST(f.client_id AS VARCHAR)), "  # noqa: S608
+            f"1, 16), list(DISTINCT f.unit_path) FROM {frame.source_sql()} AS f WHERE {where} "
+            "GROUP BY f.client_id ORDER BY f.client_id"
+        ).fetchall()
+    ]
     sources = [(f"read_parquet({lit(str(p))})", _prefixes(p)) for p in frame.files]
-    return Extract(spec, sql, sources, book, rows, export_key)
+    return Extract(spec, sql, sources, book, rows, export_key, persons, scope.paths)
 
 
 def _prefixes(path: Any) -> list[str]:

@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insyn.analytics import frame_export, selectors
+from insyn.analytics.export_audit import record_frame_export
 from insyn.analytics.forms import set_choices
 from insyn.analytics.scope import Scope
 from insyn.analytics.specs import SpecError, load_spec
-from insyn.core.audit import record_access
 from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
-from insyn.followup.models import Enrollment
 
 
 class FrameExportForm(forms.Form):
@@ -97,18 +96,8 @@ def frame_download(
     extract = frame_export.prepare(
         spec, scope=Scope.for_user(user, Action.EXPORT_INDIVIDUAL), export_key=key
     )
-    record_access(
-        actor=user,
-        action="export",
-        model=Enrollment,
-        purpose=purpose,
-        detail={
-            "what": "analysis frame",
-            "programme": spec.key,
-            "format": fmt,
-            "rows": extract.rows,
-            "linkable": key is not None,
-        },
+    record_frame_export(
+        actor=user, extract=extract, fmt=fmt, purpose=purpose, via="web", linkable=key is not None
     )
     name = f"insyn-{spec.key}-frame-{timezone.localdate():%Y%m%d}"
     if fmt == "xlsx":

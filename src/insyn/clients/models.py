@@ -215,6 +215,12 @@ class Client(ScopedModel):
     def scope_path(self) -> str:
         return self.unit.path
 
+    def audit_org_paths(self) -> list[str]:
+        """Seen through the registering unit and each of the client's cases: the auditors of
+        every one of them may see who looked at the client."""
+        cases = Case.objects.filter(client_id=self.pk).values_list("unit__path", flat=True)
+        return [self.unit.path, *sorted(set(cases))]
+
     def audit_client_id(self) -> int:
         return self.pk
 

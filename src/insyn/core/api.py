@@ -13,6 +13,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
+from insyn.core.viewmixins import note_denied
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -48,6 +49,24 @@ class ScopedViewSetMixin:
     def get_queryset(self) -> Any:
         return self.scoped_queryset()
 
+    def get_object(self) -> Any:
+        """The object by its lookup in the scoped queryset; an object that exists outside
+        scope answers the same 404 as a missing one and is recorded as a denied attempt."""
+        try:
+            return super().get_object()  # type: ignore[misc]
+        except (Http404, exceptions.NotFound):
+            field = getattr(self, "lookup_field", "pk")
+            kwarg = getattr(self, "lookup_url_kwarg", None) or field
+            value = self.kwargs.get(kwarg)  # type: ignore[attr-defined]
+            if value is not None:
+                try:
+                    base = self.get_base_queryset()
+                except NotImplementedError:
+                    base = None
+                if base is not None:
+                    note_denied(self.request.user, base, {field: value})  # type: ignore[attr-defined]
+            raise
+
 
 class AuditedReadMixin(ScopedViewSetMixin):
     """Records an access entry for every object a list or detail response shows."""
@@ -76,7 +95,7 @@ class AuditedReadMixin(ScopedViewSetMixin):
         return Response(serializer.data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()  # type: ignore[attr-defined]
+        instance = self.get_object()
         record_access(
             actor=request.user, action="view", objects=[instance], purpose=self._purpose()
         )

@@ -2,8 +2,16 @@
 endpoints and exports call `record_access` for every read of an individual's data.
 
 An audited object may define `audit_client_id()` (the client whose data it is) and
-`audit_org_path()` (where it lives in the org tree); `AUDIT_EXCLUDE` names fields never copied
-into a change entry (secrets, encrypted identity numbers).
+`audit_org_paths()` (every place in the org tree whose auditors may see the entry; a client is
+seen through each of its cases) or `audit_org_path()` (one place); otherwise its
+`scope_path()` is used. An entry about nothing in the tree (a system-wide thing, an empty
+list) carries the actor's organisation instead, so that organisation's auditors see it.
+`AUDIT_EXCLUDE` names fields never copied into a change entry (secrets, encrypted identity
+numbers).
+
+Denied attempts (an object that exists but is outside the user's scope, answered 404 like a
+missing one) are recorded by `record_denied`, at most one entry per actor and object type a
+minute; the entry counts the attempts folded into it.
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from insyn.core import context
@@ -48,17 +58,45 @@ def _client_id(obj: models.Model) -> int | None:
     return None
 
 
-def _org_path(obj: models.Model) -> str:
-    fn = getattr(obj, "audit_org_path", None)
+def org_paths(obj: models.Model) -> list[str]:
+    """The org paths whose auditors may see an entry about `obj` (first: its own place)."""
+    fn = getattr(obj, "audit_org_paths", None)
     if fn is not None:
-        return str(fn() or "")
-    fn = getattr(obj, "scope_path", None)
-    if fn is not None and getattr(obj, "scope_path_lookup", None):
-        try:
-            return str(fn())
-        except AttributeError:
-            return ""
-    return ""
+        return _unique(str(p) for p in fn() if p)
+    fn = getattr(obj, "audit_org_path", None)
+    if fn is None:
+        fn = getattr(obj, "scope_path", None)
+    if fn is None:
+        return []
+    try:
+        path = fn()
+    except (AttributeError, ObjectDoesNotExist):
+        return []
+    return [str(path)] if path else []
+
+
+def _unique(paths: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(paths))
+
+
+def actor_org_path(actor: User | AnonymousUser | None) -> str:
+    fn = getattr(actor, "audit_org_path", None)
+    if fn is None or not actor or not actor.is_authenticated:
+        return ""
+    return str(fn() or "")
+
+
+def path_fields(
+    paths: Iterable[str], actor: User | AnonymousUser | None, *, with_actor: bool = False
+) -> dict[str, str]:
+    """`org_path` (the object's own place) and `org_paths` ("|p1|p2|", everyone who audits
+    it). Without an object path the actor's organisation audits the entry."""
+    paths = _unique(p for p in paths if p)
+    own = paths[0] if paths else ""
+    if with_actor or not paths:
+        paths = _unique([*paths, actor_org_path(actor)])
+        paths = [p for p in paths if p]
+    return {"org_path": own[:255], "org_paths": f"|{'|'.join(paths)}|" if paths else ""}
 
 
 def _plain(value: Any) -> Any:
@@ -114,7 +152,7 @@ def record_change(
         object_type=object_type(obj),
         object_id=str(obj.pk),
         client_id=_client_id(obj),
-        org_path=_org_path(obj),
+        **path_fields(org_paths(obj), actor),
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
     )
@@ -141,10 +179,12 @@ def record_access(
     detail: Mapping[str, Any] | None = None,
     client_id: int | None = None,
     org_path: str = "",
+    paths: Iterable[str] = (),
 ) -> int:
     """Record a read: one entry per object shown, or one entry for an export or empty list.
 
-    Returns the number of entries written; the audit guard counts them per request.
+    Returns the number of entries written; the audit guard counts them per request. For the
+    single entry of an export or an empty list, `org_path`/`paths` say whose data it was.
     """
     ctx = context.current()
     common = {
@@ -162,7 +202,7 @@ def record_access(
             object_type=object_type(obj),
             object_id=str(obj.pk),
             client_id=_client_id(obj),
-            org_path=_org_path(obj),
+            **path_fields(org_paths(obj), actor),
         )
         for obj in objects
     ]
@@ -171,9 +211,56 @@ def record_access(
             raise ValueError("record_access needs objects or a model")
         entries = [
             AccessEntry(
-                **common, object_type=object_type(model), client_id=client_id, org_path=org_path
+                **common,
+                object_type=object_type(model),
+                client_id=client_id,
+                **path_fields([org_path, *paths], actor),
             )
         ]
     AccessEntry.objects.bulk_create(entries)
     ctx.accesses_recorded += len(entries)
     return len(entries)
+
+
+DENIED_WINDOW = 60  # seconds: at most one denied entry per actor and object type in a window
+
+
+def record_denied(
+    *,
+    actor: User | AnonymousUser | None,
+    obj: models.Model,
+    detail: Mapping[str, Any] | None = None,
+) -> bool:
+    """Someone asked for `obj`, which exists but is outside their scope (they got a 404).
+
+    Visible to the auditors of the object's units and of the actor's organisation. Rate
+    limited through the shared cache: the first attempt in a window writes an entry that
+    counts the attempts folded since the previous one; the rest only count. Returns whether
+    an entry was written.
+    """
+    otype = object_type(obj)
+    who = actor.pk if actor is not None and actor.is_authenticated else context.current().ip_address
+    key = f"insyn:audit-denied:{who}:{otype}"
+    if not cache.add(key, 1, timeout=DENIED_WINDOW):
+        try:
+            cache.incr(f"{key}:folded")
+        except ValueError:
+            cache.set(f"{key}:folded", 1, timeout=None)
+        return False
+    folded = int(cache.get(f"{key}:folded") or 0)
+    if folded:
+        cache.delete(f"{key}:folded")
+    ctx = context.current()
+    AccessEntry.objects.create(
+        **_actor_fields(actor),
+        request_id=ctx.request_id,
+        action=AccessEntry.Kind.DENIED,
+        path=ctx.path[:500],
+        ip_address=ctx.ip_address,
+        object_type=otype,
+        object_id=str(obj.pk),
+        client_id=_client_id(obj),
+        detail={**(detail or {}), "attempts": folded + 1, "folded_since_last": folded},
+        **path_fields(org_paths(obj), actor, with_actor=True),
+    )
+    return True

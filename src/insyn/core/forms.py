@@ -10,7 +10,11 @@ from insyn.core.selectors import AuditFilter
 class AuditFilterForm(forms.Form):
     log = forms.ChoiceField(
         label=_("Log"),
-        choices=[("access", _("Reads")), ("change", _("Changes"))],
+        choices=[
+            ("access", _("Reads")),
+            ("change", _("Changes")),
+            ("denied", _("Denied attempts (outside scope)")),
+        ],
         required=False,
         initial="access",
     )

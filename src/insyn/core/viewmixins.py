@@ -6,15 +6,48 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from insyn.core.audit import record_access
+from insyn.core.audit import record_access, record_denied
 from insyn.core.roles import Action
 from insyn.core.scoping import has_action
+
+
+def get_scoped_object_or_404(
+    user: Any,
+    queryset: models.QuerySet,
+    unrestricted: models.QuerySet | models.Manager | None = None,
+    **lookup: Any,
+) -> Any:
+    """`get_object_or_404(queryset, **lookup)` for a restricted queryset, which also records
+    a "denied" access entry when the object exists outside the user's scope.
+
+    The answer is the very same 404 as for a missing object (same exception, same message);
+    only the audit trail tells them apart. `unrestricted` defaults to the model's base
+    manager.
+    """
+    model = queryset.model
+    try:
+        return queryset.get(**lookup)
+    except model.DoesNotExist:
+        note_denied(user, unrestricted if unrestricted is not None else model._base_manager, lookup)
+        raise Http404(
+            f"No {model._meta.object_name} matches the given query."  # as get_object_or_404
+        ) from None
+
+
+def note_denied(user: Any, unrestricted: models.QuerySet | models.Manager, lookup: Any) -> None:
+    """Record a denied attempt if `lookup` names an object that exists (outside scope)."""
+    try:
+        obj = unrestricted.filter(**lookup).first()
+    except (ValueError, TypeError, ValidationError):
+        return
+    if obj is not None:
+        record_denied(actor=user, obj=obj)
 
 
 class InsynView(LoginRequiredMixin, View):
@@ -53,6 +86,17 @@ class ScopedQuerysetMixin:
         if self.required_action is None:
             raise PermissionDenied
         return self.base_queryset().restrict(self.request.user, self.required_action)  # type: ignore[attr-defined]
+
+    def get_object(self, queryset: models.QuerySet | None = None) -> models.Model:
+        """DetailView's lookup by pk/slug, recording a denied attempt outside scope."""
+        try:
+            return super().get_object(queryset)  # type: ignore[misc]
+        except Http404:
+            kwargs = getattr(self, "kwargs", {})
+            lookup = {k: v for k, v in kwargs.items() if k in ("pk", "slug")}
+            if lookup and queryset is None:
+                note_denied(self.request.user, self.base_queryset(), lookup)
+            raise
 
 
 class AuditedDetailView(ScopedQuerysetMixin, InsynView, DetailView):

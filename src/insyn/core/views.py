@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -79,6 +80,8 @@ class AuditView(InsynView):
         f = form.to_filter()
         if form.selected_log == "change":
             return form, selectors.change_entries(request.user, f).select_related("actor")
+        if form.selected_log == "denied":
+            f.action = AccessEntry.Kind.DENIED
         return form, selectors.access_entries(request.user, f).select_related("actor")
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
@@ -147,6 +150,7 @@ class AuditExportView(AuditView):
                 "client_id",
                 "purpose",
                 "address",
+                "detail",
             ]
             rows = (
                 [
@@ -159,6 +163,7 @@ class AuditExportView(AuditView):
                     e.client_id,
                     e.purpose,
                     e.path,
+                    json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else "",
                 ]
                 for e in qs.iterator()
             )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from insyn.clients import selectors
@@ -15,7 +15,7 @@ from insyn.clients.validators import contains_identity_number
 from insyn.core import context
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
-from insyn.core.viewmixins import InsynView
+from insyn.core.viewmixins import InsynView, get_scoped_object_or_404
 
 
 def identity_number_in_address(request: HttpRequest) -> bool:
@@ -45,25 +45,27 @@ class ClientsView(InsynView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_client(self, pk: int, action: Action = Action.VIEW_INDIVIDUAL) -> Client:
-        return get_object_or_404(Client.objects.restrict(self.request.user, action), pk=pk)
+        return get_scoped_object_or_404(
+            self.request.user, Client.objects.restrict(self.request.user, action), pk=pk
+        )
 
     def get_case(self, pk: int, action: Action = Action.VIEW_INDIVIDUAL) -> Case:
         qs = Case.objects.restrict(self.request.user, action).select_related(
             "client", "unit", "source", "reason", "case_worker"
         )
-        return get_object_or_404(qs, pk=pk)
+        return get_scoped_object_or_404(self.request.user, qs, pk=pk)
 
     def get_intervention(self, pk: int, action: Action = Action.VIEW_INDIVIDUAL) -> Intervention:
         qs = Intervention.objects.restrict(self.request.user, action).select_related(
             "case__client", "case__unit", "decision", "intervention_type"
         )
-        return get_object_or_404(qs, pk=pk)
+        return get_scoped_object_or_404(self.request.user, qs, pk=pk)
 
     def get_decision(self, pk: int, action: Action = Action.VIEW_INDIVIDUAL) -> Decision:
         qs = Decision.objects.restrict(self.request.user, action).select_related(
             "case__client", "case__unit", "intervention_type", "legal_basis"
         )
-        return get_object_or_404(qs, pk=pk)
+        return get_scoped_object_or_404(self.request.user, qs, pk=pk)
 
     def audit(self, action: str, objects: list[Any], **kwargs: Any) -> None:
         record_access(

@@ -207,6 +207,12 @@ class Value(models.Model):
         shown = self.number if self.number is not None else self.text or self.date
         return f"{self.variable.key}={shown}"
 
+    def audit_client_id(self) -> int:
+        return self.occasion.enrollment.client_id
+
+    def audit_org_path(self) -> str:
+        return self.occasion.enrollment.unit.path
+
 
 class Goal(ScopedModel):
     """A concrete goal in the same measure as the main problem, set before and assessed after."""

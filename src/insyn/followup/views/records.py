@@ -19,7 +19,7 @@ from insyn.core.audit import record_access
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
-from insyn.core.viewmixins import InsynView
+from insyn.core.viewmixins import InsynView, get_scoped_object_or_404
 from insyn.followup import selectors, services
 from insyn.followup.forms.recording import (
     PREFIX,
@@ -58,7 +58,7 @@ class InterventionFollowupView(InsynView):
         qs = Intervention.objects.restrict(request.user, action).select_related(
             "case", "case__unit", "case__client", "intervention_type"
         )
-        return get_object_or_404(qs, pk=pk)
+        return get_scoped_object_or_404(request.user, qs, pk=pk)
 
     def _programmes(self, intervention: Intervention) -> Any:
         enrolled = intervention.enrollments.values_list("programme__key", flat=True)
@@ -127,7 +127,9 @@ class EnrollmentView(InsynView):
     required_action = Action.VIEW_INDIVIDUAL
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        enrollment = get_object_or_404(selectors.enrollments(request.user), pk=pk)
+        enrollment = get_scoped_object_or_404(
+            request.user, selectors.enrollments(request.user), pk=pk
+        )
         record_access(
             actor=request.user, action="view", objects=[enrollment], purpose=_purpose(request)
         )
@@ -146,8 +148,8 @@ class EnrollmentView(InsynView):
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        enrollment = get_object_or_404(
-            selectors.enrollments(request.user, Action.CHANGE_INDIVIDUAL), pk=pk
+        enrollment = get_scoped_object_or_404(
+            request.user, selectors.enrollments(request.user, Action.CHANGE_INDIVIDUAL), pk=pk
         )
         op = request.POST.get("op")
         # The answer (a message about this enrolment) names the person: an access entry even
@@ -211,12 +213,15 @@ class OccasionView(InsynView):
         )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._render(request, get_object_or_404(selectors.occasions(request.user), pk=pk))
+        return self._render(
+            request,
+            get_scoped_object_or_404(request.user, selectors.occasions(request.user), pk=pk),
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Add a goal (where goals are set) or reopen an occasion marked as not done."""
-        occasion = get_object_or_404(
-            selectors.occasions(request.user, Action.CHANGE_INDIVIDUAL), pk=pk
+        occasion = get_scoped_object_or_404(
+            request.user, selectors.occasions(request.user, Action.CHANGE_INDIVIDUAL), pk=pk
         )
         if request.POST.get("op") == "reopen":
             try:
@@ -273,8 +278,8 @@ class OccasionRecordView(InsynView):
     required_action = Action.CHANGE_INDIVIDUAL
 
     def _occasion(self, request: HttpRequest, pk: int) -> Occasion:
-        occasion = get_object_or_404(
-            selectors.occasions(request.user, Action.CHANGE_INDIVIDUAL), pk=pk
+        occasion = get_scoped_object_or_404(
+            request.user, selectors.occasions(request.user, Action.CHANGE_INDIVIDUAL), pk=pk
         )
         if occasion.enrollment.status == Enrollment.Status.WITHDRAWN:
             raise Http404

@@ -158,6 +158,12 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.question.key}={self.number if self.number is not None else self.text}"
 
+    def audit_client_id(self) -> int | None:
+        return self.response.audit_client_id()
+
+    def audit_org_path(self) -> str:
+        return self.response.unit.path
+
 
 class Invitation(ScopedModel):
     """A request to answer through a link. The link tokens are kept only as hashes; any of an
@@ -274,6 +280,12 @@ class ScheduledMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.channel} {self.send_at:%Y-%m-%d %H:%M}"
+
+    def audit_client_id(self) -> int | None:
+        return self.invitation.audit_client_id()
+
+    def audit_org_path(self) -> str:
+        return self.invitation.unit.path
 
 
 class MessageLog(models.Model):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from insyn.core.audit import record_access
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
-from insyn.core.viewmixins import InsynView
+from insyn.core.viewmixins import InsynView, get_scoped_object_or_404
 from insyn.followup.models import Occasion
 from insyn.surveys import selectors
 from insyn.surveys.forms import InviteForm, MessageForm, ModeForm, NonResponseForm
@@ -53,7 +53,12 @@ class OccasionSurveysView(InsynView):
     required_action = Action.VIEW_INDIVIDUAL
 
     def _occasion(self, request: HttpRequest, pk: int) -> Occasion:
-        return get_object_or_404(selectors.survey_occasions(request.user), pk=pk)
+        return get_scoped_object_or_404(
+            request.user,
+            selectors.survey_occasions(request.user),
+            Occasion.objects.filter(stage__questionnaires__isnull=False),
+            pk=pk,
+        )
 
     def _render(
         self, request: HttpRequest, occasion: Occasion, status: int = 200, **forms: Any
@@ -145,10 +150,12 @@ class OccasionSurveysView(InsynView):
             elif op == "revoke":
                 if not str(request.POST.get("invitation", "")).isdigit():
                     raise Http404
-                invitation = get_object_or_404(
+                invitation = get_scoped_object_or_404(
+                    request.user,
                     Invitation.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL).filter(
                         response__occasion=occasion
                     ),
+                    Invitation.objects.filter(response__occasion=occasion),
                     pk=int(request.POST["invitation"]),
                 )
                 invitation_services.invitation_revoke(actor=request.user, invitation=invitation)
@@ -169,8 +176,10 @@ class ResponseEnterView(InsynView):
     required_action = Action.CHANGE_INDIVIDUAL
 
     def _response(self, request: HttpRequest, pk: int) -> Response:
-        response = get_object_or_404(
-            selectors.individual_responses(request.user, Action.CHANGE_INDIVIDUAL), pk=pk
+        response = get_scoped_object_or_404(
+            request.user,
+            selectors.individual_responses(request.user, Action.CHANGE_INDIVIDUAL),
+            pk=pk,
         )
         if response.occasion_id is None:
             raise Http404
@@ -240,8 +249,10 @@ class ResponseDetailView(InsynView):
     required_action = Action.VIEW_INDIVIDUAL
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        response = get_object_or_404(
+        response = get_scoped_object_or_404(
+            request.user,
             selectors.individual_responses(request.user).filter(status=Response.Status.SUBMITTED),
+            Response.objects.filter(status=Response.Status.SUBMITTED),
             pk=pk,
         )
         record_access(
@@ -274,7 +285,8 @@ class MessageEditView(InsynView):
 
     def _message(self, request: HttpRequest, pk: int) -> ScheduledMessage:
         units = selectors.units_for(request.user, Action.CHANGE_INDIVIDUAL).values("pk")
-        return get_object_or_404(
+        return get_scoped_object_or_404(
+            request.user,
             ScheduledMessage.objects.select_related("invitation__response").filter(
                 invitation__unit__in=units
             ),

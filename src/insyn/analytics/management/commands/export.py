@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insyn.analytics import frame_export
+from insyn.analytics.export_audit import record_frame_export
 from insyn.analytics.scope import Scope
 from insyn.analytics.specs import SpecError, load_spec
-from insyn.core.audit import record_access
-from insyn.followup.models import Enrollment
 
 
 class Command(BaseCommand):
@@ -67,17 +66,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror}") from exc
-        record_access(
+        record_frame_export(
             actor=None,
-            action="export",
-            model=Enrollment,
-            detail={
-                "what": "analysis frame",
-                "programme": spec.key,
-                "format": fmt,
-                "rows": extract.rows,
-                "via": "cli",
-            },
+            extract=extract,
+            fmt=fmt,
+            via="cli",
+            linkable=options["key"] is not None,
         )
         where = f"{output}" + (f" (codebook: {book})" if book else "")
         self.stdout.write(
