@@ -36,3 +36,23 @@ Probe = Callable[[Any, Any], Visit]
 
 def post(key: str) -> str:
     return f"POST {key}"
+
+
+def send(client: Any, visit: Visit) -> Any:
+    """Log in as the probe's user and make its request; the response, fully read."""
+    import json as _json
+
+    client.force_login(visit.user, backend="django.contrib.auth.backends.ModelBackend")
+    if visit.method == "GET":
+        response = client.get(visit.url)
+    elif visit.json:
+        response = client.generic(
+            visit.method, visit.url, _json.dumps(visit.data), content_type="application/json"
+        )
+    else:
+        response = client.post(visit.url, visit.data or {})
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    expected = visit.status if isinstance(visit.status, tuple) else (visit.status,)
+    assert response.status_code in expected, (response.status_code, response.content[:500])
+    return response

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import pkgutil
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from insyn.core.middleware import declared_personal_data
 from insyn.core.models import AccessEntry, ChangeEntry
-from tests.audit_probe import Probe, Visit, post
+from tests.audit_probe import Probe, Visit, post, send
 
 SKIP_PREFIXES = ("system/",)  # Django's own admin: tested below to hold no personal data
 
@@ -125,21 +124,9 @@ def _label(obj: Any) -> str:
 def test_personal_route_records_what_it_shows_and_writes(key, tree, staff, client):
     visit = {**PROBES, **EXTRA_PROBES}[key](tree, staff)
     assert visit.shows or visit.model or visit.writes, "a probe names what the answer shows"
-    client.force_login(visit.user, backend="django.contrib.auth.backends.ModelBackend")
     last_access = AccessEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     last_change = ChangeEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    if visit.method == "GET":
-        response = client.get(visit.url)
-    elif visit.json:
-        response = client.generic(
-            visit.method, visit.url, json.dumps(visit.data), content_type="application/json"
-        )
-    else:
-        response = client.post(visit.url, visit.data or {})
-    if hasattr(response, "streaming_content"):
-        b"".join(response.streaming_content)
-    expected = visit.status if isinstance(visit.status, tuple) else (visit.status,)
-    assert response.status_code in expected, (response.status_code, response.content[:500])
+    send(client, visit)
     accesses = AccessEntry.objects.filter(id__gt=last_access)
     changes = ChangeEntry.objects.filter(id__gt=last_change)
     assert accesses.exists() or changes.exists()

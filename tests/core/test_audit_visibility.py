@@ -31,6 +31,7 @@ from insyn.core.models import AccessEntry, ChangeEntry
 from insyn.core.roles import Action
 from insyn.core.scoping import granted_paths
 from insyn.core.selectors import AuditFilter
+from tests.audit_probe import send
 from tests.core.test_audit_completeness import PROBES
 
 
@@ -101,15 +102,9 @@ def check_visibility(entries: list[AccessEntry | ChangeEntry], staff: Any) -> li
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_every_entry_a_route_writes_is_visible_to_its_auditors(name, tree, staff, client):
     since = _last_ids()
-    user, url, *body = PROBES[name](tree, staff)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    if body:
-        response = client.post(url, body[0], content_type="application/json")
-    else:
-        response = client.get(url)
-    if hasattr(response, "streaming_content"):
-        b"".join(response.streaming_content)
-    assert response.status_code == 200, response.status_code
+    visit = PROBES[name](tree, staff)
+    user = visit.user
+    send(client, visit)
     # A write to each object the route showed: its change entry must be audited the same way.
     shown = {(e.object_type, e.object_id) for e in AccessEntry.objects.filter(pk__gt=since[0])}
     for entry in AccessEntry.objects.filter(pk__gt=since[0]):
