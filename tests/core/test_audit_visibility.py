@@ -256,3 +256,42 @@ def test_denied_through_the_api_answers_like_missing(journey, staff, login, fres
 def test_a_missing_object_records_nothing(staff, login, tree, fresh_cache):
     login(staff.case_worker).get(reverse("clients:client_detail", args=[999_999]))
     assert not AccessEntry.objects.filter(action="denied").exists()
+
+
+def test_migration_back_fills_entries_stored_without_a_path(journey, staff, tree):
+    """Entries written before org paths existed: a client's get the client's units, the rest
+    the actor's organisation; the append-only triggers hold again afterwards."""
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import DatabaseError, connection, transaction
+
+    migration = importlib.import_module("insyn.core.migrations.0003_audit_org_paths_and_denied")
+    client_ = journey["client"]
+    about_client = ChangeEntry.objects.create(
+        action="update", object_type="clients.client", object_id=str(client_.pk), org_paths=None
+    )
+    about_nothing = AccessEntry.objects.create(
+        actor=staff.case_worker, action="list", object_type="followup.enrollment", org_paths=None
+    )
+
+    class Editor:
+        def __init__(self) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    if connection.vendor == "postgresql":  # the test's own inserts leave deferred FK checks
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    migration.forwards(django_apps, Editor())
+    about_client = ChangeEntry.objects.get(pk=about_client.pk)
+    assert about_client.org_path == tree.vux_unit.path
+    assert _visible(staff.quality_lead, about_client)
+    assert not _visible(staff.kalmar_admin, about_client)
+    about_nothing = AccessEntry.objects.get(pk=about_nothing.pk)
+    assert about_nothing.org_paths == f"|{tree.vaxjo.path}|"
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_changeentry SET action = 'x'")

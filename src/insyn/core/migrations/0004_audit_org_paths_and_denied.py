@@ -62,7 +62,7 @@ def _backfill(model, apps):
     Client = apps.get_model("clients", "Client")
     Case = apps.get_model("clients", "Case")
     User = apps.get_model("accounts", "User")
-    entries = model.objects.all()
+    entries = model._base_manager.all()
     entries.exclude(org_path="").update(org_paths=Concat(Value("|"), F("org_path"), Value("|")))
     entries.filter(org_path="").update(org_paths="")
     # Entries about a client, or naming one, without a path: the client's units.
