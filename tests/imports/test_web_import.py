@@ -57,9 +57,7 @@ def post(django_capture_on_commit_callbacks):
     return _post
 
 
-def test_upload_check_and_confirm(
-    login, tree, head, addiction_programme, examples, upload, post
-):
+def test_upload_check_and_confirm(login, tree, head, addiction_programme, examples, upload, post):
     c = login(head)
     assert c.get(reverse("imports:upload")).status_code == 200
     response = upload(c, examples, tree.vaxjo)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -55,7 +56,6 @@ WAITING = (S.UPLOADED, S.CHECKED)  # expire after PENDING_HOURS
 RUNNING = (S.CHECKING, S.APPLYING)  # fail after PENDING_HOURS (a worker died)
 
 
-
 def _unexpected(phase: str) -> str:
     if phase == "check":
         return _("The check stopped with an unexpected error; nothing was imported.")
@@ -96,7 +96,7 @@ def _move(batch: ImportBatch, to: str, *, failure: str = "") -> None:
         ImportFile.objects.filter(batch=batch).delete()
         batch.finished_at = timezone.now()
         batch.progress_done = batch.progress_total
-        transaction.on_commit(lambda pk=batch.pk: progress_clear(pk))
+        transaction.on_commit(partial(progress_clear, batch.pk))
 
 
 def _locked(batch_id: int) -> ImportBatch:

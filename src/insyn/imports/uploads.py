@@ -36,20 +36,22 @@ class EncryptedUploadedFile(UploadedFile):
     def __init__(
         self, name: str, content_type: str | None, charset: str | None, key: Fernet
     ) -> None:
-        super().__init__(tempfile.TemporaryFile(), name, content_type, 0, charset)
+        # Closed with the upload (Django closes request files at the end of the request).
+        self.store = tempfile.TemporaryFile()  # noqa: SIM115
+        super().__init__(self.store, name, content_type, 0, charset)
         self.key = key
         self.lengths: list[int] = []
 
     def add(self, data: bytes) -> None:
         token = self.key.encrypt(data)
-        self.file.write(token)
+        self.store.write(token)
         self.lengths.append(len(token))
         self.size = (self.size or 0) + len(data)
 
     def tokens(self) -> Iterator[bytes]:
-        self.file.seek(0)
+        self.store.seek(0)
         for length in self.lengths:
-            yield self.file.read(length)
+            yield self.store.read(length)
 
     def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
         for token in self.tokens():

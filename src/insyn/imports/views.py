@@ -91,7 +91,8 @@ class BatchView(InsynView):
             "report": Report.from_dict(batch.report),
             "progress": progress_read(batch),
             "waiting": batch.status == ImportBatch.Status.CHECKED,
-            "cancellable": batch.status in (ImportBatch.Status.UPLOADED, ImportBatch.Status.CHECKED),
+            "cancellable": batch.status
+            in (ImportBatch.Status.UPLOADED, ImportBatch.Status.CHECKED),
             "poll_seconds": POLL_SECONDS,
         }
         partial = request.headers.get("HX-Request") == "true"
