@@ -83,7 +83,7 @@ def import_municipalities(user: User) -> list[OrgUnit]:
 
 def _move(batch: ImportBatch, to: str, *, failure: str = "") -> None:
     """Change the status (the caller holds the row lock and saves). Entering a final state
-    deletes the files and drops the cached progress."""
+    deletes the files; every change drops the cached progress of the phase before."""
     if to not in TRANSITIONS[batch.status]:
         raise ValidationError(
             _("An import that is “%(from)s” cannot become “%(to)s”.")
@@ -96,7 +96,8 @@ def _move(batch: ImportBatch, to: str, *, failure: str = "") -> None:
         ImportFile.objects.filter(batch=batch).delete()
         batch.finished_at = timezone.now()
         batch.progress_done = batch.progress_total
-        transaction.on_commit(partial(progress_clear, batch.pk))
+    # The cached progress belongs to the phase that just ended.
+    transaction.on_commit(partial(progress_clear, batch.pk))
 
 
 def _locked(batch_id: int) -> ImportBatch:
