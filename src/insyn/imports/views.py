@@ -1,4 +1,5 @@
-"""Web import: upload → validation report → confirm or cancel. The pages show counts and
+"""Web import: upload → background check → validation report → confirm → background apply →
+result. The batch page polls itself (htmx) while a task runs. The pages show counts and
 problems by file, row and column; never the data itself."""
 
 from __future__ import annotations
@@ -8,8 +9,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from insyn.accounts.models import User
 from insyn.core.roles import Action
@@ -17,12 +21,23 @@ from insyn.core.viewmixins import InsynView
 from insyn.imports import services
 from insyn.imports.forms import UploadForm
 from insyn.imports.models import ImportBatch
+from insyn.imports.progress import progress_read
 from insyn.imports.report import Report
+from insyn.imports.uploads import EncryptingUploadHandler
+
+POLL_SECONDS = 2
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # checked below, after the upload handler is set
 class ImportView(InsynView):
     personal_data = False
     required_action = Action.CHANGE_INDIVIDUAL
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # Encrypt the files as they arrive (never spooled to disk in clear); this must happen
+        # before anything reads request.POST, hence the CSRF check after it.
+        request.upload_handlers = [EncryptingUploadHandler(request)]
+        return csrf_protect(super().dispatch)(request, *args, **kwargs)
 
     def _render(self, request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
         batches = ImportBatch.objects.filter(uploaded_by_id=request.user.pk).select_related(
@@ -44,12 +59,11 @@ class ImportView(InsynView):
         services.purge_expired()
         form = self._form(request, request.POST, request.FILES)
         if form.is_valid():
-            uploads = [(f.name, f.read()) for f in form.cleaned_data["upload"]]
             try:
                 batch = services.batch_upload(
                     actor=request.user,  # type: ignore[arg-type]
                     municipality=form.cleaned_data["municipality"],
-                    files=uploads,
+                    files=form.cleaned_data["upload"],
                 )
             except ValidationError as exc:
                 form.add_error("upload", exc.messages)
@@ -59,6 +73,8 @@ class ImportView(InsynView):
 
 
 class BatchView(InsynView):
+    """The batch page; asked by htmx (HX-Request) it answers only the part that changes."""
+
     personal_data = False
     required_action = Action.CHANGE_INDIVIDUAL
 
@@ -70,33 +86,32 @@ class BatchView(InsynView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         batch = self._batch(request, pk)
-        report = Report.from_dict(batch.report)
-        return render(
-            request,
-            "imports/batch.html",
-            {
-                "batch": batch,
-                "report": report,
-                "pending": batch.status == ImportBatch.Status.PENDING,
-            },
-        )
+        context = {
+            "batch": batch,
+            "report": Report.from_dict(batch.report),
+            "progress": progress_read(batch),
+            "waiting": batch.status == ImportBatch.Status.CHECKED,
+            "cancellable": batch.status
+            in (ImportBatch.Status.UPLOADED, ImportBatch.Status.CHECKED),
+            "poll_seconds": POLL_SECONDS,
+        }
+        partial = request.headers.get("HX-Request") == "true"
+        template = "imports/_batch_state.html" if partial else "imports/batch.html"
+        return render(request, template, context)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         batch = self._batch(request, pk)
         user: User = request.user  # type: ignore[assignment]
         try:
             if request.POST.get("op") == "confirm":
-                report = services.batch_confirm(actor=user, batch=batch)
-                if report.applied:
+                batch = services.batch_confirm(actor=user, batch=batch)
+                batch.refresh_from_db()  # the task may have run already (INSYN_TASKS=immediate)
+                if batch.status == ImportBatch.Status.APPLIED:
                     messages.success(request, _("The import is done."))
+                elif batch.status == ImportBatch.Status.FAILED:
+                    messages.error(request, _("Nothing was imported. See the report."))
                 else:
-                    messages.error(
-                        request,
-                        _(
-                            "Nothing was imported: the data changed since the upload. "
-                            "See the report."
-                        ),
-                    )
+                    messages.success(request, _("The import has started."))
             else:
                 services.batch_cancel(actor=user, batch=batch)
                 messages.success(request, _("The import was cancelled and the files deleted."))
