@@ -66,8 +66,9 @@ else
   fi
 fi
 if [[ -n "$pg_url" ]]; then
+  # loadgroup: the two-node test (tests/deploy) keeps its tests on one worker, one cluster.
   DATABASE_URL="$pg_url" INSYN_TEST_PART=postgresql \
-    run_pytest "PostgreSQL suite ($pg_url)" -m "not e2e" -n "$WORKERS" -p xdist
+    run_pytest "PostgreSQL suite ($pg_url)" -m "not e2e" -n "$WORKERS" -p xdist --dist loadgroup
 else
   cannot_run "PostgreSQL suite" "no server at DATABASE_URL or 127.0.0.1:5432, and no initdb/pg_ctl to start one"
 fi
