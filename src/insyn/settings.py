@@ -196,7 +196,7 @@ if os.environ.get("INSYN_REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["INSYN_REDIS_URL"],
         # Installations that share one Redis (e.g. test and production) keep apart by prefix.
-        "KEY_PREFIX": os.environ.get("INSYN_CACHE_KEY_PREFIX", ""),
+        "KEY_PREFIX": os.environ.get("INSYN_CACHE_KEY_PREFIX", "insyn"),
     }
 
 # --- Authentication --------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Any
 CHECKOUT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 90.0  # seconds for a node to migrate, load catalogues and answer
 REQUEST_TIMEOUT = 20.0
+PROCESS_LIFETIME = 600  # seconds; a node outliving its test is stopped by then
 
 
 def insyn_script() -> Path:
@@ -147,6 +148,9 @@ class Process:
 
 
 def start(name: str, argv: list[str], env: Mapping[str, str], log: Path) -> Process:
+    """Start argv in its own process group, ended by `timeout` should the test never stop it
+    (a test run killed outright leaves nothing serving for long)."""
+    argv = ["timeout", "--kill-after=10", str(PROCESS_LIFETIME), *argv]
     handle = open(log, "wb")  # noqa: SIM115 - the child writes to it; closed with the file table
     try:
         popen = subprocess.Popen(
