@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 CHECKOUT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 90.0  # seconds for a node to migrate, load catalogues and answer
+START_TIMEOUT = 180.0  # seconds for a node to migrate, load catalogues and answer (2 busy cores)
 REQUEST_TIMEOUT = 20.0
 PROCESS_LIFETIME = 600  # seconds; a node outliving its test is stopped by then
 

@@ -13,6 +13,7 @@ Redis: INSYN_TEST_REDIS_URL (default redis://127.0.0.1:6379/0), keys under a ran
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -67,6 +68,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     for reason in (nodes.pg_reachable(database_url), nodes.redis_reachable(redis_url)):
         if reason:
             _unavailable(reason)
+    if importlib.util.find_spec("redis") is None:
+        _unavailable("the redis package is missing (a dependency: pip install -e .)")
     if not nodes.insyn_script().exists():
         _unavailable(f"no `insyn` console script at {nodes.insyn_script()}")
 
@@ -116,7 +119,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             nodes.wait_until_serving(processes[0], a)
             b = start("b")
             seeded = nodes.run(
-                [sys.executable, "-m", "tests.deploy.two_nodes_seed"], node_env("seed"), timeout=60
+                [sys.executable, "-m", "tests.deploy.two_nodes_seed"], node_env("seed"), timeout=180
             )
             assert seeded.returncode == 0, seeded.stderr[-3000:]
             seed = json.loads(seeded.stdout.strip().splitlines()[-1])
@@ -192,7 +195,7 @@ def test_a_task_queued_on_one_node_is_run_by_a_worker(cluster: Cluster) -> None:
     worker = nodes.run(
         [str(nodes.insyn_script()), "db_worker", "--batch", "--interval", "0.2"],
         cluster.env,
-        timeout=60,
+        timeout=180,
     )
     assert worker.returncode == 0, worker.stderr[-3000:]
 
