@@ -30,9 +30,7 @@ from django.conf import settings
 from tests.deploy import nodes
 from tests.deploy.nodes import Browser
 
-# One cluster for the module: under xdist the PostgreSQL part runs with --dist loadgroup.
-pytestmark = pytest.mark.xdist_group("two_nodes")
-
+# One cluster for the module: the PostgreSQL part of `make test` runs with --dist loadfile.
 LOCKOUT_FAILURES = 3
 BAD_TOKEN_BOUND = 200  # more bad links than any throttle limit; the loop stops at the first 429
 
