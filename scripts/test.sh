@@ -66,8 +66,10 @@ else
   fi
 fi
 if [[ -n "$pg_url" ]]; then
+  # loadfile: the two-node test (tests/deploy/test_two_nodes.py) keeps its tests on one worker,
+  # so one pair of nodes serves them all (loadgroup does not group under pytest 9.2).
   DATABASE_URL="$pg_url" INSYN_TEST_PART=postgresql \
-    run_pytest "PostgreSQL suite ($pg_url)" -m "not e2e" -n "$WORKERS" -p xdist
+    run_pytest "PostgreSQL suite ($pg_url)" -m "not e2e" -n "$WORKERS" -p xdist --dist loadfile
 else
   cannot_run "PostgreSQL suite" "no server at DATABASE_URL or 127.0.0.1:5432, and no initdb/pg_ctl to start one"
 fi

@@ -191,9 +191,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -----------------------------------------------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("INSYN_REDIS_URL"):
+    # Shared by every app node: the link throttle and anything else that must hold across nodes.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["INSYN_REDIS_URL"],
+        # Installations that share one Redis (e.g. test and production) keep apart by prefix.
+        "KEY_PREFIX": os.environ.get("INSYN_CACHE_KEY_PREFIX", "insyn"),
     }
 
 # --- Authentication --------------------------------------------------------------------------

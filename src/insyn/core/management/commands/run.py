@@ -13,6 +13,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from insyn.core.management.commands.demo import print_logins
 
 
+def _gunicorn_version() -> tuple[int, ...]:
+    import gunicorn
+
+    return tuple(gunicorn.version_info)
+
+
 class Command(BaseCommand):
     help = "Migrate, load demo data if the database is empty, and serve on http://HOST:PORT."
 
@@ -60,4 +66,9 @@ class Command(BaseCommand):
             "--timeout",
             "120",
         ]
+        if _gunicorn_version() >= (25, 0):
+            # Every gunicorn of a user on a host would share one control socket (gunicorn.ctl in
+            # $XDG_RUNTIME_DIR or ~/.gunicorn), so a second app node there would take it over
+            # from the first; insyn does not use it.
+            argv.append("--no-control-socket")
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
