@@ -10,7 +10,7 @@ from insyn.clients.models import Case
 from insyn.core.models import ChangeEntry
 from insyn.followup.models import Enrollment
 from tests.clients.audit_probes import PROBES
-from tests.clients.moving import mover, move_all
+from tests.clients.moving import move_all, mover
 from tests.followup.factories import enrolled
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"

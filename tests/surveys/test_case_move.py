@@ -125,9 +125,9 @@ def test_a_survey_round_stays_with_its_unit(tree, staff, surveys):
     move_all(tree.vux_unit, tree.bof_unit)
     survey_round.refresh_from_db()
     assert survey_round.unit == tree.vux_unit
-    assert set(
-        Invitation.objects.filter(round=survey_round).values_list("unit", flat=True)
-    ) == {tree.vux_unit.pk}
+    assert set(Invitation.objects.filter(round=survey_round).values_list("unit", flat=True)) == {
+        tree.vux_unit.pk
+    }
 
 
 def test_repair_migration_moves_responses_and_invitations(tree, staff, surveys):

@@ -27,13 +27,13 @@ def responses_follow_case(*, actor: User | AnonymousUser | None, case: Case) -> 
     moved = 0
     for response in stale_responses(Response, case.pk).select_for_update(of=("self",)):
         before = snapshot(response)
-        response.unit_id = response.occasion.enrollment.unit_id  # type: ignore[union-attr]
+        response.unit_id = response.occasion.enrollment.unit_id
         response.save(update_fields=["unit"])
         record_change(actor=actor, action="move", obj=response, before=before)
         moved += 1
     for invitation in stale_invitations(Invitation, case.pk).select_for_update(of=("self",)):
         before = snapshot(invitation)
-        invitation.unit_id = invitation.response.unit_id  # type: ignore[union-attr]
+        invitation.unit_id = invitation.response.unit_id
         invitation.save(update_fields=["unit"])
         record_change(actor=actor, action="move", obj=invitation, before=before)
         moved += 1
