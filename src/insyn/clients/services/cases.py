@@ -56,6 +56,18 @@ def _refresh_reactualisation(actor: ActorT, client: Client) -> None:
             save_changed(actor=actor, obj=case, values={"reactualisation": flag})
 
 
+def _follow_case(actor: ActorT, case: Case) -> None:
+    """Everything that hangs off the case goes where the case goes, in the same transaction:
+    decisions and interventions scope through the case; enrolments (with their occasions,
+    values and goals) and survey responses (answers, invitations, scheduled messages) keep a
+    copy of the case's unit, updated here (insyn.followup.scope_follow)."""
+    from insyn.followup.services.moves import enrollments_follow_case
+    from insyn.surveys.services.moves import responses_follow_case
+
+    enrollments_follow_case(actor=actor, case=case)
+    responses_follow_case(actor=actor, case=case)
+
+
 def _check_unit(errors: Errors, client: Client, unit: OrgUnit) -> None:
     if unit.municipality_id != client.municipality_id or unit.kind in OrgUnit.REFERENCE_KINDS:
         errors.add("unit", _("Choose a unit in the client's municipality."))
@@ -162,6 +174,7 @@ def case_update(
     if earliest is not None and opened_on > earliest:
         errors.add("opened_on", _("The case has a decision dated before this day."))
     errors.raise_if_any()
+    moved = unit.pk != case.unit_id
     changed = save_changed(
         actor=actor,
         obj=case,
@@ -174,6 +187,8 @@ def case_update(
             "closed_on": closed_on,
         },
     )
+    if moved:
+        _follow_case(actor, case)
     if changed:
         _refresh_reactualisation(actor, case.client)
     return case

@@ -11,7 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from insyn.clients.models import Intervention
+from insyn.clients.models import Case, Intervention
 from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
@@ -142,7 +142,12 @@ def enrollment_create(
     enrolled_on: dt.date | None = None,
     responsible: User | None = None,
 ) -> Enrollment:
-    case = intervention.case
+    # Locked, so a concurrent move of the case cannot leave the new enrolment in the old unit.
+    case = (
+        Case.objects.select_for_update()
+        .select_related("unit", "client")
+        .get(pk=intervention.case_id)
+    )
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
     if programme.status != Programme.Status.PUBLISHED:
         raise ValidationError(_("Only a published programme can enrol clients."))

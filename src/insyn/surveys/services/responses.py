@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
-from insyn.followup.models import NonResponseReason, Occasion
+from insyn.followup.models import Enrollment, NonResponseReason, Occasion
 from insyn.followup.services import occasion_mark_done, occasion_mark_missed
 from insyn.surveys.models import RespondentRole, Response, ScheduledMessage, StageQuestionnaire
 from insyn.surveys.services.answers import age_on, questions_for, validate, write_answers
@@ -40,6 +40,7 @@ def expected_responses_ensure(
     intervention = enrollment.intervention
     age = occasion_age(occasion)
     existing = {r.respondent_role: r for r in occasion.survey_responses.all()}
+    unit_id = None  # the enrolment's current unit, read under lock (a move may run meanwhile)
     out = []
     for link in StageQuestionnaire.objects.filter(stage=occasion.stage).select_related(
         "questionnaire"
@@ -48,13 +49,19 @@ def expected_responses_ensure(
         if response is None:
             if not questions_for(link.questionnaire, link.respondent_role, age):
                 continue
+            if unit_id is None:
+                unit_id = (
+                    Enrollment.objects.select_for_update()
+                    .values_list("unit_id", flat=True)
+                    .get(pk=enrollment.pk)
+                )
             response = Response.objects.create(
                 questionnaire=link.questionnaire,
                 respondent_role=link.respondent_role,
                 occasion=occasion,
                 intervention=intervention,
                 provider=intervention.provider if intervention else None,
-                unit=enrollment.unit,
+                unit_id=unit_id,
                 respondent_age=age if link.respondent_role == RespondentRole.CHILD else None,
             )
             record_change(actor=actor, action="create", obj=response)
