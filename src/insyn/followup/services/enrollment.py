@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,6 +103,9 @@ def _anchor(stage: Stage, enrollment: Enrollment) -> dt.date | None:
     return None
 
 
+SCHEDULE_FIELDS = ["due_on", "window_start", "window_end", "status"]
+
+
 def schedule_occasions(enrollment: Enrollment, today: dt.date | None = None) -> list[Occasion]:
     """Create an occasion per stage and (re)compute open occasions' dates from their anchors.
 
@@ -126,8 +129,12 @@ def schedule_occasions(enrollment: Enrollment, today: dt.date | None = None) -> 
                 occasion.window_end = occasion.due_on + dt.timedelta(days=stage.window_after_days)
             occasion.status = occasion.current_status(today)
             after = (occasion.due_on, occasion.window_start, occasion.window_end, occasion.status)
-            if occasion.pk is None or before != after:
+            if occasion.pk is None:
                 occasion.save()
+            elif before != after:
+                occasion.version = F("version") + 1
+                occasion.save(update_fields=[*SCHEDULE_FIELDS, "version", "updated_at"])
+                occasion.refresh_from_db(fields=["version"])
         result.append(occasion)
     return result
 
@@ -252,16 +259,16 @@ def occasions_refresh(today: dt.date | None = None) -> int:
     changed = (
         open_.filter(window_end__lt=today)
         .exclude(status=Occasion.Status.OVERDUE)
-        .update(status=Occasion.Status.OVERDUE)
+        .update(status=Occasion.Status.OVERDUE, version=F("version") + 1)
     )
     changed += (
         open_.filter(window_start__lte=today, window_end__gte=today)
         .exclude(status=Occasion.Status.DUE)
-        .update(status=Occasion.Status.DUE)
+        .update(status=Occasion.Status.DUE, version=F("version") + 1)
     )
     changed += (
         open_.filter(Q(window_start__gt=today) | Q(window_start__isnull=True))
         .exclude(status=Occasion.Status.PLANNED)
-        .update(status=Occasion.Status.PLANNED)
+        .update(status=Occasion.Status.PLANNED, version=F("version") + 1)
     )
     return changed
