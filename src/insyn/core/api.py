@@ -41,6 +41,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         headers = request.headers if request is not None else {}
         if parse_if_match(headers.get("If-Match"))[0]:
             response.status_code = 412
+        response.data = {"detail": exc.conflict.messages[0], "version": exc.conflict.current}
         response["ETag"] = etag_for(exc.conflict.current)
     return response
 
