@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -36,7 +36,15 @@ from insyn.clients.models import (
     Provider,
 )
 from insyn.clients.views.base import identity_number_in_address
-from insyn.core.api import ApiExtra, AuditedReadMixin, service_error
+from insyn.core.api import (
+    ApiExtra,
+    AuditedReadMixin,
+    VersionedMixin,
+    service_error,
+    version_field,
+    versioned_read_schema,
+    versioned_write_schema,
+)
 from insyn.core.audit import record_access
 from insyn.core.identity import parse_identity
 from insyn.core.roles import Action
@@ -79,6 +87,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class ClientSerializer(serializers.ModelSerializer):
+    version = version_field()
     personnummer = serializers.CharField(
         write_only=True,
         required=False,
@@ -98,6 +107,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "birth_date",
             "sex",
             "personnummer",
+            "version",
         ]
         read_only_fields = ["id", "municipality", "id_kind"]
         validators: list[Any] = []  # uniqueness is the service's job (clear messages)
@@ -113,6 +123,7 @@ class IdentityLookupSerializer(serializers.Serializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
+    version = version_field()
     client = ScopedRelatedField(Client)
     unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     source: Any = code_field(CaseSource)
@@ -131,6 +142,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "case_worker",
             "closed_on",
             "reactualisation",
+            "version",
         ]
         read_only_fields = ["id", "reactualisation"]
         validators: list[Any] = []
@@ -141,6 +153,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
+    version = version_field()
     case = ScopedRelatedField(Case)
     intervention_type = code_field(InterventionType)
     legal_basis = code_field(LegalBasis)
@@ -156,12 +169,14 @@ class DecisionSerializer(serializers.ModelSerializer):
             "decided_on",
             "executed_on",
             "comment",
+            "version",
         ]
         read_only_fields = ["id"]
         extra_kwargs = {"decision_ref": {"required": False, "allow_blank": True}}
 
 
 class InterventionSerializer(serializers.ModelSerializer):
+    version = version_field()
     case = ScopedRelatedField(Case)
     decision = ScopedRelatedField(Decision, required=False, allow_null=True)
     intervention_type = code_field(InterventionType, required=False)
@@ -184,6 +199,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "sessions_held",
             "sessions_missed",
             "comment",
+            "version",
         ]
         read_only_fields = ["id"]
         validators: list[Any] = []
@@ -215,7 +231,16 @@ class ProviderSerializer(serializers.ModelSerializer):
 # --- Viewsets -------------------------------------------------------------------------------
 
 
+def _versioned_schema(serializer: type[serializers.Serializer]) -> Any:
+    return extend_schema_view(
+        retrieve=versioned_read_schema(),
+        update=versioned_write_schema(serializer, serializer),
+        partial_update=versioned_write_schema(serializer, serializer),
+    )
+
+
 class IndividualViewSet(
+    VersionedMixin,
     AuditedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -239,11 +264,23 @@ class IndividualViewSet(
         return self.get_base_queryset().restrict(self.request.user, scope)
 
     def merged(self, serializer: serializers.BaseSerializer, names: list[str]) -> dict[str, Any]:
-        """The instance's values overlaid with what the request gives (PUT and PATCH alike)."""
+        """The instance's values overlaid with what the request gives (PUT and PATCH alike),
+        and the version the write must match (If-Match, else the body's `version`)."""
         data = serializer.validated_data
-        return {n: data[n] if n in data else getattr(serializer.instance, n) for n in names}
+        return {
+            **{n: data[n] if n in data else getattr(serializer.instance, n) for n in names},
+            "expected_version": self.expected_version(data.get("version")),
+        }
+
+    @staticmethod
+    def create_data(serializer: serializers.BaseSerializer) -> dict[str, Any]:
+        """What a create passes to its service: a new object has no version to match."""
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        return data
 
 
+@_versioned_schema(ClientSerializer)
 class ClientViewSet(IndividualViewSet):
     """Clients of the units you work in. `?q=` searches the client reference."""
 
@@ -297,6 +334,7 @@ class ClientViewSet(IndividualViewSet):
             if client.person_key
             else data.get("birth_date", client.birth_date),
             sex=data.get("sex", "" if client.person_key else client.sex),
+            expected_version=self.expected_version(data.get("version")),
         )
 
     @extend_schema(request=IdentityLookupSerializer, responses=ClientSerializer(many=True))
@@ -324,6 +362,7 @@ class ClientViewSet(IndividualViewSet):
         return Response(ClientSerializer(found, many=True, context={"request": request}).data)
 
 
+@_versioned_schema(CaseSerializer)
 class CaseViewSet(IndividualViewSet):
     """Cases. Filter with `?client=<id>` and `?status=open|closed`."""
 
@@ -342,7 +381,7 @@ class CaseViewSet(IndividualViewSet):
         return qs
 
     def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
+        data = self.create_data(serializer)
         serializer.instance = call_service(services.case_open, actor=self.request.user, **data)
 
     def perform_update(self, serializer: Any) -> None:
@@ -354,6 +393,7 @@ class CaseViewSet(IndividualViewSet):
         )
 
 
+@_versioned_schema(DecisionSerializer)
 class DecisionViewSet(IndividualViewSet):
     """Decisions. Filter with `?case=<id>`."""
 
@@ -366,7 +406,7 @@ class DecisionViewSet(IndividualViewSet):
         return qs.filter(case_id=int(case)) if case.isdigit() else qs
 
     def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
+        data = self.create_data(serializer)
         serializer.instance = call_service(
             services.decision_record, actor=self.request.user, **data
         )
@@ -380,6 +420,7 @@ class DecisionViewSet(IndividualViewSet):
         )
 
 
+@_versioned_schema(InterventionSerializer)
 class InterventionViewSet(IndividualViewSet):
     """Interventions. Filter with `?case=<id>`. Start, end and extent are updated with PATCH;
     follow-up enrolment and occasions follow automatically."""
@@ -406,7 +447,7 @@ class InterventionViewSet(IndividualViewSet):
         return qs.filter(case_id=int(case)) if case.isdigit() else qs
 
     def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
+        data = self.create_data(serializer)
         serializer.instance = call_service(
             services.intervention_record, actor=self.request.user, **data
         )

@@ -27,6 +27,7 @@ from insyn.clients.models import (
     Sex,
 )
 from insyn.clients.validators import contains_identity_number
+from insyn.core.concurrency import VersionedForm
 from insyn.organisations.models import OrgUnit
 
 AREA_LABELS = {"adults": _("Adults"), "children": _("Children and young people")}
@@ -165,7 +166,7 @@ class ClientRegisterForm(NoEchoForm):
         return data
 
 
-class ClientEditForm(NoEchoForm):
+class ClientEditForm(VersionedForm, NoEchoForm):
     client_ref = forms.CharField(label=_("Client reference"), max_length=40)
     personnummer = forms.CharField(
         label=_("Personal identity or coordination number"),
@@ -216,7 +217,7 @@ class CaseOpenForm(NoEchoForm):
         self.fields["reason"].label_from_instance = _label  # type: ignore[attr-defined]
 
 
-class CaseEditForm(CaseOpenForm):
+class CaseEditForm(VersionedForm, CaseOpenForm):
     closed_on = date_field(_("Closed"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -256,6 +257,13 @@ class DecisionForm(NoEchoForm):
         )
         for name in ("intervention_type", "legal_basis"):
             self.fields[name].label_from_instance = _label  # type: ignore[attr-defined]
+
+
+class DecisionEditForm(VersionedForm, DecisionForm):
+    """Correcting a recorded decision: a stale page is caught (see insyn.core.concurrency)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, editing=True, **kwargs)
 
 
 class InterventionForm(NoEchoForm):
@@ -314,6 +322,10 @@ class InterventionForm(NoEchoForm):
         if data.get("ended_on") and not data.get("end_reason"):
             self.add_error("end_reason", _("Give the reason the intervention ended."))
         return data
+
+
+class InterventionEditForm(VersionedForm, InterventionForm):
+    """Correcting an intervention: a stale page is caught (see insyn.core.concurrency)."""
 
 
 class ProviderForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from insyn.core.catalogues import CatalogueItem
+from insyn.core.concurrency import Versioned
 from insyn.core.scoping import ScopedModel, ScopedQuerySet, paths_q
 
 # --- Catalogues -----------------------------------------------------------------------------
@@ -152,7 +153,7 @@ class ClientQuerySet(ScopedQuerySet):
     pass
 
 
-class Client(ScopedModel):
+class Client(Versioned, ScopedModel):
     """A person the service is for, within one municipality.
 
     Seen by a unit that registered the client or holds one of the client's cases.
@@ -225,7 +226,7 @@ class Client(ScopedModel):
         return self.pk
 
 
-class Case(ScopedModel):
+class Case(Versioned, ScopedModel):
     PERSONAL_DATA = True
 
     municipality = models.ForeignKey(
@@ -290,7 +291,7 @@ class Case(ScopedModel):
         return self.client_id
 
 
-class Decision(ScopedModel):
+class Decision(Versioned, ScopedModel):
     """What was decided (step 3, first half)."""
 
     PERSONAL_DATA = True
@@ -333,7 +334,7 @@ class Decision(ScopedModel):
         return self.case.client_id
 
 
-class Intervention(ScopedModel):
+class Intervention(Versioned, ScopedModel):
     """What was actually done (step 3, second half): provider, dates, extent, end reason."""
 
     PERSONAL_DATA = True

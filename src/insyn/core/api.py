@@ -6,26 +6,53 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from insyn.core.audit import record_access
+from insyn.core.concurrency import VersionConflict, etag_for, parse_if_match
 from insyn.core.roles import Action
 from insyn.core.viewmixins import note_denied
 
 
+class StaleVersion(exceptions.APIException):
+    """A write based on an old version: 409 Conflict, or 412 Precondition Failed when the
+    caller made it conditional with If-Match (decided by `exception_handler`)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+    def __init__(self, conflict: VersionConflict) -> None:
+        self.conflict = conflict
+        body: Any = {"detail": conflict.messages[0], "version": conflict.current}
+        super().__init__(body, code="conflict")
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, VersionConflict):
+        exc = StaleVersion(exc)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, Http404 | exceptions.NotFound):
         response.data = {"detail": "Not found."}
+    if response is not None and isinstance(exc, StaleVersion):
+        request = context.get("request")
+        headers = request.headers if request is not None else {}
+        if parse_if_match(headers.get("If-Match"))[0]:
+            response.status_code = 412
+        response.data = {"detail": exc.conflict.messages[0], "version": exc.conflict.current}
+        response["ETag"] = etag_for(exc.conflict.current)
     return response
 
 
-def service_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+def service_error(exc: DjangoValidationError) -> exceptions.APIException:
     """A service's ValidationError as a DRF 400 body: field messages by field, the rest
-    under "non_field_errors" (DRF's own name for them)."""
+    under "non_field_errors" (DRF's own name for them). A version conflict stays one
+    (409/412, see `StaleVersion`)."""
+    if isinstance(exc, VersionConflict):
+        return StaleVersion(exc)
     if not hasattr(exc, "error_dict"):
         return exceptions.ValidationError({"non_field_errors": exc.messages})
     body = dict(exc.message_dict)
@@ -108,3 +135,83 @@ class AuditedReadOnlyViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
 
 # An app's api.register() may return plain paths (APIViews) besides its router viewsets.
 ApiExtra = Any
+
+
+class VersionedMixin:
+    """For viewsets of `Versioned` objects: a single-object answer carries the version in its
+    body and as `ETag`; `expected_version()` is what a write must match (If-Match first,
+    else the `version` the body sent, else nothing: last writer wins as before)."""
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        data = getattr(response, "data", None)
+        if 200 <= response.status_code < 300 and isinstance(data, dict):
+            version = data.get("version")
+            if isinstance(version, int) and "id" in data:
+                response["ETag"] = etag_for(version)
+        return response
+
+    def expected_version(self, body_version: int | None = None) -> int | None:
+        request = self.request  # type: ignore[attr-defined]
+        present, version = parse_if_match(request.headers.get("If-Match"))
+        return version if present else body_version
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The ETag of the version you read (e.g. `"3"`). When it is no longer the '
+    "stored version, nothing is written and the answer is 412 Precondition Failed.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    description="The object's version as an entity tag; send it back in If-Match.",
+    response=[200, 201],
+)
+
+
+class VersionConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    version = serializers.IntegerField(help_text="The version stored now.")
+
+
+VERSION_FIELD_HELP = (
+    "The object's version, raised by every change. Send the version you read with a change: "
+    "when it is no longer the stored one, nothing is written and the answer is 409 Conflict."
+)
+
+
+def version_field() -> serializers.IntegerField:
+    """The `version` of a versioned object in a serializer: returned, and optional on writes."""
+    return serializers.IntegerField(required=False, min_value=1, help_text=VERSION_FIELD_HELP)
+
+
+def versioned_write_schema(request: Any, response: Any, **kwargs: Any) -> Any:
+    """extend_schema for a write to a versioned object: If-Match, ETag, 409 and 412."""
+    return extend_schema(
+        request=request,
+        parameters=[IF_MATCH, ETAG],
+        responses={
+            200: response,
+            409: OpenApiResponse(
+                VersionConflictSerializer,
+                description="The body's `version` is no longer the stored one; nothing written.",
+            ),
+            412: OpenApiResponse(
+                VersionConflictSerializer,
+                description="If-Match no longer matches the stored version; nothing written.",
+            ),
+        },
+        **kwargs,
+    )
+
+
+def versioned_read_schema(**kwargs: Any) -> Any:
+    return extend_schema(parameters=[ETAG], **kwargs)

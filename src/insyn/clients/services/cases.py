@@ -21,6 +21,7 @@ from insyn.clients.services.common import (
 )
 from insyn.clients.validators import clean_ref
 from insyn.core.audit import record_change
+from insyn.core.concurrency import check_version, lock_row
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
 from insyn.core.services import ensure_in_scope
@@ -50,7 +51,7 @@ def is_reactualisation(client: Client, opened_on: dt.date, exclude_pk: int | Non
 def _refresh_reactualisation(actor: ActorT, client: Client) -> None:
     """A case's flag depends on the client's other cases, so it is recomputed for all of them
     whenever one opens, closes or moves in time."""
-    for case in Case.objects.filter(client=client).order_by("opened_on", "pk"):
+    for case in Case.objects.filter(client=client).select_for_update().order_by("opened_on", "pk"):
         flag = is_reactualisation(client, case.opened_on, exclude_pk=case.pk)
         if flag != case.reactualisation:
             save_changed(actor=actor, obj=case, values={"reactualisation": flag})
@@ -159,9 +160,14 @@ def case_update(
     reason: IntakeReason | None,
     case_worker: User | None,
     closed_on: dt.date | None,
+    expected_version: int | None = None,
 ) -> Case:
-    """Correct a case; moving it to another unit needs the right to change data in both."""
+    """Correct a case; moving it to another unit needs the right to change data in both.
+
+    With `expected_version`, a case changed since the caller read it raises VersionConflict."""
+    lock_row(case)
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
+    check_version(case, expected_version)
     if unit.pk != case.unit_id:
         ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, unit.path)
     errors = Errors()
@@ -195,8 +201,12 @@ def case_update(
 
 
 @transaction.atomic
-def case_close(*, actor: ActorT, case: Case, closed_on: dt.date) -> Case:
+def case_close(
+    *, actor: ActorT, case: Case, closed_on: dt.date, expected_version: int | None = None
+) -> Case:
+    lock_row(case)
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
+    check_version(case, expected_version)
     if case.closed_on is not None:
         raise ValidationError({"closed_on": _("The case is already closed.")})
     errors = Errors()

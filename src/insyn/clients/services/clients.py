@@ -20,6 +20,7 @@ from insyn.clients.services.common import (
 )
 from insyn.clients.validators import clean_ref
 from insyn.core.audit import record_change
+from insyn.core.concurrency import check_version, lock_row
 from insyn.core.identity import Identity, encrypt_number, parse_identity
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
@@ -148,11 +149,14 @@ def client_update(
     personnummer: str = "",
     birth_date: dt.date | None = None,
     sex: str = "",
+    expected_version: int | None = None,
 ) -> Client:
     """Correct a client's reference, add an identity number to a reserve identity, or correct
     birth date and sex of a client without a number. An empty personnummer keeps the one the
-    client has."""
+    client has. With `expected_version`, a stale caller gets VersionConflict."""
+    lock_row(client)
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, client.unit.path)
+    check_version(client, expected_version)
     errors = Errors()
     ref = errors.check(lambda: clean_ref(client_ref, "client_ref", required=True))
     values: dict[str, object] = {}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insyn.core.audit import record_change, snapshot
+from insyn.core.concurrency import bump_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -122,14 +123,17 @@ def create_with_ref(
 def save_changed(
     *, actor: ActorT, obj: models.Model, values: Mapping[str, Any], action: str = "update"
 ) -> bool:
-    """Set `values` on `obj`; save and record a change entry only when something differs."""
+    """Set `values` on `obj`; save and record a change entry only when something differs.
+
+    A versioned object's version goes up by one with every save (see insyn.core.concurrency);
+    the caller has locked the row with `lock_row` first."""
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if not changed:
         return False
     before = snapshot(obj)
     for name in changed:
         setattr(obj, name, values[name])
-    update_fields = list(changed)
+    update_fields = [*changed, *bump_version(obj)]
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         update_fields.append("updated_at")
     obj.save(update_fields=update_fields)

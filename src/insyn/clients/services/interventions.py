@@ -31,6 +31,7 @@ from insyn.clients.services.common import (
 )
 from insyn.clients.validators import clean_free_text, clean_ref
 from insyn.core.audit import record_change
+from insyn.core.concurrency import check_version, lock_row
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
 
@@ -117,8 +118,11 @@ def decision_update(
     decided_on: dt.date,
     executed_on: dt.date | None,
     comment: str,
+    expected_version: int | None = None,
 ) -> Decision:
+    lock_row(decision)
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, decision.case.unit.path)
+    check_version(decision, expected_version)
     errors = Errors()
     text = errors.check(lambda: clean_free_text(comment, "comment")) or ""
     _check_decision(errors, decision.case, legal_basis, decided_on, executed_on)
@@ -264,10 +268,13 @@ def intervention_update(
     sessions_held: int | None,
     sessions_missed: int | None,
     comment: str,
+    expected_version: int | None = None,
 ) -> Intervention:
     """Update start, end, extent and end reason. Occasions move with the new dates."""
+    lock_row(intervention)
     case = intervention.case
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
+    check_version(intervention, expected_version)
     errors = Errors()
     sessions = {
         "sessions_planned": sessions_planned,

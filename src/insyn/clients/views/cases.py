@@ -19,12 +19,15 @@ from insyn.clients.forms import (
     CaseCloseForm,
     CaseEditForm,
     CaseOpenForm,
+    DecisionEditForm,
     DecisionForm,
+    InterventionEditForm,
     InterventionForm,
 )
 from insyn.clients.models import Case, Client, Decision, Intervention
 from insyn.clients.views.base import ClientsView
 from insyn.clients.views.clients import read_offer
+from insyn.core.concurrency import VersionConflict, initial_from
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 
@@ -191,15 +194,23 @@ class CaseEditView(ClientsView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
-        initial = {name: getattr(case, name) for name in self.FIELDS}
-        return self._render(request, case, self._form(initial=initial))
+        form = self._form(initial=initial_from(case, self.FIELDS))
+        form.track(case)
+        return self._render(request, case, form)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
         form = self._form(request.POST)
         if form.is_valid():
             try:
-                services.case_update(actor=request.user, case=case, **form.cleaned_data)
+                services.case_update(
+                    actor=request.user,
+                    case=case,
+                    expected_version=form.expected_version,
+                    **form.service_data(),
+                )
+            except VersionConflict as exc:
+                form.show_conflict(exc, initial_from(case, self.FIELDS))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -262,21 +273,29 @@ class DecisionUpdateView(DecisionFormMixin):
 
     FIELDS = ("intervention_type", "legal_basis", "decided_on", "executed_on", "comment")
 
-    def _form(self, data: Any = None, initial: Any = None) -> DecisionForm:
+    def _form(self, data: Any = None, initial: Any = None) -> DecisionEditForm:
         types = selectors.active_intervention_types()
-        return DecisionForm(data, initial=initial, types=types, editing=True)
+        return DecisionEditForm(data, initial=initial, types=types)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         decision = self.get_decision(pk, Action.CHANGE_INDIVIDUAL)
-        initial = {name: getattr(decision, name) for name in self.FIELDS}
-        return self.render_form(request, decision.case, self._form(initial=initial), decision)
+        form = self._form(initial=initial_from(decision, self.FIELDS))
+        form.track(decision)
+        return self.render_form(request, decision.case, form, decision)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         decision = self.get_decision(pk, Action.CHANGE_INDIVIDUAL)
         form = self._form(request.POST)
         if form.is_valid():
             try:
-                services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
+                services.decision_update(
+                    actor=request.user,
+                    decision=decision,
+                    expected_version=form.expected_version,
+                    **form.service_data(),
+                )
+            except VersionConflict as exc:
+                form.show_conflict(exc, initial_from(decision, self.FIELDS))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -289,8 +308,10 @@ class InterventionFormMixin(ClientsView):
     required_action = Action.CHANGE_INDIVIDUAL
     template = "clients/intervention_form.html"
 
-    def make_form(self, case: Case, data: Any = None, initial: Any = None) -> InterventionForm:
-        return InterventionForm(
+    form_class: type[InterventionForm] = InterventionForm
+
+    def make_form(self, case: Case, data: Any = None, initial: Any = None) -> Any:
+        return self.form_class(
             data,
             initial=initial,
             decisions=Decision.objects.filter(case=case).select_related("intervention_type"),
@@ -343,6 +364,7 @@ class InterventionCreateView(InterventionFormMixin):
 
 
 class InterventionUpdateView(InterventionFormMixin):
+    form_class = InterventionEditForm
     FIELDS = (
         "decision",
         "intervention_type",
@@ -358,8 +380,8 @@ class InterventionUpdateView(InterventionFormMixin):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         intervention = self.get_intervention(pk, Action.CHANGE_INDIVIDUAL)
-        initial = {name: getattr(intervention, name) for name in self.FIELDS}
-        form = self.make_form(intervention.case, initial=initial)
+        form = self.make_form(intervention.case, initial=initial_from(intervention, self.FIELDS))
+        form.track(intervention)
         return self.render_form(request, intervention.case, form, intervention)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -367,14 +389,21 @@ class InterventionUpdateView(InterventionFormMixin):
         case = intervention.case
         form = self.make_form(case, request.POST)
         if form.is_valid():
-            data = dict(form.cleaned_data)
+            data = form.service_data()
             data["intervention_type"] = data["intervention_type"] or (
                 data["decision"].intervention_type
                 if data["decision"]
                 else intervention.intervention_type
             )
             try:
-                services.intervention_update(actor=request.user, intervention=intervention, **data)
+                services.intervention_update(
+                    actor=request.user,
+                    intervention=intervention,
+                    expected_version=form.expected_version,
+                    **data,
+                )
+            except VersionConflict as exc:
+                form.show_conflict(exc, initial_from(intervention, self.FIELDS))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

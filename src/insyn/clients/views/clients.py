@@ -21,6 +21,7 @@ from insyn.clients.forms import (
 )
 from insyn.clients.models import Case, Client
 from insyn.clients.views.base import ClientsView
+from insyn.core.concurrency import VersionConflict
 from insyn.core.forms import add_service_errors
 from insyn.core.identity import parse_identity
 from insyn.core.roles import Action
@@ -225,12 +226,18 @@ class ClientEditView(ClientsView):
             request, "clients/client_edit.html", {"client": client, "form": form}, status=status
         )
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        client = self.get_client(pk, Action.CHANGE_INDIVIDUAL)
+    @staticmethod
+    def _initial(client: Client) -> dict[str, Any]:
         initial: dict[str, Any] = {"client_ref": client.client_ref}
         if not client.person_key:
             initial.update(birth_date=client.birth_date, sex=client.sex)
-        return self._render(request, client, ClientEditForm(initial=initial))
+        return initial
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        client = self.get_client(pk, Action.CHANGE_INDIVIDUAL)
+        form = ClientEditForm(initial=self._initial(client))
+        form.track(client)
+        return self._render(request, client, form)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         client = self.get_client(pk, Action.CHANGE_INDIVIDUAL)
@@ -245,7 +252,10 @@ class ClientEditView(ClientsView):
                     personnummer=data["personnummer"],
                     birth_date=data["birth_date"],
                     sex=data["sex"] or "",
+                    expected_version=form.expected_version,
                 )
+            except VersionConflict as exc:
+                form.show_conflict(exc, self._initial(client))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

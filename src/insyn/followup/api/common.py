@@ -6,18 +6,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from insyn.core.api import AuditedReadMixin
+from insyn.core.api import AuditedReadMixin, StaleVersion
 from insyn.core.audit import record_access
+from insyn.core.concurrency import VersionConflict
 from insyn.core.roles import Action
 
 WRITE_ACTIONS = {"create", "partial_update"}
 
 
-def api_error(exc: DjangoValidationError, values_keys: set[str] | None = None) -> ValidationError:
-    """A service's ValidationError as a DRF 400 body; value errors go under "values"."""
+def api_error(exc: DjangoValidationError, values_keys: set[str] | None = None) -> APIException:
+    """A service's ValidationError as a DRF 400 body; value errors go under "values".
+    A version conflict stays one (409/412)."""
+    if isinstance(exc, VersionConflict):
+        return StaleVersion(exc)
     if not hasattr(exc, "error_dict"):
         return ValidationError({"non_field_errors": exc.messages})
     body: dict[str, Any] = {}

@@ -6,12 +6,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from insyn.core.api import (
+    VersionedMixin,
+    version_field,
+    versioned_read_schema,
+    versioned_write_schema,
+)
 from insyn.core.roles import Action
 from insyn.followup import services
 from insyn.followup.api.common import AuditedViewSet, api_error
@@ -43,6 +49,7 @@ class GoalSerializer(serializers.ModelSerializer):
             "set_on",
             "outcome",
             "assessed_on",
+            "version",
         ]
         read_only_fields = fields
 
@@ -69,10 +76,12 @@ class GoalSetSerializer(serializers.Serializer):
 class GoalAssessSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Goal.Outcome.choices)
     assessed_on = serializers.DateField(required=False)
+    version = version_field()
 
 
+@extend_schema_view(retrieve=versioned_read_schema())
 @extend_schema(parameters=[OpenApiParameter("enrollment", int), OpenApiParameter("client", int)])
-class GoalViewSet(AuditedViewSet):
+class GoalViewSet(VersionedMixin, AuditedViewSet):
     """Goals: set (with the baseline from the before value) and assess."""
 
     serializer_class = GoalSerializer
@@ -117,7 +126,7 @@ class GoalViewSet(AuditedViewSet):
             raise api_error(exc) from exc
         return self._shown(goal, status.HTTP_201_CREATED)
 
-    @extend_schema(request=GoalAssessSerializer, responses=GoalSerializer)
+    @versioned_write_schema(GoalAssessSerializer, GoalSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Assess the goal (achieved, partly, not, unknown)."""
         goal = self.get_object()
@@ -129,6 +138,7 @@ class GoalViewSet(AuditedViewSet):
                 goal=goal,
                 outcome=data.validated_data["outcome"],
                 assessed_on=data.validated_data.get("assessed_on"),
+                expected_version=self.expected_version(data.validated_data.get("version")),
             )
         except DjangoValidationError as exc:
             raise api_error(exc) from exc

@@ -8,7 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -16,6 +21,12 @@ from rest_framework.response import Response
 
 from insyn.accounts.models import User
 from insyn.clients.models import Intervention
+from insyn.core.api import (
+    VersionedMixin,
+    version_field,
+    versioned_read_schema,
+    versioned_write_schema,
+)
 from insyn.core.roles import Action
 from insyn.followup import selectors, services
 from insyn.followup.api.common import AuditedViewSet, api_error
@@ -184,6 +195,7 @@ class OccasionSerializer(serializers.ModelSerializer):
             "note",
             "values",
             "scores",
+            "version",
         ]
         read_only_fields = fields
 
@@ -227,8 +239,10 @@ class OccasionChangeSerializer(serializers.Serializer):
     )
     done_on = serializers.DateField(required=False, help_text="Default: today.")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = version_field()
 
 
+@extend_schema_view(retrieve=versioned_read_schema())
 @extend_schema(
     parameters=[
         OpenApiParameter("enrollment", int),
@@ -237,7 +251,7 @@ class OccasionChangeSerializer(serializers.Serializer):
         OpenApiParameter("due_before", OpenApiTypes.DATE),
     ]
 )
-class OccasionViewSet(AuditedViewSet):
+class OccasionViewSet(VersionedMixin, AuditedViewSet):
     """Occasions with their values and instrument scores; record them or record
     non-response."""
 
@@ -260,7 +274,7 @@ class OccasionViewSet(AuditedViewSet):
                 raise ValidationError({"due_before": [_("Enter a date as YYYY-MM-DD.")]}) from exc
         return qs
 
-    @extend_schema(request=OccasionChangeSerializer, responses=OccasionSerializer)
+    @versioned_write_schema(OccasionChangeSerializer, OccasionSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Record the occasion ({"values": …, "done_on": …}), or record non-response
         ({"non_response_reason": "<code>"}). Values are checked by the same rules as the form."""
@@ -268,6 +282,7 @@ class OccasionViewSet(AuditedViewSet):
         data = OccasionChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
+        expected = self.expected_version(d.get("version"))
         try:
             if d.get("non_response_reason"):
                 reason = NonResponseReason.objects.filter(code=d["non_response_reason"]).first()
@@ -281,6 +296,7 @@ class OccasionViewSet(AuditedViewSet):
                     reason=reason,
                     on=d.get("done_on"),
                     note=d["note"],
+                    expected_version=expected,
                 )
             else:
                 if "values" not in d:
@@ -293,6 +309,7 @@ class OccasionViewSet(AuditedViewSet):
                     values=d["values"],
                     done_on=d.get("done_on") or dt.date.today(),
                     note=d["note"],
+                    expected_version=expected,
                 )
         except DjangoValidationError as exc:
             raise api_error(exc, values_keys={"done_on", "__all__"}) from exc

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insyn.clients.models import EndReason
+from insyn.core.concurrency import VersionedForm
 from insyn.followup.models import (
     Direction,
     Goal,
@@ -78,7 +79,7 @@ class InstrumentBlock:
         self.score = running_score(instrument, codes, sex, self.total.value())
 
 
-class OccasionForm(forms.Form):
+class OccasionForm(VersionedForm):
     done_on = forms.DateField(label=_("Date of the follow-up"), widget=DATE)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})

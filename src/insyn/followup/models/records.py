@@ -7,8 +7,10 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from insyn.core.concurrency import Versioned
 from insyn.core.scoping import ScopedModel, ScopedQuerySet
 from insyn.followup.models.design import (
     Direction,
@@ -106,7 +108,7 @@ class OccasionQuerySet(ScopedQuerySet):
         return self.open().filter(window_end__lt=today)
 
 
-class Occasion(ScopedModel):
+class Occasion(Versioned, ScopedModel):
     """One stage of one enrolment: when it is due, and whether it was done or missed.
 
     planned/due/overdue follow from the dates (refreshed daily by `insyn remind`, and always
@@ -202,6 +204,17 @@ class Value(models.Model):
         verbose_name = _("value")
         verbose_name_plural = _("values")
         indexes = [models.Index(fields=["occasion", "variable"])]
+        constraints = [
+            # One row per variable (and instrument item, and chosen option of a multiple
+            # choice) and occasion: two recordings at once cannot leave both sets behind.
+            models.UniqueConstraint(
+                "occasion",
+                "variable",
+                Coalesce("item", 0),
+                Coalesce("option", 0),
+                name="value_once_per_occasion",
+            )
+        ]
 
     def __str__(self) -> str:
         shown = self.number if self.number is not None else self.text or self.date
@@ -214,7 +227,7 @@ class Value(models.Model):
         return self.occasion.enrollment.unit.path
 
 
-class Goal(ScopedModel):
+class Goal(Versioned, ScopedModel):
     """A concrete goal in the same measure as the main problem, set before and assessed after."""
 
     PERSONAL_DATA = True

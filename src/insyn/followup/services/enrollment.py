@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,6 +103,9 @@ def _anchor(stage: Stage, enrollment: Enrollment) -> dt.date | None:
     return None
 
 
+SCHEDULE_FIELDS = ["due_on", "window_start", "window_end", "status"]
+
+
 def schedule_occasions(enrollment: Enrollment, today: dt.date | None = None) -> list[Occasion]:
     """Create an occasion per stage and (re)compute open occasions' dates from their anchors.
 
@@ -126,8 +129,12 @@ def schedule_occasions(enrollment: Enrollment, today: dt.date | None = None) -> 
                 occasion.window_end = occasion.due_on + dt.timedelta(days=stage.window_after_days)
             occasion.status = occasion.current_status(today)
             after = (occasion.due_on, occasion.window_start, occasion.window_end, occasion.status)
-            if occasion.pk is None or before != after:
+            if occasion.pk is None:
                 occasion.save()
+            elif before != after:
+                occasion.version = F("version") + 1
+                occasion.save(update_fields=[*SCHEDULE_FIELDS, "version", "updated_at"])
+                occasion.refresh_from_db(fields=["version"])
         result.append(occasion)
     return result
 
@@ -281,7 +288,9 @@ def occasions_refresh(today: dt.date | None = None) -> int:
         )
         if not moving:
             continue
-        Occasion.objects.filter(pk__in=[o.pk for o in moving]).update(status=status)
+        Occasion.objects.filter(pk__in=[o.pk for o in moving]).update(
+            status=status, version=F("version") + 1
+        )
         for occasion in moving:
             before = {"status": occasion.status}
             occasion.status = status

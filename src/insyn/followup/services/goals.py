@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insyn.core.audit import record_change, snapshot
+from insyn.core.concurrency import bump_version, check_version, lock_row
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
 from insyn.followup.models import Enrollment, Goal, Occasion, Stage, Value, Variable
@@ -53,8 +54,12 @@ def goal_set(
     direction: str = "",
     set_on: dt.date | None = None,
     goal_ref: str = "",
+    expected_version: int | None = None,
 ) -> Goal:
-    """Create a goal, or update the one with the same goal_ref (so imports are idempotent)."""
+    """Create a goal, or update the one with the same goal_ref (so imports are idempotent).
+
+    `expected_version` applies to that update: a goal changed since the caller read it raises
+    VersionConflict."""
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, enrollment.unit.path)
     text = text.strip()
     errors: dict[str, list[str]] = {}
@@ -95,12 +100,15 @@ def goal_set(
         goal = Goal.objects.create(enrollment=enrollment, goal_ref=goal_ref, **fields)
         record_change(actor=actor, action="create", obj=goal)
         return goal
+    lock_row(goal)
+    check_version(goal, expected_version)
     before = snapshot(goal)
     changed = [k for k, v in fields.items() if getattr(goal, k) != v]
     if not changed:
         return goal
     for k in changed:
         setattr(goal, k, fields[k])
+    bump_version(goal)
     goal.save()
     record_change(actor=actor, action="update", obj=goal, before=before)
     return goal
@@ -113,8 +121,11 @@ def goal_assess(
     goal: Goal,
     outcome: str,
     assessed_on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Goal:
+    lock_row(goal)
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, goal.enrollment.unit.path)
+    check_version(goal, expected_version)
     if outcome not in Goal.Outcome.values:
         raise ValidationError({"outcome": [_("Choose achieved, partly, not achieved or unknown.")]})
     assessed_on = assessed_on or timezone.localdate()
@@ -124,6 +135,6 @@ def goal_assess(
         return goal
     before = snapshot(goal)
     goal.outcome, goal.assessed_on = outcome, assessed_on
-    goal.save(update_fields=["outcome", "assessed_on", "updated_at"])
+    goal.save(update_fields=["outcome", "assessed_on", "updated_at", *bump_version(goal)])
     record_change(actor=actor, action="assess", obj=goal, before=before)
     return goal

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insyn.core.audit import record_change
+from insyn.core.concurrency import bump_version, check_version, lock_row
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
 from insyn.followup.models import Enrollment, NonResponseReason, Occasion, Value
@@ -103,14 +104,20 @@ def occasion_record(
     values: Mapping[str, object],
     done_on: dt.date,
     note: str = "",
+    expected_version: int | None = None,
 ) -> Occasion:
     """Record what was measured at this occasion; replaces earlier values of the occasion.
 
+    The occasion's row is locked while its values are replaced, so two recordings at once
+    run one after the other (the second sees the first's values); with `expected_version`
+    a stale second one raises VersionConflict instead of overwriting.
     Re-recording the same values is a no-op (no write, no change entry), so imports can run
     twice without touching anything.
     """
+    lock_row(occasion)
     enrollment = occasion.enrollment
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, enrollment.unit.path)
+    check_version(occasion, expected_version)
     if enrollment.status == Enrollment.Status.WITHDRAWN:
         raise ValidationError(_("The client has left the programme; nothing can be recorded."))
     if done_on > timezone.localdate():
@@ -154,6 +161,7 @@ def occasion_record(
     occasion.note = note.strip()
     if actor is not None and actor.is_authenticated:
         occasion.recorded_by = actor
+    bump_version(occasion)
     occasion.save()
     record_change(
         actor=actor,
@@ -174,10 +182,13 @@ def occasion_mark_missed(
     reason: NonResponseReason,
     on: dt.date | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> Occasion:
     """Non-response (bortfall) with its reason; recorded values, if any, are removed."""
+    lock_row(occasion)
     enrollment = occasion.enrollment
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, enrollment.unit.path)
+    check_version(occasion, expected_version)
     if not reason.active:
         raise ValidationError({"reason": [_("That reason is no longer in use.")]})
     if (
@@ -194,6 +205,7 @@ def occasion_mark_missed(
     occasion.note = note.strip()
     if actor is not None and actor.is_authenticated:
         occasion.recorded_by = actor
+    bump_version(occasion)
     occasion.save()
     record_change(
         actor=actor,
@@ -213,11 +225,14 @@ def occasion_mark_done(
     occasion: Occasion,
     done_on: dt.date,
     note: str = "",
+    expected_version: int | None = None,
 ) -> Occasion:
     """Done without values of its own: for stages whose data comes from elsewhere (the
     questionnaires answered at the occasion). Refused when the stage collects variables."""
+    lock_row(occasion)
     enrollment = occasion.enrollment
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, enrollment.unit.path)
+    check_version(occasion, expected_version)
     if occasion.stage.stage_variables.exists():
         raise ValidationError(_("This stage collects values; record them to complete it."))
     if occasion.status == Occasion.Status.DONE and occasion.done_on == done_on:
@@ -228,6 +243,7 @@ def occasion_mark_done(
     occasion.non_response_reason = None
     if note:
         occasion.note = note.strip()
+    bump_version(occasion)
     occasion.save()
     record_change(
         actor=actor, action="mark_done", obj=occasion, before=before, after=_state(occasion)
@@ -237,16 +253,24 @@ def occasion_mark_done(
 
 
 @transaction.atomic
-def occasion_reopen(*, actor: User | AnonymousUser | None, occasion: Occasion) -> Occasion:
+def occasion_reopen(
+    *,
+    actor: User | AnonymousUser | None,
+    occasion: Occasion,
+    expected_version: int | None = None,
+) -> Occasion:
     """Undo a non-response registration (values recorded earlier stay removed)."""
+    lock_row(occasion)
     enrollment = occasion.enrollment
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, enrollment.unit.path)
+    check_version(occasion, expected_version)
     if occasion.status != Occasion.Status.MISSED:
         raise ValidationError(_("Only an occasion marked as not done can be reopened."))
     before = _state(occasion)
     occasion.non_response_reason = None
     occasion.status = occasion.Status.PLANNED
     occasion.status = occasion.current_status(timezone.localdate())
+    bump_version(occasion)
     occasion.save()
     if enrollment.status == Enrollment.Status.COMPLETED:
         enrollment.status = Enrollment.Status.ACTIVE

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from insyn.clients.services import intervention_update
+from insyn.core.concurrency import VersionConflict
 from insyn.followup.models import Goal, Occasion, Variable
 from insyn.followup.services.goals import goal_assess, goal_set
 from insyn.followup.services.recording import occasion_record
@@ -84,6 +85,8 @@ def _collect(errors: dict[str, list[str]], prefix: str, step: Callable[[], Any])
     try:
         with transaction.atomic():
             step()
+    except VersionConflict:
+        raise  # the whole submission was made on a stale page: nothing is written
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for key, messages in exc.message_dict.items():
@@ -103,13 +106,20 @@ def occasion_submit(
     assessments: Sequence[tuple[Goal, str]] = (),
     new_goal: NewGoal | None = None,
     extent: Extent | None = None,
+    expected_version: int | None = None,
 ) -> Occasion:
+    """`expected_version` is the occasion's: a stale page raises VersionConflict."""
     errors: dict[str, list[str]] = {}
     _collect(
         errors,
         "",
         lambda: occasion_record(
-            actor=actor, occasion=occasion, values=values, done_on=done_on, note=note
+            actor=actor,
+            occasion=occasion,
+            values=values,
+            done_on=done_on,
+            note=note,
+            expected_version=expected_version,
         ),
     )
     for goal, outcome in assessments:

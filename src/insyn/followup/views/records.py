@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from insyn.clients.models import Intervention
 from insyn.core.audit import record_access
+from insyn.core.concurrency import VersionConflict
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
@@ -319,12 +320,18 @@ class OccasionRecordView(InsynView):
             status=status,
         )
 
+    @staticmethod
+    def _initial(occasion: Occasion) -> dict[str, Any]:
+        if occasion.status == Occasion.Status.DONE:
+            return OccasionForm.initial_for(occasion)
+        return {}
+
     def _forms(self, occasion: Occasion, data: Any = None) -> dict[str, Any]:
-        initial = (
-            OccasionForm.initial_for(occasion) if occasion.status == Occasion.Status.DONE else None
-        )
+        form = OccasionForm(data, occasion=occasion, initial=self._initial(occasion))
+        if data is None:
+            form.track(occasion)
         return {
-            "form": OccasionForm(data, occasion=occasion, initial=initial),
+            "form": form,
             "goal_form": GoalForm(data, occasion=occasion, optional=True)
             if occasion.stage.sets_goals
             else None,
@@ -360,7 +367,10 @@ class OccasionRecordView(InsynView):
                     assessments=form.assessments(),
                     new_goal=new_goal,
                     extent=extent,
+                    expected_version=form.expected_version,
                 )
+            except VersionConflict as exc:
+                form.show_conflict(exc, self._initial(occasion))
             except ValidationError as exc:
                 self._errors(exc, form, goal_form, extent_form)
             else:
