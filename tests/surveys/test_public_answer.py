@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.urls import reverse
@@ -243,3 +244,59 @@ def test_messages_and_receipt_follow_the_page_language_not_the_browser(client, c
     done = client.post(url, {**CHILD_ANSWERS, "action": "submit"}, **english_browser)
     receipt = client.get(done["Location"], **english_browser).content.decode()
     assert "Tack – dina svar har kommit fram" in receipt
+
+
+REDIS_URL = os.environ.get("INSYN_TEST_REDIS_URL", "")
+
+COUNT_FROM_ANOTHER_PROCESS = """
+import django
+django.setup()
+from django.test import Client
+from django.urls import reverse
+c = Client()
+for i in range(3):
+    print(c.get(reverse("surveys:answer", args=["q" * 43]), REMOTE_ADDR="203.0.113.50").status_code)
+"""
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="INSYN_TEST_REDIS_URL names a Redis database to use")
+def test_with_redis_another_process_sees_the_same_counts(client, child_link, settings):
+    """Two app processes share Redis: failures counted in one refuse bad links in the other,
+    never a valid link."""
+    import subprocess
+    import sys
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,  # a database of its own: the test clears it
+            "KEY_PREFIX": "insyn",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        address = {"REMOTE_ADDR": "203.0.113.50"}
+        assert _bad(client, link_throttle.BAD_TOKEN_LIMIT - 3, **address).status_code == 404
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "insyn.settings",
+            "INSYN_REDIS_URL": REDIS_URL,
+            "DATABASE_URL": "sqlite:///:memory:",  # a lookup of an unknown token finds nothing
+        }
+        probe = COUNT_FROM_ANOTHER_PROCESS.replace(
+            "django.setup()",
+            "django.setup()\n"
+            "from django.core.management import call_command\n"
+            "call_command('migrate', verbosity=0)",
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+        )
+        assert result.stdout.split() == ["404", "404", "404"], result.stderr[-2000:]
+        assert _bad(client, 1, **address).status_code == 429
+        _inv, _token, url = child_link
+        assert client.get(url, **address).status_code == 200
+    finally:
+        cache.clear()
