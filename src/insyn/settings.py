@@ -116,6 +116,7 @@ def production_problems(*, pepper: str, debug: bool) -> list[str]:
 
 if PRODUCTION and (_problems := production_problems(pepper=INSYN_PEPPER, debug=DEBUG)):
     raise ImproperlyConfigured("; ".join(_problems))
+
 ALLOWED_HOSTS = env_list(
     "INSYN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -219,6 +220,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": CACHE_TABLE,
         "KEY_PREFIX": "insyn",
+        # Django's default (300 rows, then a third culled) would let a burst from many
+        # addresses evict throttle counters.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 if os.environ.get("INSYN_REDIS_URL"):

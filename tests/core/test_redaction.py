@@ -121,3 +121,12 @@ def test_configured_handlers_mask():
     handler = settings.LOGGING["handlers"]["console"]
     assert "redact" in handler["filters"]
     assert settings.LOGGING["loggers"]["django.server"]["handlers"] == ["console"]
+
+
+def test_link_keys_in_paths_are_masked():
+    token = "AbC-def_0123456789abcdefghijklmnopqrstuvwxyz"
+    assert safe_path(f"/surveys/a/{token}/?lang=en") == "/surveys/a/<secret>/?lang=en"
+    assert request_line_without_query(f"GET /surveys/a/{token}/ HTTP/1.1") == (
+        "GET /surveys/a/<secret>/ HTTP/1.1"
+    )
+    assert safe_path("/followup/programmes/12/stages/") == "/followup/programmes/12/stages/"

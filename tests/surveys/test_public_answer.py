@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 
 import pytest
@@ -259,7 +260,10 @@ for i in range(3):
 """
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="INSYN_TEST_REDIS_URL names a Redis database to use")
+@pytest.mark.skipif(
+    not REDIS_URL or importlib.util.find_spec("redis") is None,
+    reason="INSYN_TEST_REDIS_URL names a Redis database of its own (and needs redis-py)",
+)
 def test_with_redis_another_process_sees_the_same_counts(client, child_link, settings):
     """Two app processes share Redis: failures counted in one refuse bad links in the other,
     never a valid link."""

@@ -5,6 +5,7 @@ writes a path (the audit trail, gunicorn's access log, Django's and the app's lo
 anything shaped like a Swedish identity number: 10 or 12 digits whose first digits read as a
 date (day + 60 for coordination numbers), with or without the `-` or `+` separator, also
 URL-encoded. Masking the shape rather than valid numbers also hides a mistyped number.
+Path segments of 32 or more key characters (questionnaire and password links) are masked too.
 """
 
 from __future__ import annotations
@@ -26,8 +27,15 @@ IDENTITY_NUMBER = re.compile(
 )
 
 
+# A path segment this long is a key, not a name: a questionnaire link's token or a password
+# link's. Whoever reads the log or the audit trail must not be able to open the link.
+SECRET_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}(?=[/?#\s\"]|$)")
+SECRET_MASK = "<secret>"
+
+
 def mask_identity_numbers(text: str) -> str:
-    return IDENTITY_NUMBER.sub(MASK, text)
+    """Identity numbers, and link keys in paths, masked."""
+    return SECRET_SEGMENT.sub(SECRET_MASK, IDENTITY_NUMBER.sub(MASK, text))
 
 
 def safe_path(path: str) -> str:
