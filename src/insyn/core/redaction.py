@@ -30,12 +30,12 @@ IDENTITY_NUMBER = re.compile(
 # A path segment this long is a key, not a name: a questionnaire link's token or a password
 # link's. Whoever reads the log or the audit trail must not be able to open the link.
 SECRET_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{32,}(?=[/?#\s\"]|$)")
-SECRET_MASK = "<secret>"
+KEY_MASK = "<secret>"
 
 
 def mask_identity_numbers(text: str) -> str:
     """Identity numbers, and link keys in paths, masked."""
-    return SECRET_SEGMENT.sub(SECRET_MASK, IDENTITY_NUMBER.sub(MASK, text))
+    return SECRET_SEGMENT.sub(KEY_MASK, IDENTITY_NUMBER.sub(MASK, text))
 
 
 def safe_path(path: str) -> str:
