@@ -6,6 +6,7 @@ Development (the default) runs on SQLite with secrets generated into var/; produ
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -95,6 +96,27 @@ if INSYN_STORE_PERSONNUMMER and not INSYN_FERNET_KEY:
     raise ImproperlyConfigured("INSYN_STORE_PERSONNUMMER needs INSYN_FERNET_KEY")
 
 DEBUG = env_bool("INSYN_DEBUG", default=INSYN_ENV == "development")
+
+MIN_PEPPER_BYTES = 32
+
+
+def production_problems(*, pepper: str, debug: bool) -> list[str]:
+    """Why these settings must not serve production (empty when they may)."""
+    problems = []
+    if len(pepper.encode()) < MIN_PEPPER_BYTES:
+        problems.append(
+            f"INSYN_PEPPER must be at least {MIN_PEPPER_BYTES} bytes in production "
+            "(it keys every person_key; generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
+    if debug:
+        problems.append("INSYN_DEBUG must be off in production (debug pages show settings)")
+    return problems
+
+
+if PRODUCTION and (_problems := production_problems(pepper=INSYN_PEPPER, debug=DEBUG)):
+    raise ImproperlyConfigured("; ".join(_problems))
+
 ALLOWED_HOSTS = env_list(
     "INSYN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -189,7 +211,20 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache shared by every worker and every app node (throttle counters live here): Redis when
+# INSYN_REDIS_URL is set, otherwise a table in the database (created by core's migrations).
+# Never worker memory: several gunicorn workers and nodes must count together.
+CACHE_TABLE = "insyn_cache"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+        "KEY_PREFIX": os.environ.get("INSYN_CACHE_KEY_PREFIX", "insyn"),
+        # Django's default (300 rows, then a third culled) would let a burst from many
+        # addresses evict throttle counters.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 if os.environ.get("INSYN_REDIS_URL"):
     # Shared by every app node: the link throttle and anything else that must hold across nodes.
     CACHES["default"] = {
@@ -198,6 +233,17 @@ if os.environ.get("INSYN_REDIS_URL"):
         # Installations that share one Redis (e.g. test and production) keep apart by prefix.
         "KEY_PREFIX": os.environ.get("INSYN_CACHE_KEY_PREFIX", "insyn"),
     }
+
+# Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; see
+# insyn.core.network.client_address. Empty: the connecting address is the client.
+INSYN_TRUSTED_PROXIES = env_list("INSYN_TRUSTED_PROXIES", [])
+for _proxy in INSYN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"INSYN_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from _exc
 
 # --- Authentication --------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -234,7 +280,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("INSYN_PROXY_COUNT", 0)
+# The address axes records comes through the same trusted proxies as everywhere else.
+AXES_CLIENT_IP_CALLABLE = "insyn.core.network.client_address"
 
 OTP_TOTP_ISSUER = "insyn"
 
@@ -351,6 +398,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Systematic follow-up and quality work for Swedish municipal social services.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # In production the schema and the docs are for signed-in users (session or token) only.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated"
+        if PRODUCTION
+        else "rest_framework.permissions.AllowAny"
+    ],
+    "SERVE_AUTHENTICATION": REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -369,7 +423,11 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "insyn.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "insyn.core.logging.RequestIdFilter"},
+        # No identity number reaches a log line (a personnummer typed into a GET search).
+        "redact": {"()": "insyn.core.redaction.RedactFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
     },
@@ -377,11 +435,16 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("INSYN_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers (runserver's request lines among them) go through ours.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- insyn -----------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         **os.environ,
         "INSYN_ENV": "production",
         "INSYN_SECRET_KEY": "x" * 30 + "a-long-random-production-secret-0123456789",
-        "INSYN_PEPPER": "pepper-for-the-check",
+        "INSYN_PEPPER": "pepper-for-the-check-0123456789-abcdef",
         "INSYN_ALLOWED_HOSTS": "insyn.example.se",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "INSYN_VAR_DIR": str(tmp_path),
@@ -85,3 +85,75 @@ def test_production_refuses_to_start_without_secrets(tmp_path):
         check=False,
     )
     assert result.returncode != 0 and "INSYN_SECRET_KEY must be set" in result.stderr
+
+
+def _production_env(tmp_path, **overrides: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "INSYN_ENV": "production",
+        "INSYN_SECRET_KEY": "x" * 30 + "a-long-random-production-secret-0123456789",
+        "INSYN_PEPPER": "p" * 32,
+        "INSYN_ALLOWED_HOSTS": "insyn.example.se",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "INSYN_VAR_DIR": str(tmp_path),
+        **overrides,
+    }
+    for name in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE", "INSYN_DEBUG", "INSYN_REDIS_URL"):
+        if name not in overrides:
+            env.pop(name, None)
+    return env
+
+
+def test_production_checks_name_a_short_pepper_and_debug():
+    from insyn.settings import production_problems
+
+    assert production_problems(pepper="p" * 32, debug=False) == []
+    short, debug = production_problems(pepper="å" * 15, debug=True)  # 30 bytes
+    assert "INSYN_PEPPER must be at least 32 bytes" in short
+    assert "INSYN_DEBUG must be off" in debug
+
+
+def test_production_refuses_to_start_with_a_short_pepper_or_debug(tmp_path):
+    for overrides, message in (
+        ({"INSYN_PEPPER": "short-pepper"}, "INSYN_PEPPER must be at least 32 bytes"),
+        ({"INSYN_DEBUG": "true"}, "INSYN_DEBUG must be off in production"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "insyn.cli", "check"],
+            env=_production_env(tmp_path, **overrides),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr
+        assert message in result.stderr
+
+
+PRODUCTION_SCHEMA_PROBE = """
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+client = Client(HTTP_HOST="insyn.example.se")
+for url in ("/api/schema/", "/api/docs/"):
+    print(url, client.get(url, secure=True).status_code)
+"""
+
+
+def test_schema_and_docs_need_login_in_production(tmp_path):
+    env = _production_env(tmp_path)  # an anonymous call never reaches the (empty) database
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_SCHEMA_PROBE],
+        env={**env, "DJANGO_SETTINGS_MODULE": "insyn.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    codes = dict(line.split() for line in result.stdout.splitlines())
+    assert codes == {"/api/schema/": "401", "/api/docs/": "401"}, result.stdout
+
+
+def test_schema_is_open_outside_production(client, db):
+    assert client.get("/api/schema/").status_code == 200

@@ -36,10 +36,13 @@ def _empty_sms_outbox():
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """The bad-link throttle counts in the cache; every test starts from zero."""
+def _clear_cache(django_db_setup, django_db_blocker):
+    """The bad-link throttle counts in the shared cache (a table in the test database);
+    every test starts from zero."""
     from django.core.cache import cache
 
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()

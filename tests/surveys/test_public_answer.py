@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import os
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from insyn.surveys import link_throttle
 from insyn.surveys.models import Answer, Invitation, InvitationToken, Response
 from insyn.surveys.services import invitations as services
 from tests.surveys.factories import placement, response_for
@@ -109,10 +112,80 @@ def test_revoked_and_expired_links_show_clear_messages(client, child_link, staff
     assert "gått ut" in client.get(url).content.decode()
 
 
+def _bad(client, n: int = 1, **extra):
+    """GET n unknown links (distinct tokens, distinct prefixes); the last response."""
+    response = None
+    for i in range(n):
+        token = f"{i:08d}" + "x" * 35
+        response = client.get(reverse("surveys:answer", args=[token]), **extra)
+    return response
+
+
 def test_unknown_links_are_throttled(client, db):
-    for _ in range(20):
+    for _ in range(link_throttle.BAD_TOKEN_LIMIT):
         assert client.get(reverse("surveys:answer", args=["x" * 43])).status_code == 404
     assert client.get(reverse("surveys:answer", args=["y" * 43])).status_code == 429
+
+
+def test_a_valid_link_opens_from_a_throttled_address(client, child_link):
+    _inv, _token, url = child_link
+    assert _bad(client, link_throttle.BAD_TOKEN_LIMIT + 1).status_code == 429
+    assert client.get(url).status_code == 200
+    assert client.post(url, {**CHILD_ANSWERS, "action": "save"}).status_code == 200
+
+
+def test_behind_the_proxy_each_client_address_counts_alone(client, db, settings):
+    settings.INSYN_TRUSTED_PROXIES = ["10.0.0.1"]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    noisy = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    quiet = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.8"}
+    assert _bad(client, link_throttle.BAD_TOKEN_LIMIT + 1, **noisy).status_code == 429
+    assert _bad(client, 1, **quiet).status_code == 404
+    # without the trusted proxy the header is not believed: everyone is the proxy's address
+    settings.INSYN_TRUSTED_PROXIES = []
+    assert _bad(client, link_throttle.BAD_TOKEN_LIMIT + 1, **noisy).status_code == 429
+    assert _bad(client, 1, **quiet).status_code == 429
+
+
+def test_one_token_prefix_tried_from_many_addresses_is_throttled(client, db):
+    url = reverse("surveys:answer", args=["samepfx" + "z" * 36])
+    for i in range(link_throttle.BAD_TOKEN_LIMIT):
+        assert client.get(url, REMOTE_ADDR=f"198.51.100.{i + 1}").status_code == 404
+    assert client.get(url, REMOTE_ADDR="198.51.100.200").status_code == 429
+    other = reverse("surveys:answer", args=["otherpfx" + "z" * 35])
+    assert client.get(other, REMOTE_ADDR="198.51.100.201").status_code == 404
+
+
+def test_the_counters_live_in_the_shared_cache_not_in_the_worker(client, db):
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.core.cache.backends.redis import RedisCache
+    from django.db import connection
+
+    assert isinstance(caches["default"], DatabaseCache | RedisCache)
+    _bad(client, 3)
+    if isinstance(caches["default"], DatabaseCache):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM insyn_cache")
+            keys = [row[0] for row in cursor.fetchall()]
+        assert any("surveys:bad-link:addr:127.0.0.1" in key for key in keys)
+
+
+def test_the_answer_page_records_the_real_address_and_a_masked_path(client, child_link, settings):
+    from insyn.core.models import AccessEntry
+    from insyn.core.redaction import MASK
+
+    settings.INSYN_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    invitation, _token, url = child_link
+    response = client.get(
+        url + "?q=19121212-1212",
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7, 10.0.0.2",
+    )
+    assert response.status_code == 200
+    entry = AccessEntry.objects.filter(object_id=str(invitation.pk)).latest("id")
+    assert entry.ip_address == "203.0.113.7"
+    assert entry.path.endswith(f"?q={MASK}") and "1212-1212" not in entry.path
 
 
 def test_bad_number_is_reported_and_not_saved(client, surveys, tree, staff):
@@ -200,3 +273,62 @@ def test_saved_draft_is_a_change_entry_without_the_answers(client, child_link):
     assert [(a.object_type, a.object_id) for a in shown] == [
         ("surveys.invitation", str(invitation.pk))
     ]
+
+
+REDIS_URL = os.environ.get("INSYN_TEST_REDIS_URL", "")
+
+COUNT_FROM_ANOTHER_PROCESS = """
+import django
+django.setup()
+from django.test import Client
+from django.urls import reverse
+c = Client()
+for i in range(3):
+    print(c.get(reverse("surveys:answer", args=["q" * 43]), REMOTE_ADDR="203.0.113.50").status_code)
+"""
+
+
+@pytest.mark.skipif(
+    not REDIS_URL or importlib.util.find_spec("redis") is None,
+    reason="INSYN_TEST_REDIS_URL names a Redis database of its own (and needs redis-py)",
+)
+def test_with_redis_another_process_sees_the_same_counts(client, child_link, settings):
+    """Two app processes share Redis: failures counted in one refuse bad links in the other,
+    never a valid link."""
+    import subprocess
+    import sys
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,  # a database of its own: the test clears it
+            "KEY_PREFIX": "insyn",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        address = {"REMOTE_ADDR": "203.0.113.50"}
+        assert _bad(client, link_throttle.BAD_TOKEN_LIMIT - 3, **address).status_code == 404
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "insyn.settings",
+            "INSYN_REDIS_URL": REDIS_URL,
+            "DATABASE_URL": "sqlite:///:memory:",  # a lookup of an unknown token finds nothing
+        }
+        probe = COUNT_FROM_ANOTHER_PROCESS.replace(
+            "django.setup()",
+            "django.setup()\n"
+            "from django.core.management import call_command\n"
+            "call_command('migrate', verbosity=0)",
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+        )
+        assert result.stdout.split() == ["404", "404", "404"], result.stderr[-2000:]
+        assert _bad(client, 1, **address).status_code == 429
+        _inv, _token, url = child_link
+        assert client.get(url, **address).status_code == 200
+    finally:
+        cache.clear()

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from insyn.accounts.models import ApiToken
 from insyn.core.roles import Role
 from insyn.organisations.models import OrgUnit
 
@@ -18,6 +19,26 @@ class TokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
         ),
     )
+
+
+class ApiTokenForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=ApiToken.MAX_DAYS,
+        initial=ApiToken.DEFAULT_DAYS,
+        required=False,
+        help_text=_("At most 365 days. A new token replaces the old one."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only"),
+        required=False,
+        help_text=_("The token may only read data (GET), never change anything."),
+    )
+
+    def clean_days(self) -> int:
+        days = self.cleaned_data.get("days")
+        return ApiToken.DEFAULT_DAYS if days is None else int(days)
 
 
 class UserCreateForm(forms.Form):

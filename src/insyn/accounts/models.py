@@ -88,10 +88,18 @@ class ApiToken(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, related_name="api_token", verbose_name=_("user")
     )
+    DEFAULT_DAYS = 90
+    MAX_DAYS = 365
+
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    # Updated at most once a minute (authentication.LAST_USED_RESOLUTION), to spare writes.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("Only reading calls (GET, HEAD, OPTIONS).")
+    )
 
     class Meta:
         verbose_name = _("API token")

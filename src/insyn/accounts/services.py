@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insyn.accounts.authentication import hash_key
 from insyn.accounts.models import ApiToken, TwoFactorPolicy, User
+from insyn.accounts.selectors import two_factor_required
 from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
@@ -166,12 +168,47 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
 
 
 @transaction.atomic
-def api_token_renew(*, user: User) -> str:
-    """A fresh API token; the old one stops working. The key is shown once."""
+def api_token_renew(
+    *,
+    user: User,
+    days: int = ApiToken.DEFAULT_DAYS,
+    read_only: bool = False,
+    second_factor_verified: bool = False,
+) -> str:
+    """A fresh API token valid for `days` (at most a year); the old one stops working.
+
+    Needs a verified second factor when the user's roles require one (a token outlives the
+    session). The key is shown once.
+    """
+    if two_factor_required(user) and not second_factor_verified:
+        raise ValidationError(
+            _(
+                "Your role requires two-factor authentication: verify your code before creating "
+                "an API token."
+            ),
+            code="second_factor_required",
+        )
+    if not 1 <= days <= ApiToken.MAX_DAYS:
+        raise ValidationError(
+            _("An API token is valid for 1 to %(max)d days.") % {"max": ApiToken.MAX_DAYS},
+            code="invalid_days",
+        )
     key = secrets.token_urlsafe(32)
     ApiToken.objects.filter(user=user).delete()
-    ApiToken.objects.create(user=user, key_hash=hash_key(key), prefix=key[:8])
-    record_change(actor=user, action="renew_api_token", obj=user, before={}, after={})
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=hash_key(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        read_only=read_only,
+    )
+    record_change(
+        actor=user,
+        action="renew_api_token",
+        obj=user,
+        before={},
+        after={"expires_at": token.expires_at.isoformat(), "read_only": read_only},
+    )
     return key
 
 

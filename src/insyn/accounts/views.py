@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_otp import login as otp_login
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insyn.accounts import services
 from insyn.accounts.forms import (
+    ApiTokenForm,
     MembershipForm,
     TokenForm,
     TwoFactorPolicyForm,
@@ -161,7 +163,7 @@ class ProfileView(InsynView):
     required_action = None
     personal_data = False  # the user's own account
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def _render(self, request: HttpRequest, token_form: ApiTokenForm) -> HttpResponse:
         user: User = request.user  # type: ignore[assignment]
         return render(
             request,
@@ -170,14 +172,33 @@ class ProfileView(InsynView):
                 "memberships": user.memberships.select_related("org_unit"),
                 "device": confirmed_device(user),
                 "token": ApiToken.objects.filter(user=user).first(),
+                "token_form": token_form,
                 "new_key": request.session.pop("new_api_key", None),
+                "now": timezone.now(),
             },
+            status=400 if token_form.errors else 200,
         )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, ApiTokenForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         user: User = request.user  # type: ignore[assignment]
         if request.POST.get("op") == "renew_token":
-            request.session["new_api_key"] = services.api_token_renew(user=user)
+            form = ApiTokenForm(request.POST)
+            if not form.is_valid():
+                return self._render(request, form)
+            verified = getattr(user, "is_verified", None)
+            try:
+                request.session["new_api_key"] = services.api_token_renew(
+                    user=user,
+                    days=form.cleaned_data["days"],
+                    read_only=form.cleaned_data["read_only"],
+                    second_factor_verified=bool(verified and verified()),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                return self._render(request, form)
             messages.success(
                 request, _("A new API token was created. Copy it now; it is not shown again.")
             )

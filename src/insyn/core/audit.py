@@ -28,6 +28,7 @@ from django.db import models
 
 from insyn.core import context
 from insyn.core.models import AccessEntry, ChangeEntry
+from insyn.core.redaction import safe_path
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -192,7 +193,7 @@ def record_access(
         "request_id": ctx.request_id,
         "action": action,
         "purpose": purpose[:200],
-        "path": ctx.path[:500],
+        "path": safe_path(ctx.path)[:500],
         "ip_address": ctx.ip_address,
         "detail": dict(detail or {}),
     }

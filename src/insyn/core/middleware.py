@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 
 from insyn.core import context
 from insyn.core.audit import record_access
+from insyn.core.network import client_address
+from insyn.core.redaction import safe_path
 
 logger = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -27,10 +29,11 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        ctx = context.RequestContext(path=request.get_full_path()[:500])
+        # The audit trail keeps the query (what was searched for) but never an identity number.
+        ctx = context.RequestContext(path=safe_path(request.get_full_path())[:500])
         if _REQUEST_ID.match(incoming):
             ctx.request_id = incoming.replace("-", "")[:32]
-        ctx.ip_address = request.META.get("REMOTE_ADDR") or None
+        ctx.ip_address = client_address(request)
         token = context.begin(ctx)
         try:
             response = self.get_response(request)

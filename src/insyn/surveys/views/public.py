@@ -1,8 +1,9 @@
 """The public answer page: no account, the link is the key. It shows the questionnaire and the
 respondent's own saved answers, nothing about anyone else; after submission only a receipt.
 
-Guessing links is pointless (256-bit tokens) and also throttled: an address that tries many
-unknown links is refused for a while.
+Guessing links is pointless (256-bit tokens) and also throttled: an address (or a token prefix)
+that tries many unknown links gets 429 for unknown links for a while; a valid link always opens
+(see `insyn.surveys.link_throttle`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,32 +19,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from insyn.core.audit import record_access
+from insyn.surveys.link_throttle import count_bad_token, throttled
 from insyn.surveys.models import Invitation
 from insyn.surveys.services import invitations as services
 from insyn.surveys.services.answers import read_form
 from insyn.surveys.views.fields import build_fields
 
-BAD_TOKEN_LIMIT = 20
-BAD_TOKEN_WINDOW = 15 * 60
 RECEIPT_KEY = "surveys_receipt"
-
-
-def _ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
-def throttled(request: HttpRequest) -> bool:
-    return int(cache.get(f"surveys:bad-token:{_ip(request)}", 0)) >= BAD_TOKEN_LIMIT
-
-
-def count_bad_token(request: HttpRequest) -> None:
-    key = f"surveys:bad-token:{_ip(request)}"
-    if cache.add(key, 1, BAD_TOKEN_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, BAD_TOKEN_WINDOW)
 
 
 def _language(request: HttpRequest, invitation: Invitation | None) -> str | None:
@@ -82,11 +63,12 @@ class AnswerView(PublicView):
     personal_data: ClassVar[bool] = True  # the respondent's own saved answers are shown
 
     def _load(self, request: HttpRequest, token: str) -> tuple[Invitation | None, str]:
-        if throttled(request):
-            return None, "throttled"
         invitation = services.invitation_by_token(token)
         if invitation is None:
-            count_bad_token(request)
+            # Only failed lookups are throttled: a valid link is never refused.
+            if throttled(request, token):
+                return None, "throttled"
+            count_bad_token(request, token)
             return None, "unknown"
         state = invitation.state(timezone.now())
         if state == "open" and invitation.response_id and not invitation.response.is_open:  # type: ignore[union-attr]

@@ -63,6 +63,9 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
+            # Query strings never reach the access log (a personnummer typed into a search).
+            "--logger-class",
+            "insyn.core.gunicorn_logging.RedactingLogger",
             "--timeout",
             "120",
         ]
