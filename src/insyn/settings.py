@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "insyn.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "insyn.core.middleware.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -338,6 +339,12 @@ REST_FRAMEWORK = {
         "insyn.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's three parsers, refusing control characters (NUL …) in what they parse.
+    "DEFAULT_PARSER_CLASSES": [
+        "insyn.core.parsers.JSONParser",
+        "insyn.core.parsers.FormParser",
+        "insyn.core.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

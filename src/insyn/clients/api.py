@@ -36,7 +36,7 @@ from insyn.clients.models import (
     Provider,
 )
 from insyn.clients.views.base import identity_number_in_address
-from insyn.core.api import ApiExtra, AuditedReadMixin, service_error
+from insyn.core.api import ApiExtra, AuditedReadMixin, int_param, service_error
 from insyn.core.audit import record_access
 from insyn.core.identity import parse_identity
 from insyn.core.roles import Action
@@ -324,8 +324,9 @@ class CaseViewSet(IndividualViewSet):
     def get_base_queryset(self) -> Any:
         qs = Case.objects.select_related("client", "source", "reason")
         params = self.request.query_params
-        if str(params.get("client", "")).isdigit():
-            qs = qs.filter(client_id=int(params["client"]))
+        client_id = int_param(self.request, "client")
+        if client_id is not None:
+            qs = qs.filter(client_id=client_id)
         if params.get("status") == "open":
             qs = qs.filter(closed_on__isnull=True)
         elif params.get("status") == "closed":
@@ -353,8 +354,8 @@ class DecisionViewSet(IndividualViewSet):
 
     def get_base_queryset(self) -> Any:
         qs = Decision.objects.select_related("case", "intervention_type", "legal_basis")
-        case = str(self.request.query_params.get("case", ""))
-        return qs.filter(case_id=int(case)) if case.isdigit() else qs
+        case_id = int_param(self.request, "case")
+        return qs.filter(case_id=case_id) if case_id is not None else qs
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -393,8 +394,8 @@ class InterventionViewSet(IndividualViewSet):
         qs = Intervention.objects.select_related(
             "case", "intervention_type", "provider", "end_reason"
         )
-        case = str(self.request.query_params.get("case", ""))
-        return qs.filter(case_id=int(case)) if case.isdigit() else qs
+        case_id = int_param(self.request, "case")
+        return qs.filter(case_id=case_id) if case_id is not None else qs
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
+from insyn.core.validation import parse_int
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -20,6 +22,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is not None and isinstance(exc, Http404 | exceptions.NotFound):
         response.data = {"detail": "Not found."}
     return response
+
+
+def int_param(request: Request, name: str) -> int | None:
+    """A whole-number query parameter (an id to filter by): None when absent, 400 when it is
+    not written in ASCII digits (so "²" or "1e3" is refused, not read or crashed on)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    number = parse_int(raw)
+    if number is None:
+        raise exceptions.ValidationError({name: [gettext("Enter a whole number.")]})
+    return number
 
 
 def service_error(exc: DjangoValidationError) -> exceptions.ValidationError:

@@ -19,6 +19,7 @@ from insyn.core.audit import record_access
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
+from insyn.core.validation import parse_int
 from insyn.core.viewmixins import InsynView
 from insyn.followup.models import Occasion
 from insyn.surveys import selectors
@@ -143,13 +144,14 @@ class OccasionSurveysView(InsynView):
                     return self._render(request, occasion, 400, non_response_form=nr_form)
                 messages.success(request, _("The non-response is recorded."))
             elif op == "revoke":
-                if not str(request.POST.get("invitation", "")).isdigit():
+                invitation_id = parse_int(request.POST.get("invitation", ""))
+                if invitation_id is None:
                     raise Http404
                 invitation = get_object_or_404(
                     Invitation.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL).filter(
                         response__occasion=occasion
                     ),
-                    pk=int(request.POST["invitation"]),
+                    pk=invitation_id,
                 )
                 invitation_services.invitation_revoke(actor=request.user, invitation=invitation)
                 messages.success(request, _("The link no longer works."))
