@@ -2,11 +2,12 @@
 
 from importlib import import_module
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from insyn.accounts.api import MeView
+from insyn.core.api import not_found
 from insyn.organisations.api import MembershipViewSet, OrgUnitViewSet
 
 router = DefaultRouter()
@@ -26,4 +27,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     *extra,
     path("", include(router.urls)),
+    re_path(r"", not_found, name="api-not-found"),  # last: JSON 404, not the web's HTML page
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -99,6 +100,16 @@ class AuditedReadMixin(ScopedViewSetMixin):
 
 class AuditedReadOnlyViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any /api/ address no route matches (an id that is not a number, a typo) answers like a
+    missing object, in JSON, not with the HTML page of the web."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+not_found.personal_data = False  # type: ignore[attr-defined]
 
 
 # An app's api.register() may return plain paths (APIViews) besides its router viewsets.

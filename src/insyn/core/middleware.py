@@ -96,8 +96,8 @@ def _texts(request: HttpRequest) -> Iterator[str]:
             for key, values in request.POST.lists():
                 yield key
                 yield from values
-            for upload in request.FILES.values():
-                yield upload.name or ""
+            for _field, uploads in request.FILES.lists():
+                yield from (upload.name or "" for upload in uploads)
         return
     if content_type == "application/x-www-form-urlencoded":
         form = QueryDict(request.body, encoding=request.encoding)

@@ -38,6 +38,7 @@ class MultiPartParser(parsers.MultiPartParser):
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
         result = super().parse(stream, media_type, parser_context)
         _check(result.data)
-        if any(has_control_characters(f.name or "") for f in result.files.values()):
+        names = (f.name or "" for _key, files in result.files.lists() for f in files)
+        if any(has_control_characters(name) for name in names):
             raise ParseError(str(CONTROL_CHARACTERS_MESSAGE))
         return result

@@ -28,6 +28,7 @@ from insyn.core.api import (
     service_error,
 )
 from insyn.core.roles import Action
+from insyn.core.schema import NOT_FOUND
 from insyn.core.scoping import has_action
 from insyn.followup.models import NonResponseReason
 from insyn.surveys import results as res
@@ -204,7 +205,10 @@ class InvitationViewSet(AuditedReadOnlyViewSet):
     def get_base_queryset(self) -> Any:
         return Invitation.objects.order_by("id")
 
-    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationCreatedSerializer})
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: InvitationCreatedSerializer, 404: NOT_FOUND},  # a response out of scope
+    )
     def create(self, request: Request) -> ApiResponse:
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
