@@ -2,12 +2,11 @@
 
 from importlib import import_module
 
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from insyn.accounts.api import MeView
-from insyn.core.api import not_found
 from insyn.organisations.api import MembershipViewSet, OrgUnitViewSet
 
 router = DefaultRouter()
@@ -27,5 +26,4 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     *extra,
     path("", include(router.urls)),
-    re_path(r"", not_found, name="api-not-found"),  # last: JSON 404, not the web's HTML page
 ]

@@ -16,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
 from insyn.core.validation import parse_int
+from insyn.core.viewmixins import declare
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -102,14 +103,12 @@ class AuditedReadOnlyViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
+@declare(personal_data=False)
 @csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/ address no route matches (an id that is not a number, a typo) answers like a
     missing object, in JSON, not with the HTML page of the web."""
     return JsonResponse({"detail": "Not found."}, status=404)
-
-
-not_found.personal_data = False  # type: ignore[attr-defined]
 
 
 # An app's api.register() may return plain paths (APIViews) besides its router viewsets.
