@@ -3,10 +3,11 @@ generated requests, valid and invalid, from a case worker with data in scope, ca
 through WSGI. No answer may be a server error, and each must be one the schema documents, with
 the documented content type and a body that fits the documented schema.
 
-Bounded for `make test`: a fixed seed (the same requests every run), MAX_EXAMPLES per operation
-(drawn from valid and invalid requests, with a random or a real id), no per-example deadline, and a total time budget after which the remaining
-operations are skipped with a warning (never silently). A failure message lists every failing
-operation with a curl line that reproduces it.
+Bounded for `make test`: a fixed seed (the same requests every run), MAX_EXAMPLES requests per
+operation (drawn from valid and invalid ones, with a random or a real id), no per-example
+deadline, and a total time budget after which the remaining operations are skipped with a
+warning (never silently). A failure lists every failing operation with a curl line that
+reproduces it.
 """
 
 from __future__ import annotations
