@@ -166,6 +166,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "insyn.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "insyn.core.middleware.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -388,7 +389,13 @@ REST_FRAMEWORK = {
         "insyn.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's three parsers, refusing control characters (NUL …) in what they parse.
+    "DEFAULT_PARSER_CLASSES": [
+        "insyn.core.parsers.JSONParser",
+        "insyn.core.parsers.FormParser",
+        "insyn.core.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "insyn.core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "insyn.core.api.exception_handler",

@@ -1,9 +1,10 @@
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from insyn.core.api import not_found
 from insyn.core.viewmixins import declare
 
 SpectacularSwaggerSplitView.personal_data = False  # type: ignore[attr-defined]
@@ -27,6 +28,9 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Any other /api/ address answers a JSON 404 (an id that is not a number, a typo), not the
+    # web's HTML page.
+    re_path(r"^api/", not_found, name="api-not-found"),
     path("i18n/setlang/", declare(personal_data=False)(set_language), name="set_language"),
     path("system/", admin.site.urls),
 ]

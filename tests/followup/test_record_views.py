@@ -291,3 +291,21 @@ def test_after_stage_records_extent_and_end_reason(tree, staff, login, catalogue
     before = enrollment.occasions.get(stage__key="before")
     page = client.get(reverse("followup:occasion_record", args=[before.pk])).content.decode()
     assert "extent-sessions_held" not in page
+
+
+def test_enrollment_page_without_a_responsible_case_worker(enrollment, staff, login):
+    """Imported enrolments have nobody responsible and their case no case worker."""
+    from insyn.followup.models import Enrollment
+
+    Enrollment.objects.filter(pk=enrollment.pk).update(responsible=None)
+    case = enrollment.intervention.case
+    case.case_worker = None
+    case.save(update_fields=["case_worker"])
+    client = login(staff.case_worker)
+    page = client.get(reverse("followup:enrollment", args=[enrollment.pk]))
+    assert page.status_code == 200
+    assert "Nobody yet" in page.content.decode()
+    assert client.get(reverse("clients:case_detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("clients:client_detail", args=[case.client_id])).status_code == 200
+    api = client.get(f"/api/followup/enrollments/{enrollment.pk}/")
+    assert api.status_code == 200 and api.json()["responsible"] is None

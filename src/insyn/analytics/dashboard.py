@@ -22,6 +22,7 @@ from insyn.analytics.aggregate import (
 from insyn.analytics.specs import ProgrammeSpec, SpecError, analysable, load_spec
 from insyn.core.roles import Action
 from insyn.core.suppression import TOTAL
+from insyn.core.validation import parse_int
 from insyn.core.viewmixins import InsynView
 
 logger = logging.getLogger(__name__)
@@ -161,9 +162,10 @@ def _choice(request: HttpRequest) -> tuple[ProgrammeSpec, tuple[int, ...], list[
     unit = request.GET.get("unit", "")
     units: tuple[int, ...] = ()
     if unit:
-        if not selectors.units_for(request.user).filter(pk=unit if unit.isdigit() else 0).exists():
+        unit_id = parse_int(unit)
+        if unit_id is None or not selectors.units_for(request.user).filter(pk=unit_id).exists():
             raise Http404
-        units = (int(unit),)
+        units = (unit_id,)
     return spec, units, programmes
 
 

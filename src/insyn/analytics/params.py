@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from insyn.analytics.aggregate import DEFAULT_AGE_BINS, AnalysisError, AnalysisRequest
 from insyn.analytics.dimensions import AgeBinError, parse_age_bins
+from insyn.core.validation import parse_int
 
 
 def _list(value: Any) -> list[str]:
@@ -41,8 +42,9 @@ def resolve_units(values: Iterable[str]) -> tuple[int, ...]:
 
     ids: list[int] = []
     for value in values:
-        if value.isdigit() and OrgUnit.objects.filter(pk=int(value)).exists():
-            ids.append(int(value))
+        unit_id = parse_int(value)
+        if unit_id is not None and OrgUnit.objects.filter(pk=unit_id).exists():
+            ids.append(unit_id)
             continue
         municipality, _sep, code = value.rpartition("/")
         units = OrgUnit.objects.filter(code=code)
@@ -91,11 +93,12 @@ def request_from_params(params: Mapping[str, Any]) -> AnalysisRequest:
         raise AnalysisError(str(exc)) from exc
     versions = []
     for value in _list(params.get("version")):
-        if not value.isdigit():
+        version = parse_int(value, maximum=2**31 - 1)
+        if version is None:
             raise AnalysisError(
                 gettext("A programme version is a whole number, not %(v)s.") % {"v": value}
             )
-        versions.append(int(value))
+        versions.append(version)
     return AnalysisRequest(
         programme=programme,
         variable=variable,

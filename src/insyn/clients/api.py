@@ -40,6 +40,7 @@ from insyn.core.api import (
     ApiExtra,
     AuditedReadMixin,
     VersionedMixin,
+    int_param,
     service_error,
     version_field,
     versioned_read_schema,
@@ -372,8 +373,9 @@ class CaseViewSet(IndividualViewSet):
     def get_base_queryset(self) -> Any:
         qs = Case.objects.select_related("client", "source", "reason")
         params = self.request.query_params
-        if str(params.get("client", "")).isdigit():
-            qs = qs.filter(client_id=int(params["client"]))
+        client_id = int_param(self.request, "client")
+        if client_id is not None:
+            qs = qs.filter(client_id=client_id)
         if params.get("status") == "open":
             qs = qs.filter(closed_on__isnull=True)
         elif params.get("status") == "closed":
@@ -402,8 +404,8 @@ class DecisionViewSet(IndividualViewSet):
 
     def get_base_queryset(self) -> Any:
         qs = Decision.objects.select_related("case", "intervention_type", "legal_basis")
-        case = str(self.request.query_params.get("case", ""))
-        return qs.filter(case_id=int(case)) if case.isdigit() else qs
+        case_id = int_param(self.request, "case")
+        return qs.filter(case_id=case_id) if case_id is not None else qs
 
     def perform_create(self, serializer: Any) -> None:
         data = self.create_data(serializer)
@@ -443,8 +445,8 @@ class InterventionViewSet(IndividualViewSet):
         qs = Intervention.objects.select_related(
             "case", "intervention_type", "provider", "end_reason"
         )
-        case = str(self.request.query_params.get("case", ""))
-        return qs.filter(case_id=int(case)) if case.isdigit() else qs
+        case_id = int_param(self.request, "case")
+        return qs.filter(case_id=case_id) if case_id is not None else qs
 
     def perform_create(self, serializer: Any) -> None:
         data = self.create_data(serializer)

@@ -38,7 +38,7 @@ def normalise_org_number(raw: str) -> str:
     text = re.sub(r"[\s-]", "", raw or "")
     if len(text) == 12 and text.startswith("16"):
         text = text[2:]
-    if len(text) != 10 or not text.isdigit():
+    if not re.fullmatch(r"[0-9]{10}", text):
         raise ValidationError(
             _("An organisation number has ten digits, e.g. 556016-0680."), code="org_number"
         )

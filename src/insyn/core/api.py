@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.request import Request
@@ -15,7 +17,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from insyn.core.audit import record_access
 from insyn.core.concurrency import VersionConflict, etag_for, parse_if_match
 from insyn.core.roles import Action
-from insyn.core.viewmixins import note_denied
+from insyn.core.validation import parse_int
+from insyn.core.viewmixins import declare, note_denied
 
 
 class StaleVersion(exceptions.APIException):
@@ -45,6 +48,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"detail": exc.conflict.messages[0], "version": exc.conflict.current}
         response["ETag"] = etag_for(exc.conflict.current)
     return response
+
+
+def int_param(request: Request, name: str) -> int | None:
+    """A whole-number query parameter (an id to filter by): None when absent, 400 when it is
+    not written in ASCII digits (so "²" or "1e3" is refused, not read or crashed on)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    number = parse_int(raw)
+    if number is None:
+        raise exceptions.ValidationError({name: [gettext("Enter a whole number.")]})
+    return number
 
 
 def service_error(exc: DjangoValidationError) -> exceptions.APIException:
@@ -131,6 +146,14 @@ class AuditedReadMixin(ScopedViewSetMixin):
 
 class AuditedReadOnlyViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+@declare(personal_data=False)
+@csrf_exempt
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any /api/ address no route matches (an id that is not a number, a typo) answers like a
+    missing object, in JSON, not with the HTML page of the web."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 # An app's api.register() may return plain paths (APIViews) besides its router viewsets.

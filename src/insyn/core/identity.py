@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -45,7 +46,7 @@ def parse_identity(raw: str) -> Identity:
             code="invalid_personnummer",
         ) from exc
     number = parsed.format(True)
-    if len(number) != 12 or not number.isdigit():
+    if not re.fullmatch(r"[0-9]{12}", number):
         raise ValidationError(_("This is not a valid personal identity number."))
     birth = parsed.get_date()
     birth_date = birth.date() if isinstance(birth, dt.datetime) else birth

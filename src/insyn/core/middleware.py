@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
 
 from insyn.core import context
 from insyn.core.audit import record_access
 from insyn.core.network import client_address
 from insyn.core.redaction import safe_path
+from insyn.core.validation import (
+    CONTROL_CHARACTERS_MESSAGE,
+    has_control_characters,
+    strings_in,
+)
 
 logger = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -58,6 +65,62 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class InputGuardMiddleware:
+    """Refuses a request whose path, query string, form fields or JSON body hold control
+    characters (NUL and the like) or lone surrogates, with 400 and one clear message (JSON for
+    the API), before any view or database sees them.
+
+    Bodies it cannot read without consuming them (multipart PUT/PATCH) and text arriving in
+    files are left to `insyn.core.validation.reject_control_characters` in forms, serializers
+    and the import reader.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(has_control_characters(text) for text in _texts(request)):
+            return _bad_input(request)
+        return self.get_response(request)
+
+
+def _texts(request: HttpRequest) -> Iterator[str]:
+    yield request.path
+    for key, values in request.GET.lists():
+        yield key
+        yield from values
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    content_type = request.content_type or ""
+    if content_type == "multipart/form-data":
+        if request.method == "POST":  # Django parses multipart only for POST
+            for key, values in request.POST.lists():
+                yield key
+                yield from values
+            for _field, uploads in request.FILES.lists():
+                yield from (upload.name or "" for upload in uploads)
+        return
+    if content_type == "application/x-www-form-urlencoded":
+        form = QueryDict(request.body, encoding=request.encoding)
+        for key, values in form.lists():
+            yield key
+            yield from values
+    elif content_type == "application/json" or content_type.endswith("+json"):
+        try:
+            data = json.loads(request.body or b"null")
+        except ValueError:
+            return  # the view answers 400 for a body that is not JSON
+        yield from strings_in(data)
+
+
+def _bad_input(request: HttpRequest) -> HttpResponse:
+    message = str(CONTROL_CHARACTERS_MESSAGE)
+    logger.warning("Refused a request with control characters in its input")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "core/bad_input.html", {"message": message}, status=400)
 
 
 def _view_class(view_func: Callable[..., Any]) -> Any:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from insyn.clients.models import Provider
 from insyn.clients.validators import clean_ref
+from insyn.core.validation import parse_int
 from insyn.imports.formats import Row, Table
 from insyn.imports.report import Report
 from insyn.organisations.models import OrgUnit
@@ -66,10 +67,10 @@ class Cells:
         value = row[column].replace(" ", "")
         if not value:
             return None
-        if not value.isdigit():
+        number = parse_int(value, maximum=2**31 - 1)
+        if number is None:
             self.error(row, column, _("Enter a whole number, 0 or more."))
-            return None
-        return int(value)
+        return number
 
     def number(self, row: Row, column: str) -> float | None:
         value = row[column].replace(" ", "").replace(",", ".")

@@ -10,13 +10,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from insyn.core.validation import has_control_characters
 from insyn.imports.report import Issue
+
+logger = logging.getLogger(__name__)
 
 # The sheets, in the order they are applied, with their columns (exactly these, any order).
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -59,6 +63,13 @@ SHEETS: dict[str, tuple[str, ...]] = {
     ),
 }
 MAX_ROWS = 500_000
+# No import column needs more than a few hundred characters (goal texts are the longest); a
+# longer cell is reported by row and column. The CSV reader's own limit (128 KiB by default,
+# where it raised csv.Error and the import crashed) sits well above that, so a giant cell is
+# still read and reported, and only a file that is not CSV at all hits the reader's limit.
+MAX_CELL_CHARS = 10_000
+CSV_FIELD_LIMIT = 8 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 
 
 @dataclass
@@ -130,9 +141,32 @@ def _add_table(source: Source, sheet: str, label: str, lines: Iterable[list[obje
     if positions is None:
         return
     table = Table(sheet=sheet, label=label)
-    for number, line in enumerate(iterator, start=2):
+    number = 1
+    while True:
+        number += 1
+        try:
+            line = next(iterator, None)
+        except csv.Error as exc:
+            source.issues.append(
+                Issue(
+                    label,
+                    number,
+                    "",
+                    _(
+                        "The row cannot be read as CSV (a cell longer than %(mb)s MB, "
+                        "or a quotation mark that is never closed)."
+                    )
+                    % {"mb": CSV_FIELD_LIMIT // (1024 * 1024)},
+                )
+            )
+            logger.info("CSV reader refused %s row %s: %s", label, number, exc)
+            return
+        if line is None:
+            break
         cells = [_cell(v) for v in line]
         if not any(cells):
+            continue
+        if not _cells_ok(source, label, number, cells, positions):
             continue
         if number > MAX_ROWS:
             source.issues.append(Issue(label, number, "", _("Too many rows in one file.")))
@@ -146,6 +180,36 @@ def _add_table(source: Source, sheet: str, label: str, lines: Iterable[list[obje
             Row(number, {name: cells[i] if i < len(cells) else "" for i, name in positions.items()})
         )
     source.tables[sheet] = table
+
+
+def _cells_ok(
+    source: Source, label: str, number: int, cells: list[str], positions: dict[int, str]
+) -> bool:
+    ok = True
+    for i, text in enumerate(cells):
+        column = positions.get(i, "")
+        if len(text) > MAX_CELL_CHARS:
+            source.issues.append(
+                Issue(
+                    label,
+                    number,
+                    column,
+                    _("The cell is too long (%(n)s characters; at most %(max)s).")
+                    % {"n": len(text), "max": MAX_CELL_CHARS},
+                )
+            )
+            ok = False
+        elif has_control_characters(text):
+            source.issues.append(
+                Issue(
+                    label,
+                    number,
+                    column,
+                    _("The cell contains control characters (such as a NUL byte)."),
+                )
+            )
+            ok = False
+    return ok
 
 
 def _sheet_name(filename: str) -> str:

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers, viewsets
 
-from insyn.core.api import AuditedReadOnlyViewSet, ScopedViewSetMixin
+from insyn.core.api import AuditedReadOnlyViewSet, ScopedViewSetMixin, int_param
 from insyn.core.roles import Action
 from insyn.organisations.models import Membership, OrgUnit
 
@@ -37,8 +37,9 @@ class OrgUnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         if params.get("kind"):
             qs = qs.filter(kind=params["kind"])
-        if str(params.get("parent", "")).isdigit():
-            qs = qs.filter(parent_id=int(params["parent"]))
+        parent_id = int_param(self.request, "parent")
+        if parent_id is not None:
+            qs = qs.filter(parent_id=parent_id)
         return qs
 
 

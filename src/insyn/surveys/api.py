@@ -20,8 +20,15 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from insyn.core.api import ApiExtra, AuditedReadOnlyViewSet, ScopedViewSetMixin, service_error
+from insyn.core.api import (
+    ApiExtra,
+    AuditedReadOnlyViewSet,
+    ScopedViewSetMixin,
+    int_param,
+    service_error,
+)
 from insyn.core.roles import Action
+from insyn.core.schema import NOT_FOUND
 from insyn.core.scoping import has_action
 from insyn.followup.models import NonResponseReason
 from insyn.surveys import results as res
@@ -125,8 +132,9 @@ class ResponseViewSet(AuditedReadOnlyViewSet):
             "questionnaire", "non_response_reason"
         ).prefetch_related("answers__question")
         params = self.request.query_params
-        if str(params.get("occasion", "")).isdigit():
-            qs = qs.filter(occasion_id=int(params["occasion"]))
+        occasion_id = int_param(self.request, "occasion")
+        if occasion_id is not None:
+            qs = qs.filter(occasion_id=occasion_id)
         if params.get("status") in Response.Status.values:
             qs = qs.filter(status=params["status"])
         return qs.order_by("id")
@@ -197,7 +205,10 @@ class InvitationViewSet(AuditedReadOnlyViewSet):
     def get_base_queryset(self) -> Any:
         return Invitation.objects.order_by("id")
 
-    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationCreatedSerializer})
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: InvitationCreatedSerializer, 404: NOT_FOUND},  # a response out of scope
+    )
     def create(self, request: Request) -> ApiResponse:
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from insyn.core.validation import parse_int
 from insyn.followup.models import NonResponseReason
 from insyn.organisations.models import OrgUnit
 from insyn.surveys.models import Invitation, Questionnaire, Response
@@ -22,9 +23,10 @@ def _days(value: str) -> list[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or not 1 <= int(part) <= 90:
+        days = parse_int(part)
+        if days is None or not 1 <= days <= 90:
             raise forms.ValidationError(_("Give whole days between 1 and 90, e.g. 7, 14."))
-        out.append(int(part))
+        out.append(days)
     return out
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from insyn.core.audit import record_change, snapshot
 from insyn.core.concurrency import bump_version
+from insyn.core.validation import parse_int
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -94,7 +95,7 @@ def next_ref(
         .first()
     )
     tail = (last or "")[len(prefix) :]
-    number = int(tail) + 1 if tail.isdigit() else 1
+    number = (parse_int(tail) or 0) + 1
     return f"{prefix}{number:0{width}d}"
 
 

@@ -30,6 +30,7 @@ from insyn.clients.views.clients import read_offer
 from insyn.core.concurrency import VersionConflict, initial_from
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
+from insyn.core.validation import parse_int
 
 
 def _case_workers(units: Any) -> Any:
@@ -339,10 +340,10 @@ class InterventionFormMixin(ClientsView):
 class InterventionCreateView(InterventionFormMixin):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
-        decision_id = request.GET.get("decision", "")
+        decision_id = parse_int(request.GET.get("decision", ""))
         decision = None
-        if decision_id.isdigit():
-            decision = get_object_or_404(Decision, case=case, pk=int(decision_id))
+        if decision_id is not None:
+            decision = get_object_or_404(Decision, case=case, pk=decision_id)
         initial: dict[str, Any] = {"decision": decision}
         if decision is not None:
             initial["intervention_type"] = decision.intervention_type

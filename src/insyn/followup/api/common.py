@@ -9,7 +9,7 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from insyn.core.api import AuditedReadMixin, StaleVersion
+from insyn.core.api import AuditedReadMixin, StaleVersion, int_param
 from insyn.core.audit import record_access
 from insyn.core.concurrency import VersionConflict
 from insyn.core.roles import Action
@@ -50,5 +50,4 @@ class AuditedViewSet(AuditedReadMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(obj).data, status=status_code)
 
     def _int_param(self, name: str) -> int | None:
-        value = self.request.query_params.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int_param(self.request, name)

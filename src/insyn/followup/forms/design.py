@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from insyn.clients.models import InterventionType
+from insyn.core.validation import parse_int
 from insyn.followup import selectors
 from insyn.followup.models import Direction, Instrument, OptionSet, Programme, Stage, Variable
 from insyn.followup.spec import OptionSetSpec, OptionSpec, StageSpec, VariableSpec
@@ -89,9 +90,10 @@ class ProgrammeForm(forms.Form):
     def clean_sampling_days(self) -> list[int]:
         raw = self.cleaned_data.get("sampling_days") or ""
         parts = [p for p in re.split(r"[\s,;]+", raw) if p]
-        if any(not p.isdigit() for p in parts):
+        numbers = [parse_int(p, maximum=100_000) for p in parts]
+        if any(n is None for n in numbers):
             raise forms.ValidationError(_("Write whole numbers separated by commas."))
-        return [int(p) for p in parts]
+        return [n for n in numbers if n is not None]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

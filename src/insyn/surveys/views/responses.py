@@ -20,6 +20,8 @@ from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
 from insyn.core.viewmixins import InsynView, get_scoped_object_or_404
+from insyn.core.validation import parse_int
+from insyn.core.viewmixins import InsynView
 from insyn.followup.models import Occasion
 from insyn.surveys import selectors
 from insyn.surveys.forms import InviteForm, MessageForm, ModeForm, NonResponseForm
@@ -148,7 +150,8 @@ class OccasionSurveysView(InsynView):
                     return self._render(request, occasion, 400, non_response_form=nr_form)
                 messages.success(request, _("The non-response is recorded."))
             elif op == "revoke":
-                if not str(request.POST.get("invitation", "")).isdigit():
+                invitation_id = parse_int(request.POST.get("invitation", ""))
+                if invitation_id is None:
                     raise Http404
                 invitation = get_scoped_object_or_404(
                     request.user,
@@ -156,7 +159,7 @@ class OccasionSurveysView(InsynView):
                         response__occasion=occasion
                     ),
                     Invitation.objects.filter(response__occasion=occasion),
-                    pk=int(request.POST["invitation"]),
+                    pk=invitation_id,
                 )
                 invitation_services.invitation_revoke(actor=request.user, invitation=invitation)
                 messages.success(request, _("The link no longer works."))
