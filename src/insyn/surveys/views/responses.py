@@ -19,9 +19,8 @@ from insyn.core.audit import record_access
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
-from insyn.core.viewmixins import InsynView, get_scoped_object_or_404
 from insyn.core.validation import parse_int
-from insyn.core.viewmixins import InsynView
+from insyn.core.viewmixins import InsynView, get_scoped_object_or_404
 from insyn.followup.models import Occasion
 from insyn.surveys import selectors
 from insyn.surveys.forms import InviteForm, MessageForm, ModeForm, NonResponseForm
