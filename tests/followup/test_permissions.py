@@ -8,9 +8,10 @@ import pytest
 from tests.followup.audit_probes import PROBES
 
 
-@pytest.mark.parametrize("name", sorted(PROBES))
+@pytest.mark.parametrize("name", sorted(k for k in PROBES if not k.startswith("POST ")))
 def test_no_individual_for_analysts_admins_or_other_units(name, tree, staff, client):
-    owner, url = PROBES[name](tree, staff)
+    visit = PROBES[name](tree, staff)
+    owner, url = visit.user, visit.url
     backend = "django.contrib.auth.backends.ModelBackend"
     client.force_login(owner, backend=backend)
     assert client.get(url).status_code == 200
