@@ -30,9 +30,9 @@ def _get(client, user, url):
     return client.get(url)
 
 
-@pytest.mark.parametrize("name", sorted(PROBES))
+@pytest.mark.parametrize("name", sorted(k for k in PROBES if not k.startswith("POST ")))
 def test_every_followup_route_follows_the_moved_case(name, tree, staff, client):
-    _owner, url = PROBES[name](tree, staff)
+    url = PROBES[name](tree, staff).url
     if not Enrollment.objects.exists():  # the list probes build nothing themselves
         enrolled(tree, staff)
     if not Goal.objects.exists():

@@ -30,9 +30,11 @@ def _get(client, user, url):
     return client.get(url)
 
 
-@pytest.mark.parametrize("name", sorted(set(PROBES) - PUBLIC))
+@pytest.mark.parametrize(
+    "name", sorted(k for k in set(PROBES) - PUBLIC if not k.startswith("POST "))
+)
 def test_every_survey_route_follows_the_moved_case(name, tree, staff, client, catalogues):
-    _owner, url = PROBES[name](tree, staff)
+    url = PROBES[name](tree, staff).url
     move_all(tree.vux_unit, tree.bof_unit, case_worker=staff.other_case_worker)
     ref = Enrollment.objects.get().client.client_ref
     old = _get(client, staff.case_worker, url)

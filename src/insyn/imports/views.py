@@ -32,6 +32,7 @@ POLL_SECONDS = 2
 class ImportView(InsynView):
     personal_data = False
     required_action = Action.CHANGE_INDIVIDUAL
+    own_upload_handlers = True  # InputGuardMiddleware leaves the multipart body to this view
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Encrypt the files as they arrive (never spooled to disk in clear); this must happen
