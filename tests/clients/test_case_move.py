@@ -20,6 +20,7 @@ CASE_ROUTES = sorted(
     name
     for name in PROBES
     if name.split(":")[-1].split("-")[0].startswith(("case", "decision", "intervention"))
+    and not name.startswith("POST ")
     and name not in ("clients:case_open", "clients:case_open_existing")
 )
 LIST_PAGES = {"clients:case_list"}
@@ -109,3 +110,28 @@ def test_a_move_through_the_api_and_the_page_takes_the_follow_up_along(tree, sta
     assert enrollment.unit == tree.vux_unit
     assert Enrollment.objects.filter(unit=tree.bof_unit).count() == 0
     assert ChangeEntry.objects.filter(object_type="followup.enrollment", action="move").count() == 2
+
+
+def test_the_old_units_auditors_see_the_move(tree, staff):
+    """A quality lead of the old unit only: the move of the case and of its enrolment stays in
+    their audit view (the entries carry the old unit's path too); Kalmar's admin sees none."""
+    from insyn.core import selectors
+    from insyn.core.roles import Role
+    from insyn.core.selectors import AuditFilter
+    from tests.clients.moving import move
+    from tests.factories import user_with_role
+
+    enrollment = enrolled(tree, staff)
+    case = enrollment.intervention.case
+    old_auditor = user_with_role(Role.QUALITY_LEAD, tree.vux_unit, username="ql_vux")
+    new_auditor = user_with_role(Role.QUALITY_LEAD, tree.bof_unit, username="ql_bof")
+    move(case, tree.bof_unit, case_worker=staff.other_case_worker)
+    moves = ChangeEntry.objects.filter(action="move")
+    assert {(e.object_type, e.object_id) for e in moves} >= {
+        ("clients.case", str(case.pk)),
+        ("followup.enrollment", str(enrollment.pk)),
+    }
+    for auditor in (old_auditor, new_auditor):
+        seen = selectors.change_entries(auditor, AuditFilter()).filter(action="move")
+        assert set(seen.values_list("pk", flat=True)) == set(moves.values_list("pk", flat=True))
+    assert not selectors.change_entries(staff.kalmar_admin, AuditFilter()).filter(action="move")

@@ -138,8 +138,12 @@ def record_change(
     obj: models.Model,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
+    also_paths: Iterable[str] = (),
 ) -> ChangeEntry:
-    """Record a write; `after` defaults to the object's snapshot (None for deletions)."""
+    """Record a write; `after` defaults to the object's snapshot (None for deletions).
+
+    `also_paths`: places whose auditors must see this write besides the object's own (a moved
+    case's old unit sees that it left)."""
     if after is None and action != "delete":
         after = snapshot(obj)
     if before is not None and after is not None:
@@ -153,7 +157,7 @@ def record_change(
         object_type=object_type(obj),
         object_id=str(obj.pk),
         client_id=_client_id(obj),
-        **path_fields(org_paths(obj), actor),
+        **path_fields([*org_paths(obj), *also_paths], actor),
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
     )

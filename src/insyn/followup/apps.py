@@ -8,9 +8,13 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
+        from insyn.clients.services.cases import on_case_moved
         from insyn.core.navigation import HomePanel, NavItem, register_nav, register_panel
         from insyn.core.roles import Action
+        from insyn.followup.services.moves import enrollments_follow_case
         from insyn.followup.views.worklist import worklist_panel
+
+        on_case_moved(enrollments_follow_case)  # enrolments go where their case goes
 
         register_nav(
             NavItem(

@@ -44,6 +44,11 @@ class SurveysConfig(AppConfig):
         from insyn.surveys.frame_source import register as register_frame_source
 
         register_frame_source()  # answers as analysis-frame variables, once analytics has it
+        from insyn.clients.services.cases import on_case_moved
+        from insyn.surveys.services.moves import responses_follow_case
+
+        # After followup's listener: responses take their enrolment's (new) unit.
+        on_case_moved(responses_follow_case)
 
 
 def _waiting(request: Any) -> dict[str, Any]:

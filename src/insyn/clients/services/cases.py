@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -57,16 +58,35 @@ def _refresh_reactualisation(actor: ActorT, client: Client) -> None:
             save_changed(actor=actor, obj=case, values={"reactualisation": flag})
 
 
-def _follow_case(actor: ActorT, case: Case) -> None:
+# Called as listener(actor=..., case=..., from_path=...) inside the move's transaction. The
+# apps above clients (followup: enrolments; surveys: responses and invitations) register here in
+# their AppConfig.ready(), so clients never imports them (ARCHITECTURE: layered apps).
+CaseMoveListener = Callable[..., object]
+_case_move_listeners: list[CaseMoveListener] = []
+
+
+def on_case_moved(listener: CaseMoveListener) -> None:
+    """Register a listener that makes what hangs off a case follow it to its new unit."""
+    if listener not in _case_move_listeners:
+        _case_move_listeners.append(listener)
+
+
+def _follow_case(actor: ActorT, case: Case, from_path: str) -> None:
     """Everything that hangs off the case goes where the case goes, in the same transaction:
     decisions and interventions scope through the case; enrolments (with their occasions,
     values and goals) and survey responses (answers, invitations, scheduled messages) keep a
-    copy of the case's unit, updated here (insyn.followup.scope_follow)."""
-    from insyn.followup.services.moves import enrollments_follow_case
-    from insyn.surveys.services.moves import responses_follow_case
-
-    enrollments_follow_case(actor=actor, case=case)
-    responses_follow_case(actor=actor, case=case)
+    copy of the case's unit, updated by the registered listeners. The old unit's auditors see
+    the move (a `move` entry carrying both paths)."""
+    record_change(
+        actor=actor,
+        action="move",
+        obj=case,
+        before={"unit_path": from_path},
+        after={"unit_path": case.unit.path},
+        also_paths=[from_path],
+    )
+    for listener in _case_move_listeners:
+        listener(actor=actor, case=case, from_path=from_path)
 
 
 def _check_unit(errors: Errors, client: Client, unit: OrgUnit) -> None:
@@ -181,6 +201,7 @@ def case_update(
         errors.add("opened_on", _("The case has a decision dated before this day."))
     errors.raise_if_any()
     moved = unit.pk != case.unit_id
+    from_path = case.unit.path
     changed = save_changed(
         actor=actor,
         obj=case,
@@ -194,7 +215,7 @@ def case_update(
         },
     )
     if moved:
-        _follow_case(actor, case)
+        _follow_case(actor, case, from_path)
     if changed:
         _refresh_reactualisation(actor, case.client)
     return case

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def enrollments_follow_case(*, actor: User | AnonymousUser | None, case: Case) -> list[Enrollment]:
+def enrollments_follow_case(
+    *, actor: User | AnonymousUser | None, case: Case, from_path: str = ""
+) -> list[Enrollment]:
     """Give the case's enrolments the case's unit; call inside the move's transaction.
 
     Occasions, values and goals scope through the enrolment, so they move with it. A
@@ -35,6 +37,8 @@ def enrollments_follow_case(*, actor: User | AnonymousUser | None, case: Case) -
             Membership, enrollment.responsible_id, case.case_worker_id, case.unit.path
         )
         enrollment.save(update_fields=["unit", "responsible", "updated_at"])
-        record_change(actor=actor, action="move", obj=enrollment, before=before)
+        record_change(
+            actor=actor, action="move", obj=enrollment, before=before, also_paths=[from_path]
+        )
         moved.append(enrollment)
     return moved

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def responses_follow_case(*, actor: User | AnonymousUser | None, case: Case) -> int:
+def responses_follow_case(
+    *, actor: User | AnonymousUser | None, case: Case, from_path: str = ""
+) -> int:
     """Give the responses at the case's occasions their enrolment's unit, and the invitations
     to answer them the response's unit (their answers and scheduled messages hang off them).
     Call after `enrollments_follow_case`, inside the move's transaction. Survey rounds are
@@ -29,12 +31,16 @@ def responses_follow_case(*, actor: User | AnonymousUser | None, case: Case) -> 
         before = snapshot(response)
         response.unit_id = response.occasion.enrollment.unit_id
         response.save(update_fields=["unit"])
-        record_change(actor=actor, action="move", obj=response, before=before)
+        record_change(
+            actor=actor, action="move", obj=response, before=before, also_paths=[from_path]
+        )
         moved += 1
     for invitation in stale_invitations(Invitation, case.pk).select_for_update(of=("self",)):
         before = snapshot(invitation)
         invitation.unit_id = invitation.response.unit_id
         invitation.save(update_fields=["unit"])
-        record_change(actor=actor, action="move", obj=invitation, before=before)
+        record_change(
+            actor=actor, action="move", obj=invitation, before=before, also_paths=[from_path]
+        )
         moved += 1
     return moved
