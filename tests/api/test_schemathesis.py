@@ -45,8 +45,8 @@ from tests.surveys.factories import (
     response_for,
 )
 
-MAX_EXAMPLES = 5
-TIME_BUDGET_SECONDS = 100.0
+MAX_EXAMPLES = 4
+TIME_BUDGET_SECONDS = 180.0
 SEED = 20261129
 CHECKS = [
     not_a_server_error,

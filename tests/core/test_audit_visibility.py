@@ -266,7 +266,7 @@ def test_migration_back_fills_entries_stored_without_a_path(journey, staff, tree
     from django.apps import apps as django_apps
     from django.db import DatabaseError, connection, transaction
 
-    migration = importlib.import_module("insyn.core.migrations.0003_audit_org_paths_and_denied")
+    migration = importlib.import_module("insyn.core.migrations.0004_audit_org_paths_and_denied")
     client_ = journey["client"]
     about_client = ChangeEntry.objects.create(
         action="update", object_type="clients.client", object_id=str(client_.pk), org_paths=None
