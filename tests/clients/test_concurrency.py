@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from insyn.clients import services
 from insyn.clients.models import Case, Client, Decision, Intervention
+from insyn.core.models import ChangeEntry
 from tests.clients import factories as f
 
 
@@ -237,3 +238,103 @@ def test_a_form_without_a_version_still_saves(login, staff, case_):
     response = c.post(url, {**_case_form(case_), "opened_on": "2025-01-06"})
     assert response.status_code == 302
     assert Case.objects.get(pk=case_.pk).opened_on == dt.date(2025, 1, 6)
+
+
+# --- the case-close form (on the case page) ----------------------------------------------------
+
+
+def _case_changes(case_: Case) -> int:
+    return ChangeEntry.objects.filter(object_type="clients.case", object_id=str(case_.pk)).count()
+
+
+def _all_changes() -> int:
+    return ChangeEntry.objects.count()
+
+
+def test_stale_close_is_reshown_with_the_closing_date_and_writes_nothing(login, staff, case_):
+    c = login(staff.case_worker)
+    url = reverse("clients:case_detail", args=[case_.pk])
+    page = c.get(url).content.decode()
+    version, seen = _hidden(page, "version"), _hidden(page, "seen")
+    # Meanwhile someone else closes the case.
+    services.case_close(
+        actor=None, case=Case.objects.get(pk=case_.pk), closed_on=dt.date(2025, 4, 1)
+    )
+    before = Case.objects.get(pk=case_.pk)
+    all_changes = _all_changes()
+
+    mine = {"closed_on": "2025-05-01", "version": version, "seen": seen}
+    response = c.post(url, mine)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Someone else changed this" in text or "Någon annan har ändrat" in text
+    assert "2025-04-01" in text  # the day it was closed
+    assert 'value="2025-05-01"' in text  # the user's input is kept
+    stored = Case.objects.get(pk=case_.pk)
+    assert stored.closed_on == dt.date(2025, 4, 1) and stored.version == before.version
+    assert _all_changes() == all_changes
+
+    # Sending the re-shown form again is deliberate; the case is closed already, so it says so.
+    again = {**mine, "version": _hidden(text, "version"), "seen": _hidden(text, "seen")}
+    refused = c.post(url, again)
+    assert refused.status_code == 400
+    assert "already closed" in refused.content.decode() or "redan avslutat" in (
+        refused.content.decode()
+    )
+    assert Case.objects.get(pk=case_.pk).closed_on == dt.date(2025, 4, 1)
+
+
+def test_stale_close_after_another_change_writes_nothing_until_sent_again(login, staff, case_):
+    c = login(staff.case_worker)
+    url = reverse("clients:case_detail", args=[case_.pk])
+    page = c.get(url).content.decode()
+    version, seen = _hidden(page, "version"), _hidden(page, "seen")
+    # Meanwhile someone else corrects the opening date (not shown in the close form).
+    fresh = Case.objects.get(pk=case_.pk)
+    services.case_update(
+        actor=None,
+        case=fresh,
+        unit=fresh.unit,
+        opened_on=dt.date(2025, 1, 5),
+        source=fresh.source,
+        reason=fresh.reason,
+        case_worker=fresh.case_worker,
+        closed_on=None,
+    )
+    before = Case.objects.get(pk=case_.pk)
+    changes, all_changes = _case_changes(case_), _all_changes()
+
+    mine = {"closed_on": "2025-05-01", "version": version, "seen": seen}
+    response = c.post(url, mine)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Someone else saved this" in text or "Någon annan har sparat" in text
+    assert 'value="2025-05-01"' in text
+    stored = Case.objects.get(pk=case_.pk)
+    assert stored.closed_on is None and stored.version == before.version
+    assert _all_changes() == all_changes
+
+    again = {**mine, "version": _hidden(text, "version"), "seen": _hidden(text, "seen")}
+    assert c.post(url, again).status_code == 302
+    stored = Case.objects.get(pk=case_.pk)
+    assert stored.closed_on == dt.date(2025, 5, 1) and stored.version == before.version + 1
+    assert _case_changes(case_) == changes + 1
+
+
+def test_fresh_close_goes_through(login, staff, case_):
+    c = login(staff.case_worker)
+    url = reverse("clients:case_detail", args=[case_.pk])
+    page = c.get(url).content.decode()
+    start = Case.objects.get(pk=case_.pk).version
+    assert _hidden(page, "version") == str(start)
+    response = c.post(
+        url,
+        {
+            "closed_on": "2025-05-01",
+            "version": _hidden(page, "version"),
+            "seen": _hidden(page, "seen"),
+        },
+    )
+    assert response.status_code == 302
+    stored = Case.objects.get(pk=case_.pk)
+    assert stored.closed_on == dt.date(2025, 5, 1) and stored.version == start + 1

@@ -14,8 +14,9 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from insyn.core.models import ChangeEntry
 from insyn.followup import services
-from insyn.followup.models import Goal, Occasion, Value
+from insyn.followup.models import Goal, NonResponseReason, Occasion, Value
 from tests.followup.factories import enrolled
 
 TODAY = dt.date.today()
@@ -163,6 +164,115 @@ def test_stale_occasion_form_says_what_changed_and_keeps_the_input(
     )
     assert again.status_code == 302
     assert list(Value.objects.filter(occasion=occasion).values_list("number", flat=True)) == [30.0]
+
+
+# --- the "mark missed" form on the occasion page -----------------------------------------------
+
+
+def _missed(version: str, seen: str, reason: str, note: str = "") -> dict[str, str]:
+    return {
+        "op": "missed",
+        "missed-reason": reason,
+        "missed-on": TODAY.isoformat(),
+        "missed-note": note,
+        "missed-version": version,
+        "missed-seen": seen,
+    }
+
+
+def _reason(code: str) -> NonResponseReason:
+    return NonResponseReason.objects.get(code=code)
+
+
+def test_stale_mark_missed_after_a_recording_removes_nothing(
+    enrollment, staff, login, english_pages
+):
+    occasion = enrollment.occasions.get(stage__key="before")
+    c = login(staff.case_worker)
+    url = reverse("followup:occasion_record", args=[occasion.pk])
+    page = c.get(url).content.decode()
+    version, seen = _hidden(page, "missed-version"), _hidden(page, "missed-seen")
+    # A colleague records the occasion meanwhile.
+    services.occasion_record(
+        actor=None,
+        occasion=Occasion.objects.get(pk=occasion.pk),
+        values={"audit": 12},
+        done_on=TODAY,
+    )
+    before = Occasion.objects.get(pk=occasion.pk)
+    changes = ChangeEntry.objects.count()
+
+    mine = _missed(version, seen, str(_reason("moved").pk), "moved away")
+    response = c.post(url, mine)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Someone else saved this" in text
+    assert "moved away" in text  # the user's input is kept
+    assert f'<option value="{_reason("moved").pk}" selected>' in text
+    stored = Occasion.objects.get(pk=occasion.pk)
+    assert stored.status == Occasion.Status.DONE and stored.version == before.version
+    assert stored.non_response_reason is None and stored.note == before.note
+    assert list(Value.objects.filter(occasion=occasion).values_list("number", flat=True)) == [12.0]
+    assert ChangeEntry.objects.count() == changes
+
+    # The re-shown form carries the current version: sending it again is deliberate.
+    again = {
+        **mine,
+        "missed-version": _hidden(text, "missed-version"),
+        "missed-seen": _hidden(text, "missed-seen"),
+    }
+    assert c.post(url, again).status_code == 302
+    stored = Occasion.objects.get(pk=occasion.pk)
+    assert stored.status == Occasion.Status.MISSED and stored.non_response_reason == _reason(
+        "moved"
+    )
+    assert not Value.objects.filter(occasion=occasion).exists()
+
+
+def test_stale_mark_missed_names_the_reason_someone_else_gave(
+    enrollment, staff, login, english_pages
+):
+    occasion = enrollment.occasions.get(stage__key="before")
+    c = login(staff.case_worker)
+    url = reverse("followup:occasion_record", args=[occasion.pk])
+    page = c.get(url).content.decode()
+    version, seen = _hidden(page, "missed-version"), _hidden(page, "missed-seen")
+    services.occasion_mark_missed(
+        actor=None, occasion=Occasion.objects.get(pk=occasion.pk), reason=_reason("declined")
+    )
+    before = Occasion.objects.get(pk=occasion.pk)
+    changes = ChangeEntry.objects.count()
+
+    response = c.post(url, _missed(version, seen, str(_reason("moved").pk), "moved away"))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Someone else changed this" in text
+    assert "Reason is now “Declined”" in text
+    assert "moved away" in text
+    stored = Occasion.objects.get(pk=occasion.pk)
+    assert stored.non_response_reason == _reason("declined") and stored.note == ""
+    assert stored.version == before.version
+    assert ChangeEntry.objects.count() == changes
+
+
+def test_fresh_mark_missed_goes_through(enrollment, staff, login, english_pages):
+    occasion = enrollment.occasions.get(stage__key="before")
+    c = login(staff.case_worker)
+    url = reverse("followup:occasion_record", args=[occasion.pk])
+    page = c.get(url).content.decode()
+    start = Occasion.objects.get(pk=occasion.pk).version
+    assert _hidden(page, "missed-version") == str(start)
+    response = c.post(
+        url,
+        _missed(
+            _hidden(page, "missed-version"),
+            _hidden(page, "missed-seen"),
+            str(_reason("declined").pk),
+        ),
+    )
+    assert response.status_code == 302
+    stored = Occasion.objects.get(pk=occasion.pk)
+    assert stored.status == Occasion.Status.MISSED and stored.version == start + 1
 
 
 # --- races (PostgreSQL) ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insyn.accounts.models import User
 from insyn.clients.models import (
+    Case,
     CaseSource,
     Decision,
     EndReason,
@@ -225,8 +226,15 @@ class CaseEditForm(VersionedForm, CaseOpenForm):
         del self.fields["case_ref"]
 
 
-class CaseCloseForm(NoEchoForm):
+class CaseCloseForm(VersionedForm, NoEchoForm):
+    """Close a case; versioned, so closing from a stale page changes nothing."""
+
     closed_on = date_field(_("Closed"), today=True)
+
+    @staticmethod
+    def initial_for(case: Case) -> dict[str, Any]:
+        """An open case shows today's date; one closed meanwhile, the day it was closed."""
+        return {"closed_on": case.closed_on} if case.closed_on is not None else {}
 
 
 class DecisionForm(NoEchoForm):

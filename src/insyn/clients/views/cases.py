@@ -148,13 +148,20 @@ class CaseDetailView(ClientsView):
                 "decisions": decisions,
                 "interventions": interventions,
                 "can_change": can_change,
-                "close_form": form if can_change and case.closed_on is None else None,
+                # A refused close stays on the page with its message even when the case was
+                # closed meanwhile (by someone else, which the message then says).
+                "close_form": form
+                if can_change and (case.closed_on is None or (form is not None and form.is_bound))
+                else None,
             },
             status=status,
         )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._render(request, self.get_case(pk), CaseCloseForm())
+        case = self.get_case(pk)
+        form = CaseCloseForm(initial=CaseCloseForm.initial_for(case))
+        form.track(case)
+        return self._render(request, case, form)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = self.get_case(pk, Action.CHANGE_INDIVIDUAL)
@@ -162,8 +169,13 @@ class CaseDetailView(ClientsView):
         if form.is_valid():
             try:
                 services.case_close(
-                    actor=request.user, case=case, closed_on=form.cleaned_data["closed_on"]
+                    actor=request.user,
+                    case=case,
+                    expected_version=form.expected_version,
+                    **form.service_data(),
                 )
+            except VersionConflict as exc:
+                form.show_conflict(exc, CaseCloseForm.initial_for(case))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -266,8 +266,9 @@ class GoalForm(forms.Form):
             raise forms.ValidationError(_("Enter a number.")) from exc
 
 
-class MissedForm(forms.Form):
-    """Non-response (bortfall): the follow-up could not be done, and why."""
+class MissedForm(VersionedForm):
+    """Non-response (bortfall): the follow-up could not be done, and why. Versioned: a stale
+    page (someone recorded or changed the occasion meanwhile) is re-shown, nothing removed."""
 
     reason = forms.ModelChoiceField(
         label=_("Reason"),
@@ -283,6 +284,13 @@ class MissedForm(forms.Form):
         kwargs.setdefault("prefix", "missed")
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+
+    @staticmethod
+    def initial_for(occasion: Occasion) -> dict[str, Any]:
+        """The stored non-response, for a form on an occasion already marked as not done."""
+        if occasion.status != Occasion.Status.MISSED:
+            return {}
+        return {"reason": occasion.non_response_reason, "note": occasion.note}
 
 
 class ExtentForm(forms.Form):

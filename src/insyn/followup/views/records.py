@@ -336,8 +336,16 @@ class OccasionRecordView(InsynView):
             if occasion.stage.sets_goals
             else None,
             "extent_form": self._extent_form(occasion, data),
-            "missed_form": MissedForm(data if data and data.get("op") == "missed" else None),
+            "missed_form": self._missed_form(occasion),
         }
+
+    @staticmethod
+    def _missed_form(occasion: Occasion, data: Any = None) -> MissedForm:
+        if data is not None:
+            return MissedForm(data)
+        form = MissedForm(initial=MissedForm.initial_for(occasion))
+        form.track(occasion)
+        return form
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         occasion = self._occasion(request, pk)
@@ -349,7 +357,6 @@ class OccasionRecordView(InsynView):
             return self._missed(request, occasion)
         forms = self._forms(occasion, request.POST)
         form, goal_form, extent_form = forms["form"], forms["goal_form"], forms["extent_form"]
-        forms["missed_form"] = MissedForm()
         valid = all(f.is_valid() for f in (form, goal_form, extent_form) if f is not None)
         if valid:
             new_goal = None
@@ -391,23 +398,25 @@ class OccasionRecordView(InsynView):
             target.add_error(name if name in target.fields else None, msgs)
 
     def _missed(self, request: HttpRequest, occasion: Occasion) -> HttpResponse:
-        forms = self._forms(occasion)
-        missed_form = MissedForm(request.POST)
-        forms["missed_form"] = missed_form
+        missed_form = self._missed_form(occasion, request.POST)
         if missed_form.is_valid():
             try:
                 services.occasion_mark_missed(
                     actor=request.user,
                     occasion=occasion,
-                    reason=missed_form.cleaned_data["reason"],
-                    on=missed_form.cleaned_data["on"],
-                    note=missed_form.cleaned_data["note"],
+                    expected_version=missed_form.expected_version,
+                    **missed_form.service_data(),
                 )
+            except VersionConflict as exc:
+                missed_form.show_conflict(exc, MissedForm.initial_for(occasion))
             except ValidationError as exc:
                 add_service_errors(missed_form, exc)
             else:
                 messages.success(request, _("The occasion was recorded as not done."))
                 return redirect("followup:occasion", pk=occasion.pk)
+        # The other forms are built after the service call: they show the occasion as the
+        # service read it (the current version, after a conflict).
+        forms = {**self._forms(occasion), "missed_form": missed_form}
         return self._render(request, occasion, forms, status=400)
 
 
