@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "insyn.surveys",
     "insyn.analytics",
     "insyn.imports",
+    "insyn.quality",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     QUALITY_LEAD = "quality_lead", _("Quality lead")
     ANALYST = "analyst", _("Analyst")
     ADMIN = "admin", _("Administrator")
+    # Receives and investigates lex Sarah reports; sees them in its subtree, unlike the unit
+    # they concern (docs/quality.md).
+    LEX_SARAH_OFFICER = "lex_sarah_officer", _("Lex Sarah officer")
 
 
 class Action(StrEnum):
@@ -29,11 +32,23 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"  # who looked at what
     MANAGE_ORG = "manage_org"  # create and rename org units
     MANAGE_USERS = "manage_users"  # create users, grant memberships, set 2FA policy
+    # Quality management (docs/quality.md)
+    REPORT_QUALITY = "report_quality"  # report a deviation or lex Sarah, register a complaint
+    VIEW_QUALITY = "view_quality"  # deviations, complaints, action plans, quality dashboard
+    HANDLE_QUALITY = "handle_quality"  # receive, investigate, answer, close; own action plans
+    VIEW_LEX_SARAH = "view_lex_sarah"  # read lex Sarah reports of the subtree
+    HANDLE_LEX_SARAH = "handle_lex_sarah"  # register, investigate, assess, notify IVO
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {
     Role.CASE_WORKER: frozenset(
-        {Action.VIEW_ORG, Action.VIEW_INDIVIDUAL, Action.CHANGE_INDIVIDUAL, Action.VIEW_AGGREGATE}
+        {
+            Action.VIEW_ORG,
+            Action.VIEW_INDIVIDUAL,
+            Action.CHANGE_INDIVIDUAL,
+            Action.VIEW_AGGREGATE,
+            Action.REPORT_QUALITY,
+        }
     ),
     Role.UNIT_MANAGER: frozenset(
         {
@@ -43,6 +58,9 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.EXPORT_INDIVIDUAL,
             Action.VIEW_AGGREGATE,
             Action.VIEW_TEAM,
+            Action.REPORT_QUALITY,
+            Action.VIEW_QUALITY,
+            Action.HANDLE_QUALITY,
         }
     ),
     Role.QUALITY_LEAD: frozenset(
@@ -54,6 +72,11 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_TEAM,
             Action.DESIGN,
             Action.VIEW_AUDIT,
+            Action.REPORT_QUALITY,
+            Action.VIEW_QUALITY,
+            Action.HANDLE_QUALITY,
+            # the committee's quality lead reads lex Sarah reports; the officer handles them
+            Action.VIEW_LEX_SARAH,
         }
     ),
     # Analysts work with the pooled database: suppressed aggregates only, never an individual.
@@ -66,6 +89,15 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_AUDIT,
             Action.MANAGE_ORG,
             Action.MANAGE_USERS,
+        }
+    ),
+    # Lex Sarah officers read and handle the reports of their subtree, and report like anyone.
+    Role.LEX_SARAH_OFFICER: frozenset(
+        {
+            Action.VIEW_ORG,
+            Action.REPORT_QUALITY,
+            Action.VIEW_LEX_SARAH,
+            Action.HANDLE_LEX_SARAH,
         }
     ),
 }
