@@ -468,6 +468,7 @@ INSYN_DEMO_STEPS = [
     "insyn.clients.demo.load",
     "insyn.followup.demo.load",
     "insyn.surveys.demo.load",
+    "insyn.quality.demo.load",
 ]
 # Analysis frames: Parquet partitions per programme and municipality, rebuildable at any time.
 INSYN_ANALYTICS_CACHE = Path(os.environ.get("INSYN_ANALYTICS_CACHE", VAR_DIR / "analytics"))

@@ -19,6 +19,8 @@ urlpatterns = [
     path("surveys/", include("insyn.surveys.urls")),
     path("analysis/", include("insyn.analytics.urls")),
     path("import/", include("insyn.imports.urls")),
+    path("quality/", include("insyn.quality.urls")),
+    path("feedback/", include("insyn.quality.public_urls")),
     path("api/", include("insyn.api_urls")),
     # Swagger UI sets a few inline styles; scripts stay 'self' only, on this page too.
     path(

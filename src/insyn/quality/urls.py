@@ -1,0 +1,9 @@
+"""Staff pages of quality management; each area keeps its own url list in views/<area>.py."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "quality"
+
+urlpatterns: list[URLPattern | URLResolver] = []
