@@ -208,7 +208,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("INSYN_DB_CONN_MAX_AGE", 60))
+    # Assigned, not setdefault: dj_database_url.parse has already put CONN_MAX_AGE=0 there,
+    # which opened a new PostgreSQL connection for every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("INSYN_DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
