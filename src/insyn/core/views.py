@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from insyn.core import selectors
 from insyn.core.audit import nothing_personal_shown, record_access
+from insyn.core.audit_values import may_see_values, record_values_read
 from insyn.core.exports import csv_rows
 from insyn.core.forms import AuditFilterForm
 from insyn.core.models import AccessEntry, ChangeEntry
@@ -67,6 +68,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
 
 
+# In the CSV where the reader may not see a change's values (the page says it in words).
+VALUES_HIDDEN = "(hidden)"
+
+
 class AuditView(InsynView):
     """Who looked at this client; what did this user look at; who changed what."""
 
@@ -87,6 +92,13 @@ class AuditView(InsynView):
     def get(self, request: HttpRequest) -> HttpResponseBase:
         form, qs = self._query(request)
         page = Paginator(qs, 100).get_page(request.GET.get("page")) if qs is not None else None
+        if page is not None and qs is not None and qs.model is ChangeEntry:
+            shown = []
+            for entry in page:
+                entry.values_visible = may_see_values(request.user, entry)
+                if entry.values_visible:
+                    shown.append(entry)
+            record_values_read(request.user, shown)
         record_access(
             actor=request.user,
             action="list",
@@ -103,6 +115,23 @@ class AuditView(InsynView):
 
 
 class AuditExportView(AuditView):
+    @staticmethod
+    def _values_shown(request: HttpRequest, qs: Any) -> set[int]:
+        """Which entries' values this reader may see; those reads are recorded before the
+        file streams (in batches), like the page does for its rows."""
+        visible: set[int] = set()
+        batch: list[ChangeEntry] = []
+        fields = ("id", "object_type", "object_id", "client_id", "org_path", "org_paths")
+        for entry in qs.select_related(None).only(*fields).iterator():
+            if may_see_values(request.user, entry):
+                visible.add(entry.pk)
+                batch.append(entry)
+                if len(batch) >= 1000:
+                    record_values_read(request.user, batch)
+                    batch = []
+        record_values_read(request.user, batch)
+        return visible
+
     def get(self, request: HttpRequest) -> HttpResponseBase:
         form, qs = self._query(request)
         if qs is None:
@@ -125,6 +154,7 @@ class AuditExportView(AuditView):
                 "before",
                 "after",
             ]
+            visible = self._values_shown(request, qs)
             rows = (
                 [
                     e.at.isoformat(),
@@ -134,8 +164,8 @@ class AuditExportView(AuditView):
                     e.object_type,
                     e.object_id,
                     e.client_id,
-                    e.before,
-                    e.after,
+                    e.before if e.pk in visible else VALUES_HIDDEN,
+                    e.after if e.pk in visible else VALUES_HIDDEN,
                 ]
                 for e in qs.iterator()
             )
