@@ -213,6 +213,7 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("INSYN_DB_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CSRF_FAILURE_VIEW = "insyn.core.views.csrf_failure"
 
 # --- Cache -----------------------------------------------------------------------------------
 # One cache shared by every worker and every app node (throttle counters live here): Redis when

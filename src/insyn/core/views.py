@@ -203,3 +203,10 @@ class AuditExportView(AuditView):
         name = f"insyn-audit-{form.selected_log}-{timezone.localdate():%Y%m%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+@declare(personal_data=False)
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with a missing or stale CSRF token: say so in the product's words (Django's
+    page explains the mechanism and names settings)."""
+    return render(request, "403_csrf.html", status=403)

@@ -74,4 +74,7 @@ class Command(BaseCommand):
             # $XDG_RUNTIME_DIR or ~/.gunicorn), so a second app node there would take it over
             # from the first; insyn does not use it.
             argv.append("--no-control-socket")
+        # The demo server runs without debug pages (they list every address and view to anyone);
+        # a developer who wants them sets INSYN_DEBUG=1. WhiteNoise serves the static files.
+        os.environ.setdefault("INSYN_DEBUG", "0")
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
