@@ -25,6 +25,9 @@ class NavItem:
     url_name: str
     action: Action
     order: int = 100
+    # "main": the menu bar; "header": a quick action beside the user's name on every page
+    # (e.g. "Report a deviation", reachable from anywhere without crowding the menu)
+    placement: str = "main"
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,11 @@ def register_panel(panel: HomePanel) -> None:
     _PANELS[panel.key] = panel
 
 
-def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
+def nav_for(request: HttpRequest, placement: str = "main") -> list[dict[str, Any]]:
     user = request.user
     items = []
     for item in sorted(_NAV.values(), key=lambda i: (i.order, i.key)):
-        if not has_action(user, item.action):
+        if item.placement != placement or not has_action(user, item.action):
             continue
         try:
             url = reverse(item.url_name)
