@@ -139,13 +139,22 @@ def test_dpa_notification_either_notified_or_reason(tree, staff, english):
             deviation=d,
             dpa_notified_at=timezone.now() + dt.timedelta(hours=1),
         )
-    at = timezone.now() - dt.timedelta(hours=1)
+    with pytest.raises(ValidationError) as before_discovery:
+        services.deviation_record_dpa_notification(
+            actor=staff.unit_manager,
+            deviation=d,
+            dpa_notified_at=d.discovered_at - dt.timedelta(days=1),
+        )
+    assert list(before_discovery.value.message_dict) == ["dpa_notified_at"]
+    at = timezone.now() - dt.timedelta(seconds=5)
     services.deviation_record_dpa_notification(
         actor=staff.unit_manager, deviation=d, dpa_notified_at=at, dpa_reference="IMY-2026-1"
     )
     d.refresh_from_db()
     assert (d.dpa_notified_at, d.dpa_reference) == (at, "IMY-2026-1")
     assert not services.dpa_overdue(d, now=at + dt.timedelta(days=10))
+    d.refresh_from_db()
+    assert d.version == 2  # one write: the refused attempts changed nothing
     plain = deviation(tree, staff)
     with pytest.raises(ValidationError):
         services.deviation_record_dpa_notification(

@@ -39,6 +39,7 @@ def _codes(model: Any, **kwargs: Any) -> serializers.SlugRelatedField:
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _Readable(serializers.PrimaryKeyRelatedField):
     """A client or case the caller may read; anything else simply does not exist."""
 

@@ -240,8 +240,14 @@ def deviation_report(
     case: Case | None = None,
     discovered_at: dt.datetime | None = None,
     reported_by: User | None = None,
+    reported_at: dt.datetime | None = None,
+    notify: bool = True,
 ) -> Deviation:
-    """Report a deviation; e-mails the unit's managers, who receive it."""
+    """Report a deviation; e-mails the unit's managers, who receive it.
+
+    The system (actor None: an import of earlier reports, the demo) names the reporter and
+    may give the time it was reported and leave the managers unmailed."""
+    _system_only(actor, reported_at)
     reporter = reported_by if actor is None else actor
     if reporter is None or not reporter.is_authenticated:
         raise ValidationError(_("A deviation needs a reporter."))
@@ -254,8 +260,8 @@ def deviation_report(
     if actor is not None and not report_units(actor).filter(pk=unit.pk).exists():
         raise ValidationError({"unit": _("You cannot report deviations for this unit.")})
     errors: dict[str, str] = {}
-    now = timezone.now()
-    if occurred_on > timezone.localdate():
+    now = reported_at or timezone.now()
+    if occurred_on > timezone.localdate(now):
         errors["occurred_on"] = _("The date cannot be in the future.")
     if not (description or "").strip():
         errors["description"] = _("Describe what happened.")
@@ -272,7 +278,7 @@ def deviation_report(
     deviation = Deviation(
         municipality=municipality,
         unit=unit,
-        reference=_allocate_reference(municipality, now.year),
+        reference=_allocate_reference(municipality, timezone.localdate(now).year),
         reported_by=reporter,
         reported_at=now,
         occurred_on=occurred_on,
@@ -287,7 +293,8 @@ def deviation_report(
     )
     deviation.save()
     record_change(actor=actor, action="create", obj=deviation)
-    _mail_new(deviation)
+    if notify:
+        _mail_new(deviation)
     return deviation
 
 
@@ -314,17 +321,29 @@ def _finish(
     return deviation
 
 
+def _system_only(actor: ActorT, at: dt.datetime | None) -> None:
+    """Only the system backdates a step: a person's step happens now."""
+    if actor is not None and at is not None:
+        raise ValueError("only the system (actor=None) gives a step's time")
+
+
 def _actor_user(actor: ActorT) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
 
 
 @transaction.atomic
 def deviation_receive(
-    *, actor: ActorT, deviation: Deviation, expected_version: int | None = None
+    *,
+    actor: ActorT,
+    deviation: Deviation,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Deviation:
+    """The unit's handler has seen the report and takes it on."""
+    _system_only(actor, at)
     deviation, before, target = _begin(actor, deviation, "receive", expected_version)
     deviation.state = target
-    deviation.received_at = timezone.now()
+    deviation.received_at = at or timezone.now()
     deviation.received_by = _actor_user(actor)
     return _finish(actor, deviation, before, ["received_at", "received_by"])
 
@@ -339,8 +358,10 @@ def deviation_investigate(
     root_causes: Iterable[RootCause] = (),
     cause_text: str = "",
     expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Deviation:
     """What happened, why (root causes from the catalogue and/or free text), consequences."""
+    _system_only(actor, at)
     deviation, before, target = _begin(actor, deviation, "investigate", expected_version)
     causes = list(root_causes)
     errors: dict[str, str] = {}
@@ -356,7 +377,7 @@ def deviation_investigate(
     deviation.investigation_facts = investigation_facts.strip()
     deviation.cause_text = (cause_text or "").strip()
     deviation.consequences = consequences.strip()
-    deviation.investigated_at = timezone.now()
+    deviation.investigated_at = at or timezone.now()
     deviation.investigated_by = _actor_user(actor)
     fields = ["investigation_facts", "cause_text", "consequences"]
     _finish(actor, deviation, before, [*fields, "investigated_at", "investigated_by"])
@@ -371,14 +392,16 @@ def deviation_decide_measures(
     deviation: Deviation,
     measures_text: str,
     expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Deviation:
     """The measures decided; their items live in action plans linked to this deviation."""
+    _system_only(actor, at)
     deviation, before, target = _begin(actor, deviation, "decide_measures", expected_version)
     if not (measures_text or "").strip():
         raise ValidationError({"measures_text": _("Describe the measures decided.")})
     deviation.state = target
     deviation.measures_text = measures_text.strip()
-    deviation.measures_at = timezone.now()
+    deviation.measures_at = at or timezone.now()
     return _finish(actor, deviation, before, ["measures_text", "measures_at"])
 
 
@@ -389,8 +412,11 @@ def deviation_close(
     deviation: Deviation,
     feedback: str,
     expected_version: int | None = None,
+    at: dt.datetime | None = None,
+    notify: bool = True,
 ) -> Deviation:
     """Close with feedback to the reporter, who is told by e-mail (no client named)."""
+    _system_only(actor, at)
     deviation, before, target = _begin(actor, deviation, "close", expected_version)
     errors: dict[str, str] = {}
     if not (deviation.investigation_facts or "").strip():
@@ -401,10 +427,11 @@ def deviation_close(
         raise ValidationError(errors)
     deviation.state = target
     deviation.feedback = feedback.strip()
-    deviation.closed_at = timezone.now()
+    deviation.closed_at = at or timezone.now()
     deviation.closed_by = _actor_user(actor)
     _finish(actor, deviation, before, ["feedback", "closed_at", "closed_by"])
-    _mail_closed(deviation)
+    if notify:
+        _mail_closed(deviation)
     return deviation
 
 
@@ -438,6 +465,11 @@ def deviation_record_dpa_notification(
         )
     if dpa_notified_at is not None and dpa_notified_at > timezone.now():
         raise ValidationError({"dpa_notified_at": _("The time cannot be in the future.")})
+    discovered = deviation.discovered_at or deviation.reported_at
+    if dpa_notified_at is not None and dpa_notified_at < discovered - dt.timedelta(minutes=1):
+        raise ValidationError(
+            {"dpa_notified_at": _("The notification cannot be before the incident was discovered.")}
+        )
     if dpa_notified_at is None and reference:
         raise ValidationError(
             {"dpa_reference": _("A reference belongs to a notification: give its time.")}
