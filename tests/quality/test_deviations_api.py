@@ -137,3 +137,12 @@ def test_list_filters(tree, staff):
     assert set(ids(unit=tree.vux_unit.pk)) == {a.pk, b.pk}
     assert ids(unit=tree.bof_unit.pk) == []
     assert client.get(BASE, {"unit": "²"}).status_code == 400
+
+
+def test_users_who_may_report_nowhere_find_no_endpoint(tree, staff):
+    d = deviation(tree, staff)
+    for user in (staff.admin, staff.analyst):
+        client = api(user)
+        assert client.get(BASE).status_code == 404
+        assert client.get(f"{BASE}{d.pk}/").json() == {"detail": "Not found."}
+        assert client.post(BASE, {}, format="json").status_code == 404

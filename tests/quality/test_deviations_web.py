@@ -205,8 +205,6 @@ def test_stale_page_is_reshown_and_writes_nothing(tree, staff, login):
     d = deviation(tree, staff, state="investigated")
     client = login(staff.unit_manager)
     stale = client.get(detail(d)).context["step_forms"]["decide_measures"].initial["version"]
-    from insyn.quality.services.deviations import deviation_record_dpa_notification  # noqa: F401
-
     Deviation.objects.filter(pk=d.pk).update(version=stale + 1)  # someone saved meanwhile
     answer = client.post(
         detail(d),

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -27,6 +28,7 @@ from insyn.core.api import (
 )
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
+from insyn.core.scoping import has_action
 from insyn.organisations.models import OrgUnit
 from insyn.quality.models import Deviation, DeviationCategory, RootCause
 from insyn.quality.selectors import deviations as selectors
@@ -172,6 +174,13 @@ class DeviationViewSet(
     serializer_class = DeviationSerializer
     scope_action = Action.REPORT_QUALITY
     http_method_names = ["get", "post", "head", "options"]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Someone who may report nowhere (an administrator, an analyst) finds no such
+        endpoint, like the web's pages."""
+        super().initial(request, *args, **kwargs)
+        if not has_action(request.user, Action.REPORT_QUALITY):
+            raise NotFound
 
     def get_base_queryset(self) -> Any:
         return selectors.base()
