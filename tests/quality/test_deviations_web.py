@@ -268,3 +268,17 @@ def test_export_csv_and_xlsx_are_formula_safe_and_audited(tree, staff, login):
     assert (
         login(staff.other_case_worker).get(reverse("quality:deviation_export")).status_code == 404
     )
+
+
+def test_an_overdue_personal_data_incident_is_flagged_in_the_list(tree, staff, login):
+    import datetime as dt
+
+    late = deviation(tree, staff, code="sekretess")
+    fresh = deviation(tree, staff, code="sekretess")
+    Deviation.objects.filter(pk=late.pk).update(
+        discovered_at=timezone.now() - dt.timedelta(hours=73)
+    )
+    page = login(staff.unit_manager).get(reverse("quality:deviation_list"))
+    flagged = {d.reference: d.dpa_overdue for d in page.context["page"]}
+    assert flagged == {late.reference: True, fresh.reference: False}
+    assert page.content.decode().count("Anmälan försenad") == 1

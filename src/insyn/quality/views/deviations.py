@@ -143,6 +143,8 @@ class DeviationListView(DeviationView):
         form = _filter_form(request)
         qs = selectors.filtered(selectors.handled(request.user), **form.filters())
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        for d in page.object_list:  # the 72-hour clock, flagged in the list too
+            d.dpa_overdue = services.dpa_overdue(d)  # type: ignore[attr-defined]
         self.audit("list", list(page.object_list), detail={"filters": self.request.GET.dict()})
         query = request.GET.copy()
         query.pop("page", None)
