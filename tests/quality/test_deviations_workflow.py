@@ -261,3 +261,25 @@ def test_managers_are_mailed_on_report_and_reporter_on_close_naming_no_client(tr
         text = message.subject + message.body
         assert d.client.client_ref not in text and d.case.case_ref not in text
         assert d.description not in text
+
+
+def test_digest_tells_the_unit_managers_what_waits_naming_no_client(tree, staff):
+    from insyn.quality.digest import digest_sections
+    from insyn.quality.selectors.deviations import digest_lines
+
+    assert "deviations" in {s.key for s in digest_sections()}
+    waiting = linked(tree, staff)
+    incident = deviation(tree, staff, code="sekretess", state="received")
+    deviation(tree, staff, state="received")  # received, nothing to decide: no line
+    Deviation.objects.filter(pk=incident.pk).update(
+        discovered_at=timezone.now() - dt.timedelta(hours=80)
+    )
+    lines = digest_lines(timezone.localdate())
+    assert set(lines) == {staff.unit_manager}
+    got = {(line.path, line.overdue) for line in lines[staff.unit_manager]}
+    assert got == {
+        (f"/quality/deviations/{waiting.pk}/", False),
+        (f"/quality/deviations/{incident.pk}/", True),
+    }
+    for line in lines[staff.unit_manager]:
+        assert waiting.client.client_ref not in line.text

@@ -101,7 +101,7 @@ class DeviationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_dpa_deadline(self, obj: Deviation) -> Any:
-        deadline = services.dpa_deadline(obj)
+        deadline = selectors.dpa_deadline(obj)
         return serializers.DateTimeField().to_representation(deadline) if deadline else None
 
 

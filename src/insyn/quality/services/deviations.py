@@ -26,11 +26,12 @@ from django.utils.translation import gettext_lazy
 
 from insyn.core.audit import record_change, snapshot
 from insyn.core.concurrency import bump_version, check_version, lock_row
-from insyn.core.roles import Action, Role
+from insyn.core.roles import Action
 from insyn.core.scoping import granted_paths, path_in_scope
 from insyn.core.services import ensure_in_scope
 from insyn.organisations.models import Membership, OrgUnit
 from insyn.quality.models import Deviation, DeviationCategory, DiarySeries, RootCause
+from insyn.quality.selectors.deviations import dpa_deadline, dpa_overdue, unit_managers
 from insyn.quality.workflow import Transition, Workflow
 
 if TYPE_CHECKING:
@@ -58,7 +59,6 @@ DEVIATION_FLOW = Workflow(
 )
 
 REFERENCE_PREFIX = "AV"
-DPA_DEADLINE = dt.timedelta(hours=72)
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -108,41 +108,7 @@ def _ensure_handler(actor: ActorT, deviation: Deviation) -> None:
         ensure_in_scope(actor, Action.VIEW_INDIVIDUAL, deviation.unit.path)
 
 
-def dpa_deadline(deviation: Deviation) -> dt.datetime | None:
-    """When the data protection authority must have been notified (GDPR art. 33: 72 hours
-    from discovery), for a personal-data incident."""
-    if not deviation.personal_data_incident or deviation.discovered_at is None:
-        return None
-    return deviation.discovered_at + DPA_DEADLINE
-
-
-def dpa_overdue(deviation: Deviation, now: dt.datetime | None = None) -> bool:
-    """Still neither notified nor decided not to notify, and the 72 hours have passed."""
-    deadline = dpa_deadline(deviation)
-    if deadline is None or deviation.dpa_notified_at or deviation.dpa_not_notified_reason:
-        return False
-    return (now or timezone.now()) > deadline
-
-
 # --- e-mail ----------------------------------------------------------------------------------
-
-
-def unit_managers(unit: OrgUnit) -> list[User]:
-    """Unit managers of the unit or of a unit above it within its municipality."""
-    from insyn.accounts.models import User
-
-    municipality_depth = unit.municipality.depth if unit.municipality is not None else 0
-    ids = [u.pk for u in unit.ancestors().filter(depth__gte=municipality_depth)] + [unit.pk]
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.UNIT_MANAGER,
-            memberships__org_unit_id__in=ids,
-        )
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def _link(deviation: Deviation) -> str:
@@ -482,3 +448,6 @@ def deviation_record_dpa_notification(
     deviation.save(update_fields=[*fields, *bump_version(deviation)])
     record_change(actor=actor, action="update", obj=deviation, before=before)
     return deviation
+
+
+__all__ = ["DEVIATION_FLOW", "dpa_deadline", "dpa_overdue", "unit_managers"]

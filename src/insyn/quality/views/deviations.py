@@ -144,7 +144,7 @@ class DeviationListView(DeviationView):
         qs = selectors.filtered(selectors.handled(request.user), **form.filters())
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         for d in page.object_list:  # the 72-hour clock, flagged in the list too
-            d.dpa_overdue = services.dpa_overdue(d)  # type: ignore[attr-defined]
+            d.dpa_overdue = selectors.dpa_overdue(d)  # type: ignore[attr-defined]
         self.audit("list", list(page.object_list), detail={"filters": self.request.GET.dict()})
         query = request.GET.copy()
         query.pop("page", None)
@@ -268,8 +268,8 @@ class DeviationDetailView(DeviationView):
                 "step_forms": self._forms(deviation, bound) if can_handle else {},
                 "root_causes": list(deviation.root_causes.all()),
                 "action_plans": list(deviation.action_plans.all()) if can_handle else [],
-                "dpa_deadline": services.dpa_deadline(deviation),
-                "dpa_overdue": services.dpa_overdue(deviation),
+                "dpa_deadline": selectors.dpa_deadline(deviation),
+                "dpa_overdue": selectors.dpa_overdue(deviation),
             },
             status=status,
         )
@@ -320,6 +320,7 @@ def register() -> None:
     from django.utils.translation import gettext_lazy
 
     from insyn.core.navigation import NavItem, register_nav
+    from insyn.quality.digest import DigestSection, register_digest_section
 
     register_nav(
         NavItem(
@@ -329,6 +330,9 @@ def register() -> None:
             Action.REPORT_QUALITY,
             order=900,
         )
+    )
+    register_digest_section(
+        DigestSection("deviations", gettext_lazy("Deviations"), selectors.digest_lines, order=20)
     )
     register_nav(
         NavItem(
