@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from insyn.quality.views import deviations
+
 app_name = "quality"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += deviations.urlpatterns
