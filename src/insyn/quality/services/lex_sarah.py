@@ -244,6 +244,7 @@ def lex_sarah_record_investigation(
     investigation_why: str,
     investigation_prevention: str,
     investigation_done_on: dt.date | None = None,
+    consequences: str = "",
     expected_version: int | None = None,
 ) -> LexSarahReport:
     """The investigation answers what happened, why, and how it is prevented. Drafts may
@@ -266,6 +267,7 @@ def lex_sarah_record_investigation(
         "investigation_why": investigation_why.strip(),
         "investigation_prevention": investigation_prevention.strip(),
         "investigation_done_on": investigation_done_on,
+        "consequences": consequences.strip(),
     }
     _save(actor, report, "record_investigation", values)
     return report
@@ -299,6 +301,7 @@ def lex_sarah_assess(
     serious: bool | None,
     seriousness_reasons: str,
     seriousness_decided_on: dt.date | None = None,
+    investigation_continuation: str = "",
     expected_version: int | None = None,
 ) -> LexSarahReport:
     """Is the missförhållande (or the risk of one) serious? Reasons are part of the decision."""
@@ -315,6 +318,7 @@ def lex_sarah_assess(
         "serious": serious,
         "seriousness_reasons": seriousness_reasons.strip(),
         "seriousness_decided_on": decided,
+        "investigation_continuation": investigation_continuation.strip(),
     }
     _save(actor, report, "assess", values)
     return report
