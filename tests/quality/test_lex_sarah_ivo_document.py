@@ -98,7 +98,7 @@ def test_legal_references_have_both_numberings(catalogues):
     assert any("24 f §" in line and "LSS" in line for line in lines)
 
 
-@pytest.mark.parametrize("render,read", [(render_pdf, pdf_text), (render_docx, docx_text)])
+@pytest.mark.parametrize(("render", "read"), [(render_pdf, pdf_text), (render_docx, docx_text)])
 def test_every_value_appears_in_the_generated_document(serious, render, read):
     doc = ivo_notification(serious)
     text = squash(read(render(doc)))
