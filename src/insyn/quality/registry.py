@@ -6,3 +6,6 @@ from __future__ import annotations
 
 def register_all() -> None:
     """Called from QualityConfig.ready()."""
+    from insyn.quality import lex_sarah_digest
+
+    lex_sarah_digest.register()

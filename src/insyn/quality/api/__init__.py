@@ -9,4 +9,8 @@ from rest_framework.routers import BaseRouter
 
 def register(router: BaseRouter) -> list[Any]:
     """Add quality viewsets to `router`; returns extra url patterns (none yet)."""
-    return []
+    from insyn.quality.api import lex_sarah
+
+    extra: list[Any] = []
+    extra += lex_sarah.register(router)
+    return extra

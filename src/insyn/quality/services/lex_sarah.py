@@ -20,6 +20,7 @@ services/lex_sarah_intake.py.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -446,3 +447,19 @@ def lex_sarah_close(
         values["non_case_position"] = non_case_position.strip()
     _save(actor, report, action, values)
     return report
+
+
+# the service of each step of the table (both closes are one service: a position makes
+# it the non-case close)
+STEP_SERVICES: dict[str, Callable[..., LexSarahReport]] = {
+    "protect": lex_sarah_protect,
+    "register": lex_sarah_register,
+    "start_investigation": lex_sarah_start_investigation,
+    "record_investigation": lex_sarah_record_investigation,
+    "decide_measures": lex_sarah_decide_measures,
+    "assess": lex_sarah_assess,
+    "notify_ivo": lex_sarah_notify_ivo,
+    "record_informed": lex_sarah_record_informed,
+    "close": lex_sarah_close,
+    "close_non_case": lex_sarah_close,
+}

@@ -82,10 +82,12 @@ def lex_sarah_report(
         errors.add("immediate_action", _("Describe the action taken on that date."))
     errors.raise_if_any()
     reporter = reported_by or actor
+    municipality = unit.municipality
+    assert municipality is not None  # checked above
     if reporter is None or not reporter.is_authenticated:
         raise ValidationError(_("A lex Sarah report needs the person who reports it."))
     report = LexSarahReport.objects.create(
-        municipality_id=unit.municipality_id,
+        municipality=municipality,
         unit=unit,
         kind=kind,
         reported_by=reporter,
