@@ -65,3 +65,22 @@ def in_state(
         return r
     ls.lex_sarah_close(actor=officer, report=r)
     return r
+
+
+def deviation(reporter: Any, unit: Any, **kwargs: Any) -> Any:
+    """A deviation as the deviations area stores it (its services live on another branch)."""
+    from insyn.quality.models import Deviation, DeviationCategory
+
+    values: dict[str, Any] = {
+        "municipality": unit.municipality,
+        "unit": unit,
+        "reference": f"AV-{Deviation.objects.count() + 1:04d}",
+        "reported_by": reporter,
+        "reported_at": timezone.now(),
+        "occurred_on": timezone.localdate() - dt.timedelta(days=2),
+        "category": DeviationCategory.objects.order_by("sort_order").first(),
+        "description": "Fel dos av medicin gavs till brukaren.",
+        "immediate_measures": "Läkare kontaktades direkt.",
+        **kwargs,
+    }
+    return Deviation.objects.create(**values)

@@ -249,8 +249,11 @@ class GrantView(LexSarahView):
                 messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("Read access was given."))
+                return redirect("quality:lex_sarah_detail", pk=report.pk)
         else:
             messages.error(request, _("Choose a person."))
+        # refused: the report's page again, which reads it
+        record_access(actor=request.user, action="view", objects=[report])
         return redirect("quality:lex_sarah_detail", pk=report.pk)
 
 
