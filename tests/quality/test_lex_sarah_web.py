@@ -103,7 +103,7 @@ def test_step_then_out_of_order_step_is_refused(login, tree, staff, officer):
         },
     )
     assert refused.status_code == 400
-    form = dict((s, f) for s, _l, f in refused.context["step_forms"])["assess"]
+    form = {s: f for s, _l, f in refused.context["step_forms"]}["assess"]
     assert "kan inte göras nu" in " ".join(form.non_field_errors())
     report.refresh_from_db()
     assert report.version == version and report.serious is None
@@ -116,7 +116,7 @@ def test_ivo_without_seriousness_decision_on_the_field(login, tree, staff, offic
         {"ivo_notified_on": timezone.localdate().isoformat(), "version": report.version},
     )
     assert answer.status_code == 400
-    form = dict((s, f) for s, _l, f in answer.context["step_forms"])["notify_ivo"]
+    form = {s: f for s, _l, f in answer.context["step_forms"]}["notify_ivo"]
     assert "allvarlig" in form.errors["ivo_notified_on"][0]
     report.refresh_from_db()
     assert report.ivo_notified_on is None
