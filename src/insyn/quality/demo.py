@@ -9,5 +9,8 @@ from typing import Any
 
 
 def load(stdout: Any) -> list[tuple[str, str, str]]:
+    from insyn.quality import demo_lex_sarah
+
     logins: list[tuple[str, str, str]] = []
+    logins += demo_lex_sarah.load(stdout)
     return logins
