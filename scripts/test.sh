@@ -36,6 +36,20 @@ EXTRA=("$@")
 # Unique database name per checkout, so parallel checkouts on one server do not collide.
 DB_NAME="insyn_$(pwd | md5sum | cut -c1-8)"
 
+# ---- WeasyPrint's system libraries (the lex Sarah IVO notification as PDF) -----------------------
+# WeasyPrint renders through pango (and harfbuzz, fontconfig); a fresh Debian machine may lack
+# them. Installed here when missing and running as root, like chromium below.
+if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    banner "installing pango for WeasyPrint"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core) >/dev/null 2>&1 \
+      || loud "apt-get install of pango for WeasyPrint failed"
+  else
+    loud "pango is missing: the IVO notification PDF tests will fail (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+  fi
+fi
+
 # ---- 1. SQLite ----------------------------------------------------------------------------------
 DATABASE_URL="sqlite:///var/test-unused.sqlite3" INSYN_TEST_PART=sqlite \
   run_pytest "SQLite suite" -m "not e2e" -n "$WORKERS" -p xdist

@@ -1,9 +1,10 @@
-"""Every quality route that shows or writes personal data, for the audit completeness test:
-each area keeps its probes in its own module; this gathers them."""
+"""Audit probes of the quality routes, one module per area (gathered by
+tests/core/test_audit_completeness.py)."""
 
 from __future__ import annotations
 
-from tests.quality import deviation_probes
+from tests.quality.lex_sarah_probes import EXTRA_PROBES as LEX_SARAH_EXTRA
+from tests.quality.lex_sarah_probes import PROBES as LEX_SARAH
 
-PROBES = {**deviation_probes.PROBES}
-EXTRA_PROBES = {**deviation_probes.EXTRA_PROBES}
+PROBES = {**LEX_SARAH}
+EXTRA_PROBES = {**LEX_SARAH_EXTRA}

@@ -91,6 +91,10 @@ class LexSarahReport(Versioned, ScopedModel):
     investigation_why = models.TextField(_("why it happened"), blank=True)
     investigation_prevention = models.TextField(_("how it is prevented"), blank=True)
     investigation_done_on = models.DateField(_("investigation finished on"), null=True, blank=True)
+    # IVO's notification asks for the consequences for the person(s) and how the
+    # investigation goes on after the notification
+    consequences = models.TextField(_("consequences for the person(s) concerned"), blank=True)
+    investigation_continuation = models.TextField(_("how the investigation goes on"), blank=True)
     non_case_position = models.TextField(
         _("position: not a maladministration"),
         blank=True,
