@@ -7,3 +7,7 @@ from django.urls import URLPattern, URLResolver
 app_name = "quality"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+
+from insyn.quality.views import complaints as _complaints  # noqa: E402
+
+urlpatterns += _complaints.urlpatterns
