@@ -55,7 +55,9 @@ def complaint_in(
     )
     if state == Complaint.State.ASSIGNED:
         return c
-    c = services.complaint_investigate(actor=actor, complaint=c, investigation="Samtal med enheten.")
+    c = services.complaint_investigate(
+        actor=actor, complaint=c, investigation="Samtal med enheten."
+    )
     if state == Complaint.State.INVESTIGATING:
         return c
     c = services.complaint_answer(actor=actor, complaint=c, answer_text="Vi beklagar.")

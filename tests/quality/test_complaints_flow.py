@@ -46,10 +46,10 @@ def _do(action: str, complaint: Complaint, tree: Any, **extra: Any) -> Complaint
 
 
 def test_table_is_the_one_the_issue_describes():
-    assert dict(
-        ((s, a), services.COMPLAINT_FLOW.transitions[a].target)
+    assert {
+        (s, a): services.COMPLAINT_FLOW.transitions[a].target
         for s, a in services.COMPLAINT_FLOW.pairs()
-    ) == LEGAL
+    } == LEGAL
     assert services.COMPLAINT_FLOW.states() == set(ALL_STATES)
 
 
@@ -111,7 +111,11 @@ def test_answer_keeps_text_and_date(tree, staff, catalogues):
         actor=intake(tree), complaint=c, answer_text="Vi har pratat med enheten.", answered_on=day
     )
     c.refresh_from_db()
-    assert (c.answer_text, c.answered_on, c.state) == ("Vi har pratat med enheten.", day, "answered")
+    assert (c.answer_text, c.answered_on, c.state) == (
+        "Vi har pratat med enheten.",
+        day,
+        "answered",
+    )
 
 
 def test_assign_needs_handle_quality_on_old_and_new_unit(tree, staff, catalogues):

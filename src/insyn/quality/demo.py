@@ -10,4 +10,7 @@ from typing import Any
 
 def load(stdout: Any) -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
+    from insyn.quality import demo_complaints
+
+    logins += demo_complaints.load(stdout)
     return logins

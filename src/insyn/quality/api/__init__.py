@@ -9,4 +9,8 @@ from rest_framework.routers import BaseRouter
 
 def register(router: BaseRouter) -> list[Any]:
     """Add quality viewsets to `router`; returns extra url patterns (none yet)."""
-    return []
+    from insyn.quality.api import complaints
+
+    extra: list[Any] = []
+    extra += complaints.register(router)
+    return extra

@@ -10,7 +10,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from insyn.accounts.models import User
 from insyn.core.concurrency import VersionedForm
+from insyn.core.validation import parse_int
 from insyn.organisations.models import OrgUnit
 from insyn.quality.models import Complaint, ComplaintTheme
 from insyn.quality.services.complaints import NAME_MAX, PHONE_MAX, STAFF_CHANNELS, TEXT_MAX
@@ -18,19 +20,18 @@ from insyn.quality.services.complaints import NAME_MAX, PHONE_MAX, STAFF_CHANNEL
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def theme_choices() -> list[tuple[str, str]]:
+def theme_choices() -> list[tuple[str, Any]]:
     return [("", _("Choose if you want"))] + [
         (str(t.pk), t.label) for t in ComplaintTheme.objects.filter(active=True)
     ]
 
 
 class ThemeField(forms.ChoiceField):
-    def to_python(self, value: Any) -> ComplaintTheme | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> ComplaintTheme | None:
         if value in (None, ""):
             return None
-        theme = ComplaintTheme.objects.filter(active=True, pk=str(value)).first() if str(
-            value
-        ).isdigit() else None
+        pk = parse_int(value)
+        theme = ComplaintTheme.objects.filter(active=True, pk=pk).first() if pk else None
         if theme is None:
             raise forms.ValidationError(_("Choose a theme from the list."), code="invalid_choice")
         return theme
@@ -137,7 +138,9 @@ class RegisterForm(forms.Form):
 
 class AssignForm(VersionedForm):
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
-    handler = forms.ModelChoiceField(queryset=None, label=_("Handler"), required=False)  # type: ignore[arg-type]
+    handler = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Handler"), required=False
+    )
     assigned_on = forms.DateField(label=_("Assigned on"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, units: Any, handlers: Any, **kwargs: Any) -> None:

@@ -42,9 +42,7 @@ def complaints(user: User | AnonymousUser, action: Action = Action.VIEW_QUALITY)
     )
 
 
-def filtered(
-    user: User | AnonymousUser, f: ComplaintFilter, today: dt.date
-) -> QuerySet[Complaint]:
+def filtered(user: User | AnonymousUser, f: ComplaintFilter, today: dt.date) -> QuerySet[Complaint]:
     qs = complaints(user)
     if f.state:
         qs = qs.filter(state=f.state)

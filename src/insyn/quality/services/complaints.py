@@ -79,7 +79,7 @@ def _municipality_of(unit: OrgUnit) -> OrgUnit:
 
 
 def new_receipt_number(year: int) -> str:
-    """"K-2026-7HQ4MX": random (not a count, so it tells nothing about volumes) and unique."""
+    """ "K-2026-7HQ4MX": random (not a count, so it tells nothing about volumes) and unique."""
     while True:
         tail = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
         number = f"K-{year}-{tail}"
@@ -369,9 +369,7 @@ def complaint_assign(
     complaint.unit, complaint.handler, complaint.assigned_on = unit, handler, assigned_on
     complaint.state = target
     # The old unit's auditors see the complaint leave.
-    return _save(
-        actor, complaint, "assign", before, ["unit", "handler", "assigned_on"], [old_path]
-    )
+    return _save(actor, complaint, "assign", before, ["unit", "handler", "assigned_on"], [old_path])
 
 
 @transaction.atomic

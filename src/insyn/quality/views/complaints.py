@@ -9,6 +9,7 @@ details are personal data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -129,9 +130,7 @@ def _handlers(complaint: Complaint) -> QuerySet:
     )
 
 
-def _step_form(
-    step: str, complaint: Complaint, user: Any, data: Any = None
-) -> VersionedForm:
+def _step_form(step: str, complaint: Complaint, user: Any, data: Any = None) -> VersionedForm:
     cls = STEP_FORMS[step]
     kwargs: dict[str, Any] = {"prefix": step}
     if cls is AssignForm:
@@ -207,7 +206,7 @@ class ComplaintDetailView(InsynView):
         return _detail(request, complaint)
 
 
-STEP_SERVICES = {
+STEP_SERVICES: dict[str, Callable[..., Complaint]] = {
     "assign": services.complaint_assign,
     "investigate": services.complaint_investigate,
     "answer": services.complaint_answer,
