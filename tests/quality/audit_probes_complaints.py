@@ -15,7 +15,9 @@ S = Complaint.State
 
 
 def _assigned(tree: Any, state: str = S.ASSIGNED) -> Complaint:
-    return complaint_in(tree, state, unit=tree.vux_unit)
+    # Registered on the unit itself: its whole history is in the unit's auditors' subtree
+    # (entries written while a complaint sat on the municipality are the municipality's).
+    return complaint_in(tree, state, unit=tree.vux_unit, on=tree.vux_unit)
 
 
 def _step_page(tree: Any, staff: Any) -> Visit:
@@ -104,7 +106,7 @@ PROBES: dict[str, Probe] = {
             shows=[c],
             writes=[c],
         )
-    )(complaint_in(tree)),
+    )(complaint_in(tree, on=tree.aov)),
     post("complaint-investigate"): _api_step("investigate", S.ASSIGNED, {}),
     post("complaint-answer"): _api_step("answer", S.INVESTIGATING, {"answer_text": "Svar"}),
     post("complaint-close"): _api_step("close", S.ANSWERED, {}),

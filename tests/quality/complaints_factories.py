@@ -29,14 +29,16 @@ def complaint_in(
     unit: OrgUnit | None = None,
     handler: User | None = None,
     received_on: dt.date | None = None,
+    on: OrgUnit | None = None,
     **fields: Any,
 ) -> Complaint:
-    """A complaint registered by phone, moved through the real steps up to `state`."""
+    """A complaint registered by phone (on the municipality, or `on`), moved through the real
+    steps up to `state`."""
     actor = intake(tree)
     received_on = received_on or timezone.localdate() - dt.timedelta(days=5)
     c = services.complaint_register(
         actor=actor,
-        unit=tree.vaxjo,
+        unit=on or tree.vaxjo,
         kind=fields.pop("kind", Complaint.Kind.COMPLAINT),
         channel=fields.pop("channel", Complaint.Channel.PHONE),
         text=fields.pop("text", "Jag fick vänta länge på svar."),

@@ -9,7 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -44,10 +49,33 @@ def api_error(exc: DjangoValidationError) -> Exception:
     )
 
 
+def inline_choice(choices: list[tuple[str, Any]], **kwargs: Any) -> serializers.ChoiceField:
+    """A choice field documented as a pattern, not an enum: "kind" and "channel" are field
+    names other apps use for other choice sets, and enum components are named by field name
+    (a collision the deploy check refuses)."""
+    values = [value for value, _label in choices]
+    schema = {
+        "type": "string",
+        "pattern": "^(" + "|".join(values) + ")$",
+        "description": "One of: " + ", ".join(values) + ".",
+    }
+
+    @extend_schema_field(schema)
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices, **kwargs)
+
+
+STAFF_CHANNEL_CHOICES = [(c.value, c.label) for c in services.STAFF_CHANNELS]
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     theme: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
+    kind = inline_choice(Complaint.Kind.choices, read_only=True)
+    channel = inline_choice(Complaint.Channel.choices, read_only=True)
 
     class Meta:
         model = Complaint
@@ -90,8 +118,8 @@ def _text(max_length: int, **kwargs: Any) -> serializers.CharField:
 
 class RegisterSerializer(serializers.Serializer):
     unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    kind = serializers.ChoiceField(choices=Complaint.Kind.choices)
-    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in services.STAFF_CHANNELS])
+    kind = inline_choice(Complaint.Kind.choices)
+    channel = inline_choice(STAFF_CHANNEL_CHOICES)
     received_on = serializers.DateField()
     text = _text(services.TEXT_MAX, allow_blank=True)
     theme = serializers.CharField(
