@@ -7,3 +7,7 @@ from django.urls import URLPattern, URLResolver
 app_name = "quality"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+
+from insyn.quality.views.action_plans import urlpatterns as action_plan_urls  # noqa: E402
+
+urlpatterns += action_plan_urls

@@ -9,4 +9,7 @@ from rest_framework.routers import BaseRouter
 
 def register(router: BaseRouter) -> list[Any]:
     """Add quality viewsets to `router`; returns extra url patterns (none yet)."""
+    from insyn.quality.api import action_plans
+
+    action_plans.register(router)
     return []
