@@ -18,7 +18,7 @@ from insyn.core.audit import record_access
 from insyn.core.concurrency import VersionConflict
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
-from insyn.core.scoping import granted_paths, path_in_scope
+from insyn.core.scoping import granted_paths, path_in_scope, paths_q
 from insyn.core.validation import parse_int
 from insyn.core.viewmixins import InsynView, get_scoped_object_or_404
 from insyn.organisations.models import OrgUnit
@@ -114,7 +114,12 @@ class ActionPlanListView(PlanView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         visible = selectors.action_plans_visible(request.user)
-        units = OrgUnit.objects.filter(pk__in=visible.values("unit")).order_by("path")
+        # the subtree one oversees (view_quality), and the units of plans one works in
+        overseen = granted_paths(request.user, Action.VIEW_QUALITY)
+        oversee = paths_q("path", overseen) if overseen else models.Q(pk__in=[])
+        units = OrgUnit.objects.filter(
+            oversee | models.Q(pk__in=visible.values("unit")), active=True
+        ).order_by("path")
         form = ActionPlanFilterForm(request.GET or None, units=units)
         filters: dict[str, Any] = {}
         if form.is_bound and form.is_valid():
