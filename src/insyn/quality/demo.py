@@ -9,5 +9,8 @@ from typing import Any
 
 
 def load(stdout: Any) -> list[tuple[str, str, str]]:
+    from insyn.quality import demo_action_plans
+
     logins: list[tuple[str, str, str]] = []
+    logins += demo_action_plans.load(stdout)
     return logins
