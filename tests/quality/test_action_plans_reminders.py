@@ -60,7 +60,7 @@ def test_due_and_overdue_items_remind_their_responsible_person(tree, staff, sect
     assert _link(due) in body and _link(overdue) in body
     for absent in (later, done, cancelled, managers):
         assert _link(absent) not in body
-    assert "Overdue: Utbilda personalen (Bättre överlämningar)" in body
+    assert "Försenad: Utbilda personalen (Bättre överlämningar)" in body  # mail in Swedish
     assert _link(managers) in by_to[staff.unit_manager.email].body
     row = QualityReminderDigest.objects.get(user=staff.case_worker)
     assert row.day == timezone.localdate() and len(row.items["action_items"]) == 2
@@ -108,7 +108,7 @@ def test_one_digest_combines_every_section(tree, staff, sections):
     assert set(by_to) == {staff.case_worker.email, staff.quality_lead.email}
     body = by_to[staff.case_worker.email].body
     assert _link(item) in body and "/quality/fake/1/" in body and "Answer complaint KL-1" in body
-    assert body.index("Action plans") < body.index("Complaints")  # by section order
+    assert body.index("Handlingsplaner") < body.index("Complaints")  # by section order
     assert "/quality/fake/2/" not in body
     row = QualityReminderDigest.objects.get(user=staff.case_worker)
     assert set(row.items) == {"action_items", "fake"}
@@ -162,5 +162,6 @@ def test_follow_up_date_reminds_the_owner(tree, staff, sections):
     _remind()
     [message] = mail.outbox
     assert message.to == [staff.unit_manager.email]
-    assert f"Time to follow up: {p.title}" in message.body
+    assert f"Dags att följa upp: {p.title}" in message.body
+    assert message.subject == "insyn: 1 kvalitetsärende att ta hand om"
     assert reverse("quality:action_plan", args=[p.pk]) in message.body

@@ -16,6 +16,12 @@ from tests.quality import action_plans_factories as f
 pytestmark = pytest.mark.usefixtures("english", "catalogues")
 
 
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    """Pages in English, so the tests read the messages they assert (Swedish is the default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def test_list_and_detail_are_scoped(tree, staff, login):
     vux = f.plan(tree.vux_unit, staff.unit_manager, title="Vux-planen")
     bof = f.plan(tree.bof_unit, staff.quality_lead, title="Bof-planen")
@@ -215,6 +221,8 @@ def test_start_page_lists_my_overdue_and_soon_due_items(tree, staff, login):
     assert "Sen aktivitet" in page and "Snart aktivitet" in page
     assert "Långt bort" not in page and "Chefens aktivitet" not in page
     assert f"#item-{overdue.pk}" in page and f"#item-{soon.pk}" in page
+    swedish = login(staff.case_worker).get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Mina åtgärder" in swedish.content.decode()
     services.action_item_transition(actor=None, item=overdue, action="complete", result="Ok")
     page = login(staff.case_worker).get(reverse("core:home")).content.decode()
     assert "Sen aktivitet" not in page
@@ -227,7 +235,8 @@ def test_start_page_lists_my_overdue_and_soon_due_items(tree, staff, login):
 
 def test_nav_item_for_view_quality_only(tree, staff, login):
     url = reverse("quality:action_plans")
-    assert f'href="{url}"' in login(staff.unit_manager).get(reverse("core:home")).content.decode()
+    page = login(staff.unit_manager).get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="sv")
+    assert f'<a class="tile" href="{url}">Handlingsplaner</a>' in page.content.decode()
     assert (
         f'href="{url}"' not in login(staff.case_worker).get(reverse("core:home")).content.decode()
     )
