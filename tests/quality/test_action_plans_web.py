@@ -240,3 +240,21 @@ def test_nav_item_for_view_quality_only(tree, staff, login):
     assert (
         f'href="{url}"' not in login(staff.case_worker).get(reverse("core:home")).content.decode()
     )
+
+
+def test_source_is_shown_only_to_those_who_may_read_it(tree, staff, login, officer):
+    report = f.lex_sarah(tree.vux_unit, staff.case_worker)
+    report.diary_number = "LS-2026-7"
+    report.save()
+    p = services.action_plan_create(
+        actor=staff.quality_lead,
+        title="Larmrutiner",
+        problem="P",
+        owner=staff.unit_manager,
+        lex_sarah_report=report,
+    )
+    url = reverse("quality:action_plan", args=[p.pk])
+    lead = login(staff.quality_lead).get(url).content.decode()
+    assert "LS-2026-7" in lead
+    manager = login(staff.unit_manager).get(url).content.decode()  # owner, no lex Sarah rights
+    assert "LS-2026-7" not in manager and "A finding you cannot see" in manager
