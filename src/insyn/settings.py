@@ -427,6 +427,9 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeStatusEnum": "insyn.followup.models.design.Programme.Status",
         "EnrollmentStatusEnum": "insyn.followup.models.records.Enrollment.Status",
         "OccasionStatusEnum": "insyn.followup.models.records.Occasion.Status",
+        "ActionPlanOutcomeEnum": "insyn.quality.models.action_plans.ActionPlan.Outcome",
+        "ActionPlanStatusEnum": "insyn.quality.models.action_plans.ActionPlan.Status",
+        "ActionItemStatusEnum": "insyn.quality.models.action_plans.ActionItem.Status",
     },
 }
 

@@ -36,6 +36,8 @@ from schemathesis.specs.openapi.checks import (
 from insyn.accounts.services import api_token_renew
 from insyn.followup.services.goals import goal_set
 from tests.followup.factories import enrolled
+from tests.quality.action_plans_factories import item as ap_item
+from tests.quality.action_plans_factories import plan as ap_plan
 from tests.surveys.factories import (
     IFO,
     PLACEMENT,
@@ -80,6 +82,7 @@ def _data_in_scope(tree, staff) -> dict[str, Any]:
     occasion = placement(programme, tree.vux_unit)
     response = response_for(occasion, "child")
     goal = goal_set(actor=None, enrollment=enrollment, text="Färre dagar med alkohol")
+    action_item = ap_item(ap_plan(tree.vux_unit, staff.unit_manager), staff.case_worker)
     return {
         "/api/clients/{id}/": case.client_id,
         "/api/cases/{id}/": case.pk,
@@ -94,6 +97,10 @@ def _data_in_scope(tree, staff) -> dict[str, Any]:
         "/api/org-units/{id}/": tree.vux_unit.pk,
         "/api/memberships/{id}/": staff.case_worker.memberships.first().pk,
         "/api/catalogues/legal-bases/{code}/": "sol2001_4_1",
+        # the case worker sees an action plan through the item they are responsible for
+        "/api/quality/action-plans/{id}/": action_item.plan_id,
+        "/api/quality/action-items/{id}/": action_item.pk,
+        "/api/quality/action-items/{id}/transition/": action_item.pk,
     }
 
 

@@ -1,5 +1,6 @@
 """`insyn remind [--dry-run] [--date YYYY-MM-DD]`: refresh occasion statuses and send each
-responsible case worker one daily digest of due and overdue follow-ups. Run daily from cron."""
+responsible case worker one daily digest of due and overdue follow-ups, then run every reminder
+job higher apps registered (core/reminders.py: quality's digest). Run daily from cron."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from insyn.core.reminders import reminder_jobs
 from insyn.followup.services.reminders import reminders_send
 
 
@@ -27,10 +30,21 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(options["date"])
             except ValueError as exc:
                 raise CommandError("--date must be YYYY-MM-DD") from exc
-        result = reminders_send(today=today, dry_run=options["dry_run"])
-        if options["verbosity"] > 1 or options["dry_run"]:
+        today = today or timezone.localdate()
+        dry_run = options["dry_run"]
+        verbose = options["verbosity"] > 1 or dry_run
+        result = reminders_send(today=today, dry_run=dry_run)
+        if verbose:
             for username, count in result.planned:
                 self.stdout.write(f"  {username}: {count} occasion(s)")
-        self.stdout.write(result.summary(options["dry_run"]))
-        if result.failed:
-            raise CommandError(f"{result.failed} digest(s) could not be sent")
+        self.stdout.write(result.summary(dry_run))
+        failed = result.failed
+        for _name, job in reminder_jobs():
+            outcome = job(today, dry_run)
+            if verbose:
+                for username, count in outcome.planned:
+                    self.stdout.write(f"  {username}: {count} line(s)")
+            self.stdout.write(outcome.summary)
+            failed += outcome.failed
+        if failed:
+            raise CommandError(f"{failed} digest(s) could not be sent")
