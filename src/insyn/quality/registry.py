@@ -6,3 +6,6 @@ from __future__ import annotations
 
 def register_all() -> None:
     """Called from QualityConfig.ready()."""
+    from insyn.quality.views import dashboard
+
+    dashboard.register()

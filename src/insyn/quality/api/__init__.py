@@ -9,4 +9,8 @@ from rest_framework.routers import BaseRouter
 
 def register(router: BaseRouter) -> list[Any]:
     """Add quality viewsets to `router`; returns extra url patterns (none yet)."""
-    return []
+    from insyn.quality.api import dashboard
+
+    extra: list[Any] = []
+    extra += dashboard.register()
+    return extra
