@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,14 +18,11 @@ from rest_framework.views import APIView
 from insyn.core.api import ApiExtra, int_param
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
+from insyn.core.schema import DetailSerializer
 from insyn.core.scoping import has_action
 from insyn.quality.models import Complaint
 from insyn.quality.selectors import dashboard as live
 from insyn.quality.selectors import stats as year_stats
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 def _require(request: Request) -> None:
