@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from insyn.core.exports import excel_safe
 from insyn.quality.selectors import stats as year_stats
@@ -35,7 +36,7 @@ class Command(BaseCommand):
     def do_stats(self, options: dict[str, Any]) -> None:
         fmt = options["format"]
         if fmt not in FORMATS:
-            raise CommandError(f"Unknown format {fmt!r}: use csv or json.")
+            raise CommandError(_("Unknown format %(f)s: use csv or json.") % {"f": fmt})
         try:
             year = year_stats.parse_year(options["year"])
         except year_stats.StatsError as exc:
@@ -44,7 +45,9 @@ class Command(BaseCommand):
         try:
             municipality = year_stats.municipality_for(None, code)
         except year_stats.OutOfScope as exc:
-            raise CommandError(f"There is no municipality with the code {code!r}.") from exc
+            raise CommandError(
+                _("There is no municipality with the code %(code)s.") % {"code": code}
+            ) from exc
         result = year_stats.quality_year_stats(municipality=municipality, year=year)
         if fmt == "json":
             self.stdout.write(json.dumps(result.document(), ensure_ascii=False, indent=2))
