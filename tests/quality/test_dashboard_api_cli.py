@@ -103,7 +103,9 @@ def test_api_stats_refuse_bad_input_clearly(rows, staff, tree):
     assert client.get("/api/quality/stats/?municipality=0780").status_code == 400
     far = client.get("/api/quality/stats/?year=1066&municipality=0780")
     assert far.status_code == 400 and "between" in far.json()["detail"]
-    for code in ("0880", "9999", ""):
+    no_code = client.get("/api/quality/stats/?year=2025")
+    assert no_code.status_code == 400 and "municipality" in no_code.json()["detail"]
+    for code in ("0880", "9999", "AOV"):
         missing = client.get(f"/api/quality/stats/?year=2025&municipality={code}")
         assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
     outside = client.get(

@@ -168,3 +168,16 @@ def test_empty_municipality_renders(tree, staff, catalogues, login):
     response = login(staff.quality_lead).get(URL)
     assert response.status_code == 200
     assert str(dt.date.today().year) in response.content.decode()
+
+
+def test_small_client_cells_are_hidden_on_the_page(tree, staff, catalogues, login, settings):
+    from tests.clients.factories import client as make_client
+
+    settings.INSYN_MIN_CELL = 5
+    person = make_client(tree.vux_unit, client_ref="p1")
+    f.deviation(tree.vux_unit, staff.case_worker, reported_at=f.local(2025, 4, 4), client=person)
+    response = login(staff.quality_lead).get(URL + "?year=2025", HTTP_ACCEPT_LANGUAGE="sv")
+    page = response.content.decode()
+    section = page.split('id="stats-client_deviations_by_unit_month"')[1].split("</table>")[0]
+    assert section.count("suppressed") == 4 and "Dolt: för få personer." in section
+    assert ">1<" not in section  # the one deviation's count is not shown anywhere in it

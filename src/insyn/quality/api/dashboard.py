@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -52,10 +53,14 @@ class QualityStatsView(APIView):
             year = year_stats.parse_year(request.query_params.get("year"))
         except year_stats.StatsError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            municipality = year_stats.municipality_for(
-                user, request.query_params.get("municipality", "")
+        code = request.query_params.get("municipality", "")
+        if not code:
+            return Response(
+                {"detail": gettext("Give the municipality's code, e.g. 0780.")},
+                status=status.HTTP_400_BAD_REQUEST,
             )
+        try:
+            municipality = year_stats.municipality_for(user, code)
         except year_stats.OutOfScope as exc:
             raise Http404 from exc
         unit = None
