@@ -3,8 +3,24 @@ tests/core/test_audit_completeness.py)."""
 
 from __future__ import annotations
 
-from tests.quality.lex_sarah_probes import EXTRA_PROBES as LEX_SARAH_EXTRA
-from tests.quality.lex_sarah_probes import PROBES as LEX_SARAH
+from tests.audit_probe import Probe
+from tests.quality import (
+    audit_probes_action_plans,
+    audit_probes_complaints,
+    audit_probes_dashboard,
+    deviation_probes,
+    lex_sarah_probes,
+)
 
-PROBES = {**LEX_SARAH}
-EXTRA_PROBES = {**LEX_SARAH_EXTRA}
+_AREAS = (
+    deviation_probes,
+    lex_sarah_probes,
+    audit_probes_complaints,
+    audit_probes_action_plans,
+    audit_probes_dashboard,
+)
+PROBES: dict[str, Probe] = {}
+EXTRA_PROBES: dict[str, Probe] = {}
+for _area in _AREAS:
+    PROBES.update(_area.PROBES)
+    EXTRA_PROBES.update(getattr(_area, "EXTRA_PROBES", {}))

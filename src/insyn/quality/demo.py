@@ -1,6 +1,7 @@
 """`insyn demo` step for quality management in Växjö, through the real services.
 
-Each area adds its part in demo_<area>.py and one line here.
+Each area adds its part in demo_<area>.py and one line here. Action plans come last: they
+link to the deviations and complaints the steps before created.
 """
 
 from __future__ import annotations
@@ -9,8 +10,16 @@ from typing import Any
 
 
 def load(stdout: Any) -> list[tuple[str, str, str]]:
-    from insyn.quality import demo_deviations
+    from insyn.quality import (
+        demo_action_plans,
+        demo_complaints,
+        demo_deviations,
+        demo_lex_sarah,
+    )
 
     logins: list[tuple[str, str, str]] = []
     logins += demo_deviations.load(stdout)
+    logins += demo_lex_sarah.load(stdout)
+    logins += demo_complaints.load(stdout)
+    logins += demo_action_plans.load(stdout)
     return logins

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from insyn.quality.views import deviations
+from insyn.quality.views import action_plans, complaints, dashboard, deviations, lex_sarah
 
 app_name = "quality"
 
-urlpatterns: list[URLPattern | URLResolver] = []
-urlpatterns += deviations.urlpatterns
+urlpatterns: list[URLPattern | URLResolver] = [
+    *dashboard.urlpatterns,
+    *deviations.urlpatterns,
+    *lex_sarah.urlpatterns,
+    *complaints.urlpatterns,
+    *action_plans.urlpatterns,
+]

@@ -8,9 +8,13 @@ from rest_framework.routers import BaseRouter
 
 
 def register(router: BaseRouter) -> list[Any]:
-    """Add quality viewsets to `router`; returns extra url patterns (none yet)."""
-    from insyn.quality.api import deviations
+    """Add quality viewsets to `router`; returns extra (non-router) url patterns."""
+    from insyn.quality.api import action_plans, complaints, dashboard, deviations, lex_sarah
 
     extra: list[Any] = []
     extra += deviations.register(router)
+    extra += lex_sarah.register(router)
+    extra += complaints.register(router)
+    action_plans.register(router)
+    extra += dashboard.register()
     return extra
