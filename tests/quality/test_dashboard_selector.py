@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from insyn.quality.models import ActionItem, Deviation, LexSarahReport, QualitySettings
-from insyn.quality.selectors.dashboard import add_working_days, age_band, quality_dashboard
+from insyn.quality.selectors.dashboard import age_band, quality_dashboard
+from insyn.quality.services.lex_sarah_calendar import add_working_days
 from tests.quality import factories as f
 
 TODAY = dt.date(2026, 3, 16)  # a Monday
@@ -82,6 +83,8 @@ def board_rows(tree, staff, catalogues, officer):
         r,
         reported_at=f.local(2026, 1, 1),
         state=LexSarahReport.State.ASSESSED,
+        registered_on=dt.date(2026, 1, 2),
+        investigation_started_on=dt.date(2026, 1, 5),
         serious=True,
         seriousness_decided_on=dt.date(2026, 3, 10),
         diary_number="LS 2026/2",
@@ -116,7 +119,8 @@ def test_quality_lead_sees_everything_of_the_subtree(board_rows, tree, staff):
     )
     steps = {(d.report.diary_number, d.due_on, d.days_left) for d in board.lex_sarah}
     assert ("", dt.date(2026, 3, 16), 0) in steps  # Friday 22:00 + 1 working day = Monday
-    assert ("LS 2026/1", dt.date(2026, 3, 9), -7) in steps  # investigation within 7 days
+    # investigation started within 7 days of the report (the officer's deadline list agrees)
+    assert ("LS 2026/1", dt.date(2026, 3, 8), -8) in steps
     assert ("LS 2026/2", dt.date(2026, 3, 24), 8) in steps  # IVO within 14 days
     assert len(board.lex_sarah) == 3  # the closed one is not listed
     assert [w.days_left for w in board.complaints_waiting] == [-1, 0]

@@ -28,6 +28,7 @@ from insyn.quality.models import (
     LexSarahReport,
     QualitySettings,
 )
+from insyn.quality.selectors.lex_sarah import deadlines
 
 if TYPE_CHECKING:
     from insyn.accounts.models import User
@@ -40,21 +41,6 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("90+", 91, None),
 )
 MONTHS = 12
-
-
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """`days` working days after `day`, skipping Saturdays and Sundays only.
-
-    A stand-in: the shared working-day calendar (with Swedish public holidays) replaces this
-    function when it lands; callers only use this name.
-    """
-    current = day
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
 
 
 @dataclass(frozen=True)
@@ -152,21 +138,17 @@ def _settings_for(municipality_id: int, cache: dict[int, QualitySettings]) -> Qu
 def next_lex_sarah_step(
     report: LexSarahReport, rules: QualitySettings
 ) -> tuple[str, dt.date | None]:
-    """What is due next on an open report and by when (docs/quality/dashboard.md)."""
-    S = LexSarahReport.State
-    if report.state == S.REPORTED:
-        reported = timezone.localtime(report.reported_at).date()
-        return _("Register"), add_working_days(reported, rules.lex_sarah_register_working_days)
-    if report.state == S.REGISTERED and report.investigation_started_on is None:
-        base = report.registered_on or timezone.localtime(report.reported_at).date()
-        return _("Start the investigation"), base + dt.timedelta(
-            days=rules.lex_sarah_investigation_start_days
-        )
-    if report.serious and report.ivo_notified_on is None and report.seriousness_decided_on:
-        return _("Notify IVO"), report.seriousness_decided_on + dt.timedelta(
-            days=rules.lex_sarah_ivo_days
-        )
-    if report.state == S.INVESTIGATING:
+    """What is due next on an open report and by when: the first deadline not yet met, from
+    the same `deadlines()` the officer's overdue list uses (docs/quality/dashboard.md)."""
+    labels = {
+        "register": _("Register"),
+        "investigation": _("Start the investigation"),
+        "ivo": _("Notify IVO"),
+    }
+    for deadline in deadlines(report, rules):
+        if deadline.done_on is None:
+            return labels[deadline.key], deadline.due_on
+    if report.state == LexSarahReport.State.INVESTIGATING:
         return _("Finish the investigation"), None
     return _("Close"), None
 
