@@ -68,6 +68,12 @@ def nav_for(request: HttpRequest, placement: str = "main") -> list[dict[str, Any
             continue
         current = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"key": item.key, "label": item.label, "url": url, "current": current})
+    # One current entry: the longest address that matches (/quality/deviations/ over /quality/).
+    matching = [i for i in items if i["current"]]
+    if len(matching) > 1:
+        best = max(matching, key=lambda i: len(i["url"]))
+        for i in matching:
+            i["current"] = i is best
     return items
 
 

@@ -73,7 +73,8 @@ def register() -> None:
             gettext_lazy("Report lex Sarah"),
             "quality:lex_sarah_create",
             Action.REPORT_QUALITY,
-            order=85,
+            order=20,
+            placement="header",
         )
     )
     register_nav(

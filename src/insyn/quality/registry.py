@@ -14,3 +14,26 @@ def register_all() -> None:
     digest_complaints.register()
     action_plans_home.register()
     dashboard.register()
+    _register_subnav()
+
+
+def _register_subnav() -> None:
+    """The quality area's own menu ({% quality_subnav %}); areas add their entries with
+    placement="quality" (deviations, action plans) and these complete it."""
+    from django.utils.translation import gettext_lazy as _
+
+    from insyn.core.navigation import NavItem, register_nav
+    from insyn.core.roles import Action
+
+    for item in (
+        NavItem("quality_overview", _("Overview"), "quality:dashboard", Action.VIEW_QUALITY, 10),
+        NavItem(
+            "quality_complaints", _("Complaints"), "quality:complaint_list", Action.VIEW_QUALITY, 30
+        ),
+        NavItem(
+            "quality_lex_sarah", _("Lex Sarah"), "quality:lex_sarah_list", Action.VIEW_LEX_SARAH, 50
+        ),
+    ):
+        register_nav(
+            NavItem(item.key, item.label, item.url_name, item.action, item.order, "quality")
+        )

@@ -37,7 +37,14 @@ def register() -> None:
     from insyn.quality.services.reminders import quality_reminder_job
 
     register_nav(
-        NavItem("action_plans", _("Action plans"), "quality:action_plans", Action.VIEW_QUALITY, 150)
+        NavItem(
+            "action_plans",
+            _("Action plans"),
+            "quality:action_plans",
+            Action.VIEW_QUALITY,
+            40,
+            placement="quality",
+        )
     )
     register_panel(
         HomePanel(

@@ -328,7 +328,8 @@ def register() -> None:
             gettext_lazy("Report a deviation"),
             "quality:deviation_report",
             Action.REPORT_QUALITY,
-            order=900,
+            order=10,
+            placement="header",
         )
     )
     register_digest_section(
@@ -340,6 +341,7 @@ def register() -> None:
             gettext_lazy("Deviations"),
             "quality:deviation_list",
             Action.VIEW_QUALITY,
-            order=510,
+            order=20,
+            placement="quality",
         )
     )
