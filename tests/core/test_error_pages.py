@@ -59,3 +59,14 @@ def test_500_page_says_nothing_about_the_code():
     assert "Något gick fel" in html
     _clean(html)
     assert "a bug" not in html and "RuntimeError" not in html
+
+
+@pytest.mark.django_db
+def test_two_404s_are_byte_for_byte_the_same(login, staff):
+    """Nothing per request (no CSRF token) on the 404 page: a hidden object's 404 cannot be told
+    from a missing one's by comparing the pages."""
+    browser = login(staff.case_worker)
+    first = browser.get("/clients/999998/")
+    second = browser.get("/clients/999999/")
+    assert first.status_code == second.status_code == 404
+    assert first.content == second.content
