@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from insyn.accounts.models import User
 from insyn.core.audit import record_change, snapshot
@@ -45,7 +45,7 @@ P = ActionPlan.Status
 ITEM_FLOW = Workflow(
     gettext_lazy("the action item"),
     {
-        "start": Transition((S.PLANNED,), S.ONGOING, gettext_lazy("Start")),
+        "start": Transition((S.PLANNED,), S.ONGOING, pgettext_lazy("action item step", "Start")),
         "complete": Transition((S.PLANNED, S.ONGOING), S.DONE, gettext_lazy("Mark as done")),
         "cancel": Transition((S.PLANNED, S.ONGOING), S.CANCELLED, gettext_lazy("Cancel")),
     },
