@@ -190,3 +190,14 @@ def test_overdue_list(login, tree, staff, officer):
     keys = {(d.report.pk, d.deadline.key, d.overdue) for d in page.context["due"]}
     assert keys == {(report.pk, "register", True), (report.pk, "investigation", True)}
     assert login(staff.case_worker).get(reverse("quality:lex_sarah_overdue")).status_code == 404
+
+
+def test_the_deviations_reporter_escalates_and_then_reads_the_report(
+    login, tree, staff, catalogues
+):
+    deviation = lf.deviation(staff.case_worker, tree.vux_unit)
+    client = login(staff.case_worker)
+    answer = client.post(reverse("quality:lex_sarah_escalate", args=[deviation.pk]))
+    report = LexSarahReport.objects.get(from_deviation=deviation)
+    assert answer["Location"] == reverse("quality:lex_sarah_detail", args=[report.pk])
+    assert client.get(answer["Location"]).status_code == 200

@@ -108,13 +108,11 @@ def deviation_may_escalate(actor: ActorT, deviation: Deviation) -> bool:
     whoever handles deviations of its unit."""
     if actor is None:
         return True
-    if not path_in_scope(actor, Action.REPORT_QUALITY, deviation.unit.path) and (
-        deviation.reported_by_id != actor.pk
-    ):
+    if not actor.is_authenticated:
         return False
-    return deviation.reported_by_id == actor.pk or path_in_scope(
-        actor, Action.HANDLE_QUALITY, deviation.unit.path
-    )
+    if deviation.reported_by_id == actor.pk:
+        return True
+    return path_in_scope(actor, Action.HANDLE_QUALITY, deviation.unit.path)
 
 
 @transaction.atomic

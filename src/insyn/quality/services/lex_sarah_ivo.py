@@ -117,7 +117,7 @@ def ivo_notification(report: LexSarahReport) -> IvoNotification:
         } + (f"\n{measures}" if measures else "")
     sections = (
         IvoSection(
-            _("Provider"),
+            _("Care provider (huvudman)"),
             (
                 IvoField(_("Municipality (provider)"), report.municipality.name),
                 IvoField(_("Organisation number"), _own_org_number(report)),
@@ -160,7 +160,7 @@ def ivo_notification(report: LexSarahReport) -> IvoNotification:
             _("Why it is serious"),
             (
                 IvoField(_("Seriousness decided on"), _date(report.seriousness_decided_on)),
-                IvoField(_("Reasons"), _text(report.seriousness_reasons)),
+                IvoField(_("Reasons for the assessment"), _text(report.seriousness_reasons)),
             ),
         ),
         IvoSection(
