@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from insyn.core.audit import record_access
@@ -44,9 +44,9 @@ SOURCE_PARAMS = {
     "lex_sarah": "lex_sarah_report",
 }
 SOURCE_URLS = {
-    "deviation": "quality:deviation",
-    "complaint": "quality:complaint",
-    "lex_sarah_report": "quality:lex_sarah_report",
+    "deviation": "quality:deviation_detail",
+    "complaint": "quality:complaint_detail",
+    "lex_sarah_report": "quality:lex_sarah_detail",
 }
 
 
@@ -67,10 +67,7 @@ def _source(plan: ActionPlan) -> tuple[str, Any]:
 
 
 def _source_link(kind: str, obj: Any) -> str:
-    try:
-        return reverse(SOURCE_URLS[kind], args=[obj.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse(SOURCE_URLS[kind], args=[obj.pk])
 
 
 class PlanView(InsynView):

@@ -181,6 +181,9 @@ class ReportPage(LexSarahView):
                 "granted": granted,
                 "grant_form": GrantForm(users=_grantable_users(report)) if can_handle else None,
                 "can_download": report.serious is True,
+                # measures become action plans; those who own plans see and start them here
+                "can_plan": path_in_scope(request.user, Action.HANDLE_QUALITY, report.unit.path),
+                "action_plans": list(report.action_plans.all()),
             },
             status=status,
         )
