@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -57,11 +57,28 @@ class PublicComplaintBase(View):
             )
         return response
 
-    def page(self, request: HttpRequest, template: str, status: int = 200, **context: Any) -> Any:
+    def page(
+        self,
+        request: HttpRequest,
+        template: str,
+        status: int = 200,
+        keep: dict[str, str] | None = None,
+        **context: Any,
+    ) -> Any:
+        lang = translation.get_language()
+        # The language switch keeps what the page needs (a valid receipt token), nothing else.
+        query = QueryDict(mutable=True)
+        query.update(keep or {})
+        query["lang"] = "sv" if lang == "en" else "en"
         return render(
             request,
             template,
-            {"municipality": self.municipality, "lang": translation.get_language(), **context},
+            {
+                "municipality": self.municipality,
+                "lang": lang,
+                "switch_query": query.urlencode(),
+                **context,
+            },
             status=status,
         )
 
@@ -135,5 +152,6 @@ class ComplaintReceiptView(PublicComplaintBase):
             request,
             "quality/complaints/public/receipt.html",
             number=str(data.get("n", "")),
+            keep={"t": request.GET.get("t", "")},
             days=services.quality_settings(self.municipality).complaint_answer_days,
         )
