@@ -222,3 +222,16 @@ def test_language_switch_on_the_receipt_keeps_the_number(client, tree, catalogue
     english = client.get(response["Location"].split("?")[0] + switch.group(1).replace("&amp;", "&"))
     html = english.content.decode()
     assert number in html and "Your receipt number" in html
+
+
+def test_a_failing_mail_server_still_gives_the_receipt(client, tree, catalogues, monkeypatch):
+    from insyn.quality.services import complaints as services
+
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    response = _post(client, contact_email="a@example.se")
+    assert response.status_code == 302
+    number = Complaint.objects.get().receipt_number
+    assert number in client.get(response["Location"]).content.decode()

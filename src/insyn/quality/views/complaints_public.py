@@ -9,6 +9,7 @@ closed municipality answers the very same 404 page as any missing page.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from insyn.quality import complaints_throttle as throttle
 from insyn.quality.forms.complaints import PublicComplaintForm
 from insyn.quality.services import complaints as services
 
+logger = logging.getLogger(__name__)
 RECEIPT_SALT = "insyn.quality.complaint-receipt"
 RECEIPT_MAX_AGE = 60 * 60  # seconds a receipt link works
 
@@ -113,7 +115,10 @@ class ComplaintFormView(PublicComplaintBase):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                services.complaint_send_receipt(complaint)
+                try:
+                    services.complaint_send_receipt(complaint)
+                except Exception:  # the complaint is stored: the sender still gets the receipt page
+                    logger.exception("complaint receipt mail failed for %s", complaint.pk)
                 return self._to_receipt(code, complaint.receipt_number)
         else:
             # Also the service's messages (a missing text), so every problem shows at once.
