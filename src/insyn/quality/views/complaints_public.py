@@ -9,12 +9,13 @@ closed municipality answers the very same 404 page as any missing page.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +26,7 @@ from insyn.quality import complaints_throttle as throttle
 from insyn.quality.forms.complaints import PublicComplaintForm
 from insyn.quality.services import complaints as services
 
+logger = logging.getLogger(__name__)
 RECEIPT_SALT = "insyn.quality.complaint-receipt"
 RECEIPT_MAX_AGE = 60 * 60  # seconds a receipt link works
 
@@ -57,11 +59,28 @@ class PublicComplaintBase(View):
             )
         return response
 
-    def page(self, request: HttpRequest, template: str, status: int = 200, **context: Any) -> Any:
+    def page(
+        self,
+        request: HttpRequest,
+        template: str,
+        status: int = 200,
+        keep: dict[str, str] | None = None,
+        **context: Any,
+    ) -> Any:
+        lang = translation.get_language()
+        # The language switch keeps what the page needs (a valid receipt token), nothing else.
+        query = QueryDict(mutable=True)
+        query.update(keep or {})
+        query["lang"] = "sv" if lang == "en" else "en"
         return render(
             request,
             template,
-            {"municipality": self.municipality, "lang": translation.get_language(), **context},
+            {
+                "municipality": self.municipality,
+                "lang": lang,
+                "switch_query": query.urlencode(),
+                **context,
+            },
             status=status,
         )
 
@@ -96,7 +115,10 @@ class ComplaintFormView(PublicComplaintBase):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                services.complaint_send_receipt(complaint)
+                try:
+                    services.complaint_send_receipt(complaint)
+                except Exception:  # the complaint is stored: the sender still gets the receipt page
+                    logger.exception("complaint receipt mail failed for %s", complaint.pk)
                 return self._to_receipt(code, complaint.receipt_number)
         else:
             # Also the service's messages (a missing text), so every problem shows at once.
@@ -135,5 +157,6 @@ class ComplaintReceiptView(PublicComplaintBase):
             request,
             "quality/complaints/public/receipt.html",
             number=str(data.get("n", "")),
+            keep={"t": request.GET.get("t", "")},
             days=services.quality_settings(self.municipality).complaint_answer_days,
         )
