@@ -75,7 +75,7 @@ def test_case_worker_has_no_dashboard(rows, login, staff):
     client = login(staff.case_worker)
     assert client.get(URL).status_code == 404
     assert client.get(URL + "statistics.csv?year=2025").status_code == 404
-    assert "/quality/" not in client.get("/").content.decode()
+    assert 'href="/quality/"' not in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize(

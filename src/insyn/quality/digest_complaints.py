@@ -70,19 +70,7 @@ def complaint_lines(today: dt.date) -> dict[User, list[DigestLine]]:
 
 
 def register() -> None:
-    """The digest section and the menu entry (for those who read quality work)."""
-    from insyn.core.navigation import NavItem, register_nav
-    from insyn.core.roles import Action
-
-    register_nav(
-        NavItem(
-            "quality_complaints",
-            gettext_lazy("Complaints"),
-            "quality:complaint_list",
-            Action.VIEW_QUALITY,
-            order=85,
-        )
-    )
+    """The digest section (the menu entry is in the quality sub-menu, registry.py)."""
     register_digest_section(
         DigestSection(
             key="complaints",
