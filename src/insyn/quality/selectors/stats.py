@@ -1,5 +1,5 @@
 """Yearly quality statistics: the one computation the dashboard, the API, the CLI and the
-quality report use (docs/quality/dashboard.md defines every figure).
+quality report use (docs/quality.md, "Quality dashboard" defines every figure).
 
 Each figure counts the *events of the year* (a report made, an investigation finished, a
 seriousness decided, IVO notified, an item done), so a year's figures never change when later
