@@ -44,6 +44,9 @@ def test_responsible_marks_an_overdue_item_done(page, item, staff):
 def test_unit_manager_list_and_new_plan_pages(page, item, staff):
     log_in(page, staff.unit_manager.username, TEST_PASSWORD)
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Kvalitet", exact=True
+    ).click()
+    page.get_by_role("navigation", name="Kvalitetsarbete").get_by_role(
         "link", name="Handlingsplaner"
     ).click()
     page.wait_for_load_state("networkidle")

@@ -19,8 +19,11 @@ def world(transactional_db, tree, staff, catalogues):
 def test_coordinator_assigns_a_complaint(page, world, tree, staff):
     user = intake(tree)
     log_in(page, user.username, TEST_PASSWORD)
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Klagomål", exact=True).click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Kvalitet", exact=True
+    ).click()
+    nav = page.get_by_role("navigation", name="Kvalitetsarbete")
+    nav.get_by_role("link", name="Klagomål och synpunkter", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Klagomål och synpunkter", level=1).count() == 1
     assert_accessible(page)

@@ -21,8 +21,8 @@ def people(transactional_db: None, tree, staff, catalogues):
 
 def test_case_worker_reports_a_deviation_from_the_menu(page, people, tree):
     log_in(page, people.case_worker.username, TEST_PASSWORD)
-    menu = page.get_by_role("navigation", name="Huvudmeny")
-    menu.get_by_role("link", name="Rapportera avvikelse").click()
+    quick = page.get_by_role("list", name="Snabbval")  # the header, on every page
+    quick.get_by_role("link", name="Rapportera avvikelse").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapportera avvikelse")
     assert page.get_by_label("När hände det?").input_value() == dt.date.today().isoformat()
     assert page.get_by_label("Var (enhet)").input_value() == str(tree.vux_unit.pk)

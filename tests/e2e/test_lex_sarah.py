@@ -20,8 +20,8 @@ def demo(transactional_db: None) -> None:
 
 def test_report_and_register(page, demo):
     log_in(page, "handlaggare", PASSWORD)
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Rapportera lex Sarah", exact=True).click()
+    quick = page.get_by_role("list", name="Snabbval")  # the header, on every page
+    quick.get_by_role("link", name="Rapportera lex Sarah", exact=True).click()
     assert_accessible(page)
     page.get_by_label("Påtaglig risk för missförhållande").check()
     page.get_by_label("Berörd enhet").select_option(label="Missbruksbehandling öppenvård")
