@@ -71,7 +71,7 @@ def nav_for(request: HttpRequest, placement: str = "main") -> list[dict[str, Any
     # One current entry: the longest address that matches (/quality/deviations/ over /quality/).
     matching = [i for i in items if i["current"]]
     if len(matching) > 1:
-        best = max(matching, key=lambda i: len(i["url"]))
+        best = max(matching, key=lambda i: len(str(i["url"])))
         for i in matching:
             i["current"] = i is best
     return items

@@ -144,7 +144,7 @@ class FollowUpSerializer(serializers.Serializer):
     version = version_field()
 
 
-class CloseSerializer(serializers.Serializer):
+class ActionPlanCloseSerializer(serializers.Serializer):
     version = version_field()
 
 
@@ -294,12 +294,12 @@ class ActionPlanViewSet(_Base):
             raise service_error(exc) from exc
         return self._shown(plan)
 
-    @versioned_write_schema(CloseSerializer, ActionPlanSerializer)
+    @versioned_write_schema(ActionPlanCloseSerializer, ActionPlanSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close the plan; nothing in it changes afterwards."""
         plan = self.handled()
-        data = CloseSerializer(data=request.data)
+        data = ActionPlanCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             services.action_plan_close(

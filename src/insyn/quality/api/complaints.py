@@ -149,7 +149,7 @@ class AssignSerializer(serializers.Serializer):
     version = version_field()
 
 
-class InvestigateSerializer(serializers.Serializer):
+class ComplaintInvestigateSerializer(serializers.Serializer):
     investigation = _text(services.TEXT_MAX, required=False, allow_blank=True, default="")
     investigated_on = serializers.DateField(required=False)
     version = version_field()
@@ -161,7 +161,7 @@ class AnswerSerializer(serializers.Serializer):
     version = version_field()
 
 
-class CloseSerializer(serializers.Serializer):
+class ComplaintCloseSerializer(serializers.Serializer):
     closed_on = serializers.DateField(required=False)
     version = version_field()
 
@@ -264,11 +264,11 @@ class ComplaintViewSet(VersionedMixin, AuditedReadMixin, viewsets.GenericViewSet
             assigned_on=d.get("assigned_on"),
         )
 
-    @versioned_write_schema(InvestigateSerializer, ComplaintSerializer)
+    @versioned_write_schema(ComplaintInvestigateSerializer, ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def investigate(self, request: Request, pk: str | None = None) -> Response:
         complaint = self._handled()
-        body = InvestigateSerializer(data=request.data)
+        body = ComplaintInvestigateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         return self._run(
@@ -294,11 +294,11 @@ class ComplaintViewSet(VersionedMixin, AuditedReadMixin, viewsets.GenericViewSet
             answered_on=d.get("answered_on"),
         )
 
-    @versioned_write_schema(CloseSerializer, ComplaintSerializer)
+    @versioned_write_schema(ComplaintCloseSerializer, ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         complaint = self._handled()
-        body = CloseSerializer(data=request.data)
+        body = ComplaintCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         return self._run(services.complaint_close, complaint, d, closed_on=d.get("closed_on"))

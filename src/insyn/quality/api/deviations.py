@@ -124,11 +124,11 @@ class DeviationReportSerializer(serializers.Serializer):
     case = _Readable(Case, required=False, allow_null=True, default=None)
 
 
-class StepSerializer(serializers.Serializer):
+class DeviationStepSerializer(serializers.Serializer):
     version = version_field()
 
 
-class InvestigateSerializer(StepSerializer):
+class DeviationInvestigateSerializer(DeviationStepSerializer):
     investigation_facts = serializers.CharField(max_length=10000, allow_blank=True)
     root_causes = _codes(RootCause, many=True, required=False, default=list)
     cause_text = serializers.CharField(
@@ -137,15 +137,15 @@ class InvestigateSerializer(StepSerializer):
     consequences = serializers.CharField(max_length=10000, allow_blank=True)
 
 
-class MeasuresSerializer(StepSerializer):
+class MeasuresSerializer(DeviationStepSerializer):
     measures_text = serializers.CharField(max_length=10000, allow_blank=True)
 
 
-class CloseSerializer(StepSerializer):
+class DeviationCloseSerializer(DeviationStepSerializer):
     feedback = serializers.CharField(max_length=10000, allow_blank=True)
 
 
-class DpaSerializer(StepSerializer):
+class DpaSerializer(DeviationStepSerializer):
     dpa_notified_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     dpa_reference = serializers.CharField(
         max_length=60, required=False, allow_blank=True, default=""
@@ -210,7 +210,9 @@ class DeviationViewSet(
             raise service_error(exc) from exc
         return Response(DeviationSerializer(deviation).data, status=status.HTTP_201_CREATED)
 
-    def _step(self, request: Request, fn: Any, serializer: type[StepSerializer]) -> Response:
+    def _step(
+        self, request: Request, fn: Any, serializer: type[DeviationStepSerializer]
+    ) -> Response:
         deviation = self.get_object()
         data = serializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -225,17 +227,17 @@ class DeviationViewSet(
         record_access(actor=request.user, action="view", objects=[deviation])
         return Response(DeviationSerializer(deviation).data)
 
-    @_step_schema(StepSerializer)
+    @_step_schema(DeviationStepSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: str | None = None) -> Response:
         """reported → received (the unit's handler)."""
-        return self._step(request, services.deviation_receive, StepSerializer)
+        return self._step(request, services.deviation_receive, DeviationStepSerializer)
 
-    @_step_schema(InvestigateSerializer)
+    @_step_schema(DeviationInvestigateSerializer)
     @action(detail=True, methods=["post"])
     def investigate(self, request: Request, pk: str | None = None) -> Response:
         """received → investigated: what happened, why, consequences."""
-        return self._step(request, services.deviation_investigate, InvestigateSerializer)
+        return self._step(request, services.deviation_investigate, DeviationInvestigateSerializer)
 
     @_step_schema(MeasuresSerializer)
     @action(detail=True, methods=["post"], url_path="decide-measures")
@@ -243,11 +245,11 @@ class DeviationViewSet(
         """investigated → measures."""
         return self._step(request, services.deviation_decide_measures, MeasuresSerializer)
 
-    @_step_schema(CloseSerializer)
+    @_step_schema(DeviationCloseSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """investigated or measures → closed, with feedback e-mailed to the reporter."""
-        return self._step(request, services.deviation_close, CloseSerializer)
+        return self._step(request, services.deviation_close, DeviationCloseSerializer)
 
     @_step_schema(DpaSerializer)
     @action(detail=True, methods=["post"], url_path="dpa-notification")

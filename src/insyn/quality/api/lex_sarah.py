@@ -147,7 +147,7 @@ class LexSarahReportSerializer(serializers.ModelSerializer):
         return ls.available_steps(obj)
 
 
-class StepSerializer(serializers.Serializer):
+class LexSarahStepSerializer(serializers.Serializer):
     """The body of a step: only the step's own fields are read."""
 
     version = version_field()
@@ -155,7 +155,7 @@ class StepSerializer(serializers.Serializer):
 
 
 for _name in sorted({f for fields in STEP_FIELDS.values() for f in fields} - {"serious"}):
-    StepSerializer._declared_fields[_name] = (
+    LexSarahStepSerializer._declared_fields[_name] = (
         serializers.CharField(required=False, allow_blank=True, default="")
         if _name in TEXT_FIELDS
         else serializers.DateField(required=False, allow_null=True, default=None)
@@ -218,7 +218,9 @@ class LexSarahReportViewSet(
         return Response(self.get_serializer(report).data)
 
     @extend_schema(
-        request=StepSerializer, responses={200: LexSarahReportSerializer}, parameters=[STEP_PARAM]
+        request=LexSarahStepSerializer,
+        responses={200: LexSarahReportSerializer},
+        parameters=[STEP_PARAM],
     )
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<step>[a-z_]+)")
     def step(self, request: Request, pk: str | None = None, step: str = "") -> Response:
@@ -227,7 +229,7 @@ class LexSarahReportViewSet(
         report = self._report()
         if step not in STEP_FIELDS:
             raise Http404
-        body = StepSerializer(data=request.data)
+        body = LexSarahStepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = {name: body.validated_data.get(name) for name in STEP_FIELDS[step]}
         for name in TEXT_FIELDS & set(values):

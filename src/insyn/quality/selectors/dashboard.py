@@ -139,7 +139,7 @@ def next_lex_sarah_step(
     report: LexSarahReport, rules: QualitySettings
 ) -> tuple[str, dt.date | None]:
     """What is due next on an open report and by when: the first deadline not yet met, from
-    the same `deadlines()` the officer's overdue list uses (docs/quality.md, "Quality dashboard")."""
+    the same `deadlines()` the officer's overdue list uses (docs/quality.md, dashboard)."""
     labels = {
         "register": _("Register"),
         "investigation": _("Start the investigation"),
