@@ -28,6 +28,9 @@ class NavItem:
     # "main": the menu bar; "header": a quick action beside the user's name on every page
     # (e.g. "Report a deviation", reachable from anywhere without crowding the menu)
     placement: str = "main"
+    # not shown to someone who also holds this action (who reaches the page another way,
+    # e.g. lex Sarah through the quality area's own menu)
+    hide_with: Action | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ def nav_for(request: HttpRequest, placement: str = "main") -> list[dict[str, Any
     items = []
     for item in sorted(_NAV.values(), key=lambda i: (i.order, i.key)):
         if item.placement != placement or not has_action(user, item.action):
+            continue
+        if item.hide_with is not None and has_action(user, item.hide_with):
             continue
         try:
             url = reverse(item.url_name)

@@ -84,6 +84,7 @@ def register() -> None:
             "quality:lex_sarah_list",
             Action.VIEW_LEX_SARAH,
             order=86,
+            hide_with=Action.VIEW_QUALITY,  # quality leads find it in the quality sub-menu
         )
     )
     register_digest_section(
