@@ -15,6 +15,19 @@ def register_all() -> None:
     action_plans_home.register()
     dashboard.register()
     _register_subnav()
+    _register_audit_values()
+
+
+def _register_audit_values() -> None:
+    """Who may read the values of these objects' change entries in the audit trail: the same
+    action that reads the object itself (an administrator sees that a report changed, not
+    what it says)."""
+    from insyn.core.audit_values import register_value_action
+    from insyn.core.roles import Action
+
+    register_value_action("quality.lexsarahreport", Action.VIEW_LEX_SARAH)
+    for object_type in ("quality.deviation", "quality.complaint"):
+        register_value_action(object_type, Action.VIEW_QUALITY)
 
 
 def _register_subnav() -> None:
