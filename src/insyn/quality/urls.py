@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from insyn.quality.views import action_plans, complaints, dashboard, deviations, lex_sarah
+from insyn.quality.views import (
+    action_items,
+    action_plans,
+    complaints,
+    dashboard,
+    deviations,
+    lex_sarah,
+)
 
 app_name = "quality"
 
@@ -14,4 +21,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *lex_sarah.urlpatterns,
     *complaints.urlpatterns,
     *action_plans.urlpatterns,
+    *action_items.urlpatterns,
 ]
