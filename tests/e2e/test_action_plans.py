@@ -46,11 +46,13 @@ def test_unit_manager_list_and_new_plan_pages(page, item, staff):
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
         "link", name="Kvalitet", exact=True
     ).click()
+    page.wait_for_url("**/quality/")
     page.get_by_role("navigation", name="Kvalitetsarbete").get_by_role(
         "link", name="Handlingsplaner"
     ).click()
+    page.wait_for_url("**/quality/action-plans/")
     page.wait_for_load_state("networkidle")
-    assert "Överlämningar" in page.get_by_role("table").inner_text()
+    assert "Överlämningar" in page.locator("table.data-table, table").first.inner_text()
     assert_accessible(page)
     page.get_by_role("link", name="Ny handlingsplan").click()
     page.wait_for_load_state("networkidle")

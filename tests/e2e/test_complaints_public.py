@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from insyn.quality.models import Complaint
 from tests.e2e.conftest import assert_accessible
@@ -35,7 +36,7 @@ def _shot(page, name: str) -> None:
 def test_citizen_files_a_complaint_on_a_phone(page, world):
     page.set_viewport_size(PHONE)
     page.goto("/feedback/0780/")
-    assert page.get_by_role("heading", name="Klagomål och synpunkter", level=1).count() == 1
+    expect(page.get_by_role("heading", name="Klagomål och synpunkter", level=1)).to_have_count(1)
     # nothing overflows sideways on a 375px screen
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
@@ -62,7 +63,7 @@ def test_citizen_files_a_complaint_on_a_phone(page, world):
     page.wait_for_load_state("networkidle")
 
     complaint = Complaint.objects.get()
-    assert page.get_by_role("heading", name="Tack – vi har tagit emot det").count() == 1
+    expect(page.get_by_role("heading", name="Tack – vi har tagit emot det")).to_have_count(1)
     shown = page.get_by_role("status").inner_text()
     assert shown.strip() == complaint.receipt_number
     assert re.fullmatch(r"K-\d{4}-[A-Z0-9]{6}", shown.strip())
@@ -78,7 +79,7 @@ def test_english_form_on_a_desktop(page, world):
     page.goto("/feedback/0780/")
     page.get_by_role("link", name="In English").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Complaints and suggestions", level=1).count() == 1
+    expect(page.get_by_role("heading", name="Complaints and suggestions", level=1)).to_have_count(1)
     assert page.evaluate("document.documentElement.lang") == "en"
     assert_accessible(page)
     _shot(page, "complaint-form-desktop-en")

@@ -4,6 +4,7 @@ real browser: no serious or critical accessibility violation, no CSP error."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from insyn.quality.models import Complaint
 from tests.e2e.conftest import assert_accessible, log_in
@@ -22,10 +23,12 @@ def test_coordinator_assigns_a_complaint(page, world, tree, staff):
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
         "link", name="Kvalitet", exact=True
     ).click()
+    page.wait_for_url("**/quality/")
     nav = page.get_by_role("navigation", name="Kvalitetsarbete")
     nav.get_by_role("link", name="Klagomål och synpunkter", exact=True).click()
+    page.wait_for_url("**/quality/complaints/")
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Klagomål och synpunkter", level=1).count() == 1
+    expect(page.get_by_role("heading", name="Klagomål och synpunkter", level=1)).to_have_count(1)
     assert_accessible(page)
     page.get_by_role("link", name=world.receipt_number).click()
     page.wait_for_load_state("networkidle")
@@ -35,7 +38,7 @@ def test_coordinator_assigns_a_complaint(page, world, tree, staff):
     page.wait_for_load_state("networkidle")
     world.refresh_from_db()
     assert world.state == Complaint.State.ASSIGNED and world.unit == tree.vux_unit
-    assert page.get_by_role("heading", name="Utred").count() == 1
+    expect(page.get_by_role("heading", name="Utred")).to_have_count(1)
     assert_accessible(page)
     page.goto("/quality/complaints/register/")
     assert_accessible(page)

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, log_in
 
@@ -27,7 +28,7 @@ def test_report_and_register(page, demo):
     page.get_by_label("Berörd enhet").select_option(label="Missbruksbehandling öppenvård")
     page.get_by_label("Vad hände?").fill("Medicinskåpet stod olåst under kvällen.")
     page.get_by_role("button", name="Skicka rapporten").click()
-    assert page.get_by_text("Tack. Din lex Sarah-rapport har skickats").count() == 1
+    expect(page.get_by_text("Tack. Din lex Sarah-rapport har skickats")).to_have_count(1)
     assert_accessible(page)
     report_url = page.url
 
@@ -39,7 +40,7 @@ def test_report_and_register(page, demo):
     assert_accessible(page)
     page.goto(report_url)
     page.get_by_role("button", name="Registrera", exact=True).click()
-    assert page.get_by_text("Sparat: Registrera.").count() == 1
+    expect(page.get_by_text("Sparat: Registrera.")).to_have_count(1)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Lex Sarah-rapport LS ")
     assert_accessible(page)
     assert page.csp_errors == []

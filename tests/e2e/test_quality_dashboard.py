@@ -32,6 +32,7 @@ def test_quality_lead_reads_the_dashboard(page, quality_data, staff):
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
         "link", name="Kvalitet", exact=True
     ).click()
+    page.wait_for_url("**/quality/")
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Kvalitetsöversikt").count() == 1
     lex = page.get_by_role("heading", name="Lex Sarah-rapporter och deras nästa tidsgräns")

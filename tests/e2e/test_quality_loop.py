@@ -21,7 +21,8 @@ def people(transactional_db: None, tree, staff, catalogues):
 
 
 def _save_step(page, op: str) -> None:
-    page.locator(f"form:has(input[name=op][value={op}])").get_by_role("button").click()
+    with page.expect_navigation():
+        page.locator(f"form:has(input[name=op][value={op}])").get_by_role("button").click()
     page.wait_for_load_state("networkidle")
 
 
@@ -53,12 +54,14 @@ def test_report_investigate_plan_do_and_close(page, people, tree):
     assert_accessible(page)
 
     # 3. an action plan from the deviation, with one item
-    page.get_by_role("link", name="Ny handlingsplan").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ny handlingsplan").click()
     page.wait_for_load_state("networkidle")
     assert_accessible(page)
     page.locator("#id_title").fill("Adresskontroll före utskick")
     page.locator("#id_problem").fill("Beslut skickas till inaktuella adresser.")
-    page.get_by_role("button", name="Spara").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara").click()
     page.wait_for_load_state("networkidle")
     plan = ActionPlan.objects.get()
     assert plan.deviation == deviation and plan.unit == tree.vux_unit
@@ -67,7 +70,8 @@ def test_report_investigate_plan_do_and_close(page, people, tree):
     page.locator("#id_responsible").select_option(str(people.unit_manager.pk))
     due = (dt.date.today() + dt.timedelta(days=14)).isoformat()
     page.locator("#id_due_on").fill(due)
-    page.get_by_role("button", name="Spara").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara").click()
     page.wait_for_load_state("networkidle")
     item = ActionItem.objects.get()
     assert_accessible(page)
@@ -76,7 +80,8 @@ def test_report_investigate_plan_do_and_close(page, people, tree):
     section = page.get_by_role("region", name=item.activity)
     section.get_by_label("Steg").select_option(label="Markera som klar")
     section.get_by_label("Resultat").fill("Rutinen används sedan i dag.")
-    section.get_by_role("button", name="Spara steget").click()
+    with page.expect_navigation():
+        section.get_by_role("button", name="Spara steget").click()
     page.wait_for_load_state("networkidle")
     item.refresh_from_db()
     assert item.status == ActionItem.Status.DONE
