@@ -10,10 +10,10 @@ default cache, which settings make shared (Redis or the database), so every work
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from insyn.core.network import client_address
+from insyn.core.throttle import count_in_window, counts
 
 WINDOW = 60 * 60  # seconds
 
@@ -37,20 +37,9 @@ def _keys(request: HttpRequest, municipality_code: str) -> tuple[str, str]:
 def throttled(request: HttpRequest, municipality_code: str) -> bool:
     per_address, per_municipality = limits()
     addr_key, muni_key = _keys(request, municipality_code)
-    counts = cache.get_many([addr_key, muni_key])
-    return (
-        int(counts.get(addr_key, 0)) >= per_address
-        or int(counts.get(muni_key, 0)) >= per_municipality
-    )
+    found = counts([addr_key, muni_key])
+    return found[addr_key] >= per_address or found[muni_key] >= per_municipality
 
 
 def count_submission(request: HttpRequest, municipality_code: str) -> None:
-    for key in _keys(request, municipality_code):
-        if cache.add(key, 1, WINDOW):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW)
-        else:
-            cache.touch(key, WINDOW)  # the database cache's incr stores the default timeout
+    count_in_window(_keys(request, municipality_code), WINDOW)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from insyn.core.network import client_address
+from insyn.core.throttle import count_in_window, counts
 
 BAD_TOKEN_LIMIT = 20
 BAD_TOKEN_WINDOW = 15 * 60  # seconds
@@ -32,19 +32,8 @@ def _keys(request: HttpRequest, token: str) -> list[str]:
 
 def throttled(request: HttpRequest, token: str) -> bool:
     """True when this (already failed) lookup's address or token prefix has failed too often."""
-    counts = cache.get_many(_keys(request, token))
-    return any(int(count) >= BAD_TOKEN_LIMIT for count in counts.values())
+    return any(count >= BAD_TOKEN_LIMIT for count in counts(_keys(request, token)).values())
 
 
 def count_bad_token(request: HttpRequest, token: str) -> None:
-    for key in _keys(request, token):
-        if cache.add(key, 1, BAD_TOKEN_WINDOW):
-            continue
-        try:
-            cache.incr(key)  # atomic in Redis; a read and a write in the database cache
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, BAD_TOKEN_WINDOW)
-        else:
-            # The database cache's incr stores with the default timeout: restore the window
-            # (so the refusal lasts BAD_TOKEN_WINDOW after the latest failure, on both backends).
-            cache.touch(key, BAD_TOKEN_WINDOW)
+    count_in_window(_keys(request, token), BAD_TOKEN_WINDOW)
