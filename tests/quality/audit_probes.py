@@ -7,7 +7,11 @@ from tests.audit_probe import Probe
 from tests.quality import (
     audit_probes_action_plans,
     audit_probes_complaints,
+    audit_probes_control,
+    audit_probes_cycle,
     audit_probes_dashboard,
+    audit_probes_non_executed,
+    audit_probes_risks,
     deviation_probes,
     lex_sarah_probes,
 )
@@ -18,6 +22,10 @@ _AREAS = (
     audit_probes_complaints,
     audit_probes_action_plans,
     audit_probes_dashboard,
+    audit_probes_non_executed,
+    audit_probes_control,
+    audit_probes_risks,
+    audit_probes_cycle,
 )
 PROBES: dict[str, Probe] = {}
 EXTRA_PROBES: dict[str, Probe] = {}

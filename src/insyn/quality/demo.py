@@ -13,8 +13,12 @@ def load(stdout: Any) -> list[tuple[str, str, str]]:
     from insyn.quality import (
         demo_action_plans,
         demo_complaints,
+        demo_control,
+        demo_cycle,
         demo_deviations,
         demo_lex_sarah,
+        demo_non_executed,
+        demo_risks,
     )
 
     logins: list[tuple[str, str, str]] = []
@@ -22,4 +26,8 @@ def load(stdout: Any) -> list[tuple[str, str, str]]:
     logins += demo_lex_sarah.load(stdout)
     logins += demo_complaints.load(stdout)
     logins += demo_action_plans.load(stdout)
+    logins += demo_non_executed.load(stdout)
+    logins += demo_control.load(stdout)
+    logins += demo_risks.load(stdout)
+    logins += demo_cycle.load(stdout)
     return logins

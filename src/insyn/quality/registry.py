@@ -7,13 +7,25 @@ from __future__ import annotations
 def register_all() -> None:
     """Called from QualityConfig.ready()."""
     from insyn.quality import digest_complaints, lex_sarah_digest
-    from insyn.quality.views import action_plans_home, dashboard, deviations
+    from insyn.quality.views import (
+        action_plans_home,
+        control,
+        cycle,
+        dashboard,
+        deviations,
+        non_executed,
+        risks,
+    )
 
     deviations.register()
     lex_sarah_digest.register()
     digest_complaints.register()
     action_plans_home.register()
     dashboard.register()
+    non_executed.register()
+    control.register()
+    risks.register()
+    cycle.register()
     _register_subnav()
     _register_audit_values()
 
@@ -26,7 +38,15 @@ def _register_audit_values() -> None:
     from insyn.core.roles import Action
 
     register_value_action("quality.lexsarahreport", Action.VIEW_LEX_SARAH)
-    for object_type in ("quality.deviation", "quality.complaint"):
+    for object_type in (
+        "quality.deviation",
+        "quality.complaint",
+        "quality.controlround",
+        "quality.risk",
+        "quality.riskanalysis",
+        "quality.cycleactivity",
+        "quality.cycletask",
+    ):
         register_value_action(object_type, Action.VIEW_QUALITY)
 
 

@@ -8,9 +8,13 @@ from insyn.quality.views import (
     action_items,
     action_plans,
     complaints,
+    control,
+    cycle,
     dashboard,
     deviations,
     lex_sarah,
+    non_executed,
+    risks,
 )
 
 app_name = "quality"
@@ -22,4 +26,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *complaints.urlpatterns,
     *action_plans.urlpatterns,
     *action_items.urlpatterns,
+    *non_executed.urlpatterns,
+    *control.urlpatterns,
+    *risks.urlpatterns,
+    *cycle.urlpatterns,
 ]

@@ -9,7 +9,17 @@ from rest_framework.routers import BaseRouter
 
 def register(router: BaseRouter) -> list[Any]:
     """Add quality viewsets to `router`; returns extra (non-router) url patterns."""
-    from insyn.quality.api import action_plans, complaints, dashboard, deviations, lex_sarah
+    from insyn.quality.api import (
+        action_plans,
+        complaints,
+        control,
+        cycle,
+        dashboard,
+        deviations,
+        lex_sarah,
+        non_executed,
+        risks,
+    )
 
     extra: list[Any] = []
     extra += deviations.register(router)
@@ -17,4 +27,8 @@ def register(router: BaseRouter) -> list[Any]:
     extra += complaints.register(router)
     action_plans.register(router)
     extra += dashboard.register()
+    extra += non_executed.register(router)
+    extra += control.register(router)
+    extra += risks.register(router)
+    extra += cycle.register(router)
     return extra

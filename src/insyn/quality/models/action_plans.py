@@ -1,7 +1,7 @@
 """Action plans (handlingsplaner / förbättringsområden): the one place every finding leads to.
 
-A plan has typed foreign keys to its source (a deviation, a lex Sarah report, a complaint; later
-issues add control rounds, risks, indicators), so `restrict` and the audit keep working — no
+A plan has typed foreign keys to its source (a deviation, a lex Sarah report, a complaint, a control
+round, a risk; indicators come later), so `restrict` and the audit keep working — no
 GenericForeignKey. A plan is org data about improvement work, scoped by its unit; it names no
 client (its source may, and keeps its own restriction).
 """
@@ -72,6 +72,22 @@ class ActionPlan(Versioned, ScopedModel):
         blank=True,
         related_name="action_plans",
         verbose_name=_("complaint"),
+    )
+    control_round = models.ForeignKey(
+        "quality.ControlRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+        verbose_name=_("control round"),
+    )
+    risk = models.ForeignKey(
+        "quality.Risk",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+        verbose_name=_("risk"),
     )
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)

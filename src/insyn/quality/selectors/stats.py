@@ -33,6 +33,7 @@ from insyn.quality.models import (
     DeviationCategory,
     LexSarahReport,
 )
+from insyn.quality.selectors import stats_casework, stats_control, stats_non_executed
 
 if TYPE_CHECKING:
     from insyn.accounts.models import User
@@ -54,11 +55,12 @@ class OutOfScope(LookupError):
 
 @dataclass(frozen=True)
 class Line:
-    """One figure: `value` is None when suppression hides it."""
+    """One figure: `value` is None when suppression hides it. Counts are ints; shares
+    (per cent, one decimal) and medians (days) are floats and say so in their label."""
 
     key: str
     label: str
-    value: int | None
+    value: int | float | None
     suppressed: bool = False
 
 
@@ -69,7 +71,7 @@ class Section:
     lines: list[Line]
     personal: bool = False  # suppressed by the threshold (could identify a client)
 
-    def value(self, key: str) -> int | None:
+    def value(self, key: str) -> int | float | None:
         return next((line.value for line in self.lines if line.key == key), None)
 
 
@@ -279,6 +281,11 @@ def quality_year_stats(
         items = items.restrict(user, Action.VIEW_QUALITY)
     stats.sections.append(_action_item_section(items, year, cutoff))
     stats.sections.append(client_deviations_by_unit_month(deviations, stats.min_cell))
+    # quality management II: each area's sections (selectors/stats_<area>.py)
+    for area in (stats_casework, stats_non_executed, stats_control):
+        stats.sections += area.sections(
+            municipality=municipality, unit=unit, user=user, stats=stats
+        )
     return stats
 
 

@@ -29,8 +29,18 @@ from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
 from insyn.core.services import ensure_in_scope
 from insyn.organisations.models import OrgUnit
-from insyn.quality.models import ActionItem, ActionPlan, Complaint, Deviation, LexSarahReport
+from insyn.quality.models import (
+    ActionItem,
+    ActionPlan,
+    Complaint,
+    ControlRound,
+    Deviation,
+    LexSarahReport,
+    Risk,
+)
 from insyn.quality.workflow import Transition, Workflow
+
+PlanSource = Deviation | Complaint | LexSarahReport | ControlRound | Risk
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -70,8 +80,9 @@ def _blank(value: str | None) -> bool:
     return not (value or "").strip()
 
 
-def source_visible(user: Actor, source: Deviation | Complaint | LexSarahReport) -> bool:
-    """May `user` read this source? Deviations and complaints: view_quality on their unit;
+def source_visible(user: Actor, source: PlanSource) -> bool:
+    """May `user` read this source? Deviations, complaints, control rounds and risks:
+    view_quality on their unit;
     a lex Sarah report: its officers (handle) or the quality leads (view) of its unit."""
     if user is None:
         return True
@@ -125,9 +136,13 @@ def action_plan_create(
     deviation: Deviation | None = None,
     lex_sarah_report: LexSarahReport | None = None,
     complaint: Complaint | None = None,
+    control_round: ControlRound | None = None,
+    risk: Risk | None = None,
 ) -> ActionPlan:
     """A new open plan. Its unit defaults to the source's unit."""
-    sources = [s for s in (deviation, lex_sarah_report, complaint) if s is not None]
+    sources = [
+        s for s in (deviation, lex_sarah_report, complaint, control_round, risk) if s is not None
+    ]
     if len(sources) > 1:
         raise ValidationError(_("An action plan has at most one source."))
     source = sources[0] if sources else None
@@ -158,6 +173,8 @@ def action_plan_create(
         deviation=deviation,
         lex_sarah_report=lex_sarah_report,
         complaint=complaint,
+        control_round=control_round,
+        risk=risk,
         created_by=actor if isinstance(actor, User) else owner,
     )
     record_change(actor=actor, action="create", obj=plan)

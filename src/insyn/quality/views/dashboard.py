@@ -25,6 +25,7 @@ from insyn.core.roles import Action
 from insyn.core.validation import parse_int
 from insyn.core.viewmixins import InsynView
 from insyn.organisations.models import OrgUnit
+from insyn.quality.dashboard_panels import panels_for
 from insyn.quality.models import Complaint
 from insyn.quality.selectors import dashboard as live
 from insyn.quality.selectors import stats as year_stats
@@ -78,6 +79,7 @@ class DashboardView(InsynView):
         unit, municipality, municipalities = _filters(request)
         year, year_error = _year(request)
         board = live.quality_dashboard(user=user, unit=unit)
+        panels = panels_for(user, unit, board.today)
         result = None
         if municipality is not None:
             result = year_stats.quality_year_stats(
@@ -93,6 +95,7 @@ class DashboardView(InsynView):
             "quality/dashboard/index.html",
             {
                 "board": board,
+                "panels": panels,
                 "stats": result,
                 "year": year,
                 "year_error": year_error,

@@ -2,7 +2,7 @@
 
 `stats --year Y --municipality CODE --format csv|json` prints the yearly figures the quality
 report uses (insyn.quality.selectors.stats, the same computation as the dashboard and the API).
-Other areas add their subcommands as `do_<name>` methods and a parser in `add_arguments`.
+Other areas add their subcommands in insyn.quality.cli (one module per area).
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from insyn.core.exports import excel_safe
+from insyn.quality import cli
 from insyn.quality.selectors import stats as year_stats
 
 FORMATS = ("csv", "json")
 
 
 class Command(BaseCommand):
-    help = "Quality management: yearly statistics (more subcommands follow)."
+    help = "Quality management: yearly statistics, non-executed decisions, internal control."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -29,9 +30,16 @@ class Command(BaseCommand):
         st.add_argument("--year", required=True, help="Calendar year, e.g. 2025.")
         st.add_argument("--municipality", required=True, help="Municipality code, e.g. 0780.")
         st.add_argument("--format", default="csv", help="csv (default) or json.")
+        for module in cli.modules():
+            module.add_parsers(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, "do_" + options["action"].replace("-", "_"))(options)
+        action = options["action"]
+        for module in cli.modules():
+            if action in module.HANDLERS:
+                module.HANDLERS[action](self, options)
+                return
+        getattr(self, "do_" + action.replace("-", "_"))(options)
 
     def do_stats(self, options: dict[str, Any]) -> None:
         fmt = options["format"]

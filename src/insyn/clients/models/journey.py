@@ -50,6 +50,14 @@ class LegalBasis(CatalogueItem):
     paragraph = models.CharField(_("paragraph"), max_length=60, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    reportable_non_executed = models.BooleanField(
+        _("report to IVO when not executed"),
+        default=False,
+        help_text=_(
+            "Decisions under this basis not executed within three months are reported to IVO "
+            "(ej verkställda beslut)."
+        ),
+    )
 
     class Meta(CatalogueItem.Meta):
         verbose_name = _("legal basis")
@@ -291,6 +299,13 @@ class Case(Versioned, ScopedModel):
         return self.client_id
 
 
+class ExtentUnit(models.TextChoices):
+    HOURS_WEEK = "hours_week", _("hours a week")
+    HOURS_MONTH = "hours_month", _("hours a month")
+    DAYS_MONTH = "days_month", _("days a month")
+    OCCASIONS_MONTH = "occasions_month", _("occasions a month")
+
+
 class Decision(Versioned, ScopedModel):
     """What was decided (step 3, first half)."""
 
@@ -310,6 +325,26 @@ class Decision(Versioned, ScopedModel):
     executed_on = models.DateField(
         _("executed"), null=True, blank=True, help_text=_("When the decision was put into effect.")
     )
+    # Execution interrupted (verkställighet avbruten) and resumed; the three-month clock of the
+    # IVO report starts again at the interruption.
+    interrupted_on = models.DateField(_("execution interrupted"), null=True, blank=True)
+    resumed_on = models.DateField(_("execution resumed"), null=True, blank=True)
+    # Partial execution: granted vs executed extent in one unit (e.g. 3 of 5 hours a week).
+    extent_unit = models.CharField(
+        _("unit of extent"), max_length=20, choices=ExtentUnit.choices, blank=True
+    )
+    granted_extent = models.DecimalField(
+        _("granted extent"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    executed_extent = models.DecimalField(
+        _("executed extent"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    # A decision that ends without being executed (the client declined, moved, died): the
+    # IVO report then states this date and reason instead of an execution date.
+    ended_unexecuted_on = models.DateField(_("ended without execution"), null=True, blank=True)
+    ended_unexecuted_reason = models.CharField(
+        _("why it ended without execution"), max_length=200, blank=True
+    )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -324,6 +359,25 @@ class Decision(Versioned, ScopedModel):
             models.CheckConstraint(
                 condition=Q(executed_on__isnull=True) | Q(executed_on__gte=models.F("decided_on")),
                 name="decision_executed_after_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(interrupted_on__isnull=True)
+                | Q(interrupted_on__gte=models.F("decided_on")),
+                name="decision_interrupted_after_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True)
+                | (Q(interrupted_on__isnull=False) & Q(resumed_on__gte=models.F("interrupted_on"))),
+                name="decision_resumed_after_interrupted",
+            ),
+            models.CheckConstraint(
+                condition=Q(executed_extent__isnull=True) | Q(granted_extent__isnull=False),
+                name="decision_executed_extent_needs_granted",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_unexecuted_on__isnull=True)
+                | Q(ended_unexecuted_on__gte=models.F("decided_on")),
+                name="decision_ended_after_decided",
             ),
         ]
 

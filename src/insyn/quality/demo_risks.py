@@ -1,0 +1,10 @@
+"""`insyn demo`: risks, assessments and a risk analysis, through the real services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def load(stdout: Any) -> list[tuple[str, str, str]]:
+    """Create the demo data; return extra demo logins (username, password, role text)."""
+    return []

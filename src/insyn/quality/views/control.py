@@ -1,0 +1,11 @@
+"""Internal control: templates, control rounds, reviews, compliance."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
+
+
+def register() -> None:
+    """Navigation (placement="quality"), digest sections and dashboard panels of this area."""
