@@ -99,6 +99,10 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
 
 class RiskAnalysisSerializer(serializers.ModelSerializer):
     version = version_field()
+    # not "kind": the schema's enum of that name is the complaints' (an enum name collision)
+    change_kind = serializers.ChoiceField(
+        source="kind", choices=RiskAnalysis.Kind.choices, read_only=True
+    )
 
     class Meta:
         model = RiskAnalysis
@@ -107,7 +111,7 @@ class RiskAnalysisSerializer(serializers.ModelSerializer):
             "municipality",
             "unit",
             "title",
-            "kind",
+            "change_kind",
             "description",
             "change_on",
             "state",
@@ -198,7 +202,7 @@ class RiskTransitionSerializer(serializers.Serializer):
 class RiskAnalysisCreateSerializer(serializers.Serializer):
     unit = serializers.IntegerField(min_value=1)
     title = serializers.CharField(max_length=200, allow_blank=True)
-    kind = serializers.ChoiceField(choices=RiskAnalysis.Kind.choices)
+    change_kind = serializers.ChoiceField(choices=RiskAnalysis.Kind.choices)
     description = _text()
     change_on = serializers.DateField(required=False, allow_null=True)
     participants = _text()
@@ -403,6 +407,7 @@ class RiskAnalysisViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
         unit = _handler_unit(request.user, d.pop("unit"))
+        d["kind"] = d.pop("change_kind")
         try:
             analysis = services.analysis_create(actor=request.user, unit=unit, **d)
         except DjangoValidationError as exc:
