@@ -258,3 +258,12 @@ def test_digest_reminds_owners_of_due_risks(tree, staff):
     assert "Förfallen" in line.text and line.path == reverse("quality:risk", args=[due.pk])
     later = digest_risks_due(today + dt.timedelta(days=4))
     assert len(later[staff.unit_manager]) == 2 and all(x.overdue for x in later[staff.unit_manager])
+
+
+def test_pages_speak_swedish(tree, staff, login):
+    risk = f.risk(tree.vux_unit, actor=staff.unit_manager, p=1, s=4)
+    client = login(staff.unit_manager)
+    page = client.get(reverse("quality:risks"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Riskregister" in page and "Sannolikhet 1, konsekvens 4: Hög, 1." in page
+    detail = client.get(reverse("quality:risk", args=[risk.pk]), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Bedömningar" in detail.content.decode()
