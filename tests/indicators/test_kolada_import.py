@@ -152,7 +152,7 @@ def test_snapshot_diff_counts_added_changed_removed(tmp_path: Path) -> None:
     assert IndicatorValue.objects.count() == 3
 
 
-def test_an_increment_removes_only_rows_flagged_deleted() -> None:
+def test_an_increment_removes_only_rows_flagged_deleted_or_null() -> None:
     import_recorded()
     before = IndicatorValue.objects.count()
     url = BASE + "data/kpi/U31462,U31402/municipality/0780,0880?from_date=2026-06-01&per_page=5000"
@@ -163,8 +163,11 @@ def test_an_increment_removes_only_rows_flagged_deleted() -> None:
     snap = importer.run(
         batch, source="api", kpis=KPIS, municipalities=AREAS, increment=True, today=BEFORE_FINAL
     )
-    assert (snap.values_changed, snap.values_removed, snap.values_added) == (1, 1, 0)
-    assert IndicatorValue.objects.count() == before - 1
+    # 0780 2024 T changed; 0880 2024 T deleted; 0780 2024 K now null: missing, so removed
+    assert (snap.values_changed, snap.values_removed, snap.values_added) == (1, 2, 0)
+    assert IndicatorValue.objects.count() == before - 2
+    removed = set(snap.changes.filter(kind="removed").values_list("municipality", "sex"))
+    assert removed == {("0880", "T"), ("0780", "K")}
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ missing value is never stored, least of all as 0); Kolada's `status` is kept; a 
 KPI's publication period between its preliminary and final publication dates is stored as
 preliminary. Every value that is added, changed (value, status or preliminary → final) or
 removed gets a `KoladaValueChange` row; removal means: absent from a full read of the run's
-scope (KPIs × years × areas asked for), or flagged deleted in an increment (`from_date`).
+scope (KPIs × years × areas asked for), or, in an increment (`from_date`), flagged deleted or
+sent as null.
 """
 
 from __future__ import annotations
@@ -284,6 +285,7 @@ def _write_values(
             seen.pop(p.key, None)
         elif p.value is None:
             snapshot.skipped_null += 1
+            deleted.add(p.key)  # now missing: in an increment it removes the old value
             seen.pop(p.key, None)
         else:
             seen[p.key] = (p, p.value)
