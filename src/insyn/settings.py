@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "insyn.analytics",
     "insyn.imports",
     "insyn.quality",
+    "insyn.indicators",
 ]
 
 MIDDLEWARE = [
@@ -475,6 +476,7 @@ INSYN_DEMO_STEPS = [
     "insyn.followup.demo.load",
     "insyn.surveys.demo.load",
     "insyn.quality.demo.load",
+    "insyn.indicators.demo.load",
 ]
 # Analysis frames: Parquet partitions per programme and municipality, rebuildable at any time.
 INSYN_ANALYTICS_CACHE = Path(os.environ.get("INSYN_ANALYTICS_CACHE", VAR_DIR / "analytics"))
