@@ -159,9 +159,11 @@ def _params(request: Request, action: Action) -> tuple[sel.Quarter, OrgUnit] | R
     try:
         quarter = sel.parse_quarter(request.query_params.get("quarter"))
     except sel.QuarterError as exc:
+        nothing_personal_shown()
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     code = request.query_params.get("municipality", "")
     if not code:
+        nothing_personal_shown()
         return Response(
             {"detail": gettext("Give the municipality's code, e.g. 0780.")},
             status=status.HTTP_400_BAD_REQUEST,
