@@ -122,7 +122,7 @@ def load(stdout: Any) -> list[tuple[str, str, str]]:
         svc.episode_update(actor=None, episode=row, expected_version=None, **TEXTS)
         if manager is not None:
             svc.record_reported(
-                actor=None if manager is None else manager,
+                actor=manager,
                 episode=row,
                 quarter=quarter.label,
                 reported_on=min(today, quarter.end + dt.timedelta(days=10)),

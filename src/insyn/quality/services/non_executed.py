@@ -137,7 +137,7 @@ def sync_episodes(
     (the daily job; also the CLI before an export)."""
     today = today or timezone.localdate()
     found = sel.episodes(sel.reportable_decisions(decisions), today)
-    rows = []
+    rows: list[NonExecutedDecision] = []
     stored = sel.stored_episodes(found)
     for e in found:
         new = e.is_reportable and e.key not in stored
@@ -228,6 +228,8 @@ def record_reported(
 ) -> NonExecutedReportRecord:
     """That the episode was reported to IVO for `quarter`, on `reported_on`."""
     _check_change(actor, episode)
+    if actor is None:  # the record names who reported: a person, never the system
+        raise ValidationError(_("Only a person can record that a report was sent to IVO."))
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
     q = None
