@@ -11,6 +11,7 @@ from django.urls import reverse
 from insyn.clients.models import Case, Client, Decision, Intervention
 from insyn.core.catalogue_loader import load_catalogues
 from tests.audit_probe import Visit, post
+from tests.clients import casework_factories as cf
 from tests.clients import factories as f
 
 
@@ -20,7 +21,16 @@ def _journey(tree: Any) -> dict[str, Any]:
     case = f.case(client)
     decision = f.decision(case)
     intervention = f.intervention(case, decision_=decision, started_on=dt.date(2025, 2, 1))
-    return {"client": client, "case": case, "decision": decision, "intervention": intervention}
+    investigation = cf.investigation(case, started_on=case.opened_on)
+    appeal = cf.appeal(decision)
+    return {
+        "client": client,
+        "case": case,
+        "decision": decision,
+        "intervention": intervention,
+        "investigation": investigation,
+        "appeal": appeal,
+    }
 
 
 def _page(name: str, key: str | None, shows: tuple[str, ...], **visit: Any) -> Any:
@@ -175,7 +185,9 @@ PROBES = {
     post("clients:case_open_existing"): lambda tree, staff: _offer(tree, staff, **INVALID),
     "clients:case_list": _page("clients:case_list", None, ("case",)),
     "clients:case_detail": _page(
-        "clients:case_detail", "case", ("client", "case", "decision", "intervention")
+        "clients:case_detail",
+        "case",
+        ("client", "case", "decision", "intervention", "investigation", "appeal"),
     ),
     post("clients:case_detail"): _write("clients:case_detail", "case", {"closed_on": "2025-06-30"}),
     "clients:case_edit": _page("clients:case_edit", "case", ("client", "case")),
@@ -204,6 +216,33 @@ PROBES = {
         method="POST",
         data={"started_on": "not a date"},
         status=400,
+    ),
+    # investigations, appeals and the execution of a decision (views/casework.py)
+    "clients:investigation_create": _page("clients:investigation_create", "case", ("case",)),
+    post("clients:investigation_create"): _page(
+        "clients:investigation_create", "case", ("client", "case"), **INVALID
+    ),
+    "clients:investigation_update": _page(
+        "clients:investigation_update", "investigation", ("case", "investigation")
+    ),
+    post("clients:investigation_update"): _write(
+        "clients:investigation_update", "investigation", {"started_on": "2025-01-11"}
+    ),
+    "clients:appeal_create": _page("clients:appeal_create", "decision", ("case", "decision")),
+    post("clients:appeal_create"): _page(
+        "clients:appeal_create", "decision", ("case", "decision"), **INVALID
+    ),
+    "clients:appeal_update": _page("clients:appeal_update", "appeal", ("decision", "appeal")),
+    post("clients:appeal_update"): _write(
+        "clients:appeal_update",
+        "appeal",
+        {"appealed_on": "2025-01-20", "court": "administrative"},
+    ),
+    "clients:decision_execution": _page(
+        "clients:decision_execution", "decision", ("case", "decision")
+    ),
+    post("clients:decision_execution"): _write(
+        "clients:decision_execution", "decision", {"executed_on": "2025-01-15"}
     ),
     "client-list": _api_list("client-list", "client"),
     post("client-list"): _api_client,
