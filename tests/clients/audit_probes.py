@@ -8,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from insyn.clients.models import Case, Client, Decision, Intervention
+from insyn.clients.models import Appeal, Case, Client, Decision, Intervention, Investigation
 from insyn.core.catalogue_loader import load_catalogues
 from tests.audit_probe import Visit, post
 from tests.clients import casework_factories as cf
@@ -164,6 +164,18 @@ def _api_intervention(tree: Any, staff: Any) -> Visit:
     return _api_create(tree, staff, "intervention-list", body, Intervention)
 
 
+def _api_investigation(tree: Any, staff: Any) -> Visit:
+    j = _journey(tree)
+    body = {"case": j["case"].pk, "started_on": "2025-01-12"}
+    return _api_create(tree, staff, "investigation-list", body, Investigation)
+
+
+def _api_appeal(tree: Any, staff: Any) -> Visit:
+    j = _journey(tree)
+    body = {"decision": j["decision"].pk, "appealed_on": "2025-01-20"}
+    return _api_create(tree, staff, "appeal-list", body, Appeal)
+
+
 # A POST with an empty form is answered with the form again (400), which shows the person.
 INVALID = {"method": "POST", "data": {}, "status": 400}
 
@@ -257,4 +269,10 @@ PROBES = {
     "intervention-list": _api_list("intervention-list", "intervention"),
     post("intervention-list"): _api_intervention,
     "intervention-detail": _page("intervention-detail", "intervention", ("intervention",)),
+    "investigation-list": _api_list("investigation-list", "investigation"),
+    post("investigation-list"): _api_investigation,
+    "investigation-detail": _page("investigation-detail", "investigation", ("investigation",)),
+    "appeal-list": _api_list("appeal-list", "appeal"),
+    post("appeal-list"): _api_appeal,
+    "appeal-detail": _page("appeal-detail", "appeal", ("appeal",)),
 }
