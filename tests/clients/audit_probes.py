@@ -8,9 +8,10 @@ from typing import Any
 
 from django.urls import reverse
 
-from insyn.clients.models import Case, Client, Decision, Intervention
+from insyn.clients.models import Appeal, Case, Client, Decision, Intervention, Investigation
 from insyn.core.catalogue_loader import load_catalogues
 from tests.audit_probe import Visit, post
+from tests.clients import casework_factories as cf
 from tests.clients import factories as f
 
 
@@ -20,7 +21,16 @@ def _journey(tree: Any) -> dict[str, Any]:
     case = f.case(client)
     decision = f.decision(case)
     intervention = f.intervention(case, decision_=decision, started_on=dt.date(2025, 2, 1))
-    return {"client": client, "case": case, "decision": decision, "intervention": intervention}
+    investigation = cf.investigation(case, started_on=case.opened_on)
+    appeal = cf.appeal(decision)
+    return {
+        "client": client,
+        "case": case,
+        "decision": decision,
+        "intervention": intervention,
+        "investigation": investigation,
+        "appeal": appeal,
+    }
 
 
 def _page(name: str, key: str | None, shows: tuple[str, ...], **visit: Any) -> Any:
@@ -154,6 +164,18 @@ def _api_intervention(tree: Any, staff: Any) -> Visit:
     return _api_create(tree, staff, "intervention-list", body, Intervention)
 
 
+def _api_investigation(tree: Any, staff: Any) -> Visit:
+    j = _journey(tree)
+    body = {"case": j["case"].pk, "started_on": "2025-01-12"}
+    return _api_create(tree, staff, "investigation-list", body, Investigation)
+
+
+def _api_appeal(tree: Any, staff: Any) -> Visit:
+    j = _journey(tree)
+    body = {"decision": j["decision"].pk, "appealed_on": "2025-01-20"}
+    return _api_create(tree, staff, "appeal-list", body, Appeal)
+
+
 # A POST with an empty form is answered with the form again (400), which shows the person.
 INVALID = {"method": "POST", "data": {}, "status": 400}
 
@@ -175,7 +197,9 @@ PROBES = {
     post("clients:case_open_existing"): lambda tree, staff: _offer(tree, staff, **INVALID),
     "clients:case_list": _page("clients:case_list", None, ("case",)),
     "clients:case_detail": _page(
-        "clients:case_detail", "case", ("client", "case", "decision", "intervention")
+        "clients:case_detail",
+        "case",
+        ("client", "case", "decision", "intervention", "investigation", "appeal"),
     ),
     post("clients:case_detail"): _write("clients:case_detail", "case", {"closed_on": "2025-06-30"}),
     "clients:case_edit": _page("clients:case_edit", "case", ("client", "case")),
@@ -205,6 +229,33 @@ PROBES = {
         data={"started_on": "not a date"},
         status=400,
     ),
+    # investigations, appeals and the execution of a decision (views/casework.py)
+    "clients:investigation_create": _page("clients:investigation_create", "case", ("case",)),
+    post("clients:investigation_create"): _page(
+        "clients:investigation_create", "case", ("client", "case"), **INVALID
+    ),
+    "clients:investigation_update": _page(
+        "clients:investigation_update", "investigation", ("case", "investigation")
+    ),
+    post("clients:investigation_update"): _write(
+        "clients:investigation_update", "investigation", {"started_on": "2025-01-11"}
+    ),
+    "clients:appeal_create": _page("clients:appeal_create", "decision", ("case", "decision")),
+    post("clients:appeal_create"): _page(
+        "clients:appeal_create", "decision", ("case", "decision"), **INVALID
+    ),
+    "clients:appeal_update": _page("clients:appeal_update", "appeal", ("decision", "appeal")),
+    post("clients:appeal_update"): _write(
+        "clients:appeal_update",
+        "appeal",
+        {"appealed_on": "2025-01-20", "court": "administrative"},
+    ),
+    "clients:decision_execution": _page(
+        "clients:decision_execution", "decision", ("case", "decision")
+    ),
+    post("clients:decision_execution"): _write(
+        "clients:decision_execution", "decision", {"executed_on": "2025-01-15"}
+    ),
     "client-list": _api_list("client-list", "client"),
     post("client-list"): _api_client,
     "client-detail": _page("client-detail", "client", ("client",)),
@@ -218,4 +269,10 @@ PROBES = {
     "intervention-list": _api_list("intervention-list", "intervention"),
     post("intervention-list"): _api_intervention,
     "intervention-detail": _page("intervention-detail", "intervention", ("intervention",)),
+    "investigation-list": _api_list("investigation-list", "investigation"),
+    post("investigation-list"): _api_investigation,
+    "investigation-detail": _page("investigation-detail", "investigation", ("investigation",)),
+    "appeal-list": _api_list("appeal-list", "appeal"),
+    post("appeal-list"): _api_appeal,
+    "appeal-detail": _page("appeal-detail", "appeal", ("appeal",)),
 }

@@ -6,4 +6,6 @@ from typing import TextIO
 
 
 def load(stdout: TextIO) -> list[tuple[str, str, str]]:
-    return []
+    from insyn.clients import demo_casework
+
+    return demo_casework.load(stdout)

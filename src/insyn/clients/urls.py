@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insyn.clients.views import cases, catalogues, clients, providers
+from insyn.clients.views import cases, casework, catalogues, clients, providers
 
 app_name = "clients"
 
@@ -33,6 +33,27 @@ urlpatterns = [
         "interventions/<int:pk>/edit/",
         cases.InterventionUpdateView.as_view(),
         name="intervention_update",
+    ),
+    path(
+        "cases/<int:pk>/investigations/new/",
+        casework.InvestigationCreateView.as_view(),
+        name="investigation_create",
+    ),
+    path(
+        "investigations/<int:pk>/edit/",
+        casework.InvestigationUpdateView.as_view(),
+        name="investigation_update",
+    ),
+    path(
+        "decisions/<int:pk>/appeals/new/",
+        casework.AppealCreateView.as_view(),
+        name="appeal_create",
+    ),
+    path("appeals/<int:pk>/edit/", casework.AppealUpdateView.as_view(), name="appeal_update"),
+    path(
+        "decisions/<int:pk>/execution/",
+        casework.DecisionExecutionView.as_view(),
+        name="decision_execution",
     ),
     path("catalogues/", catalogues.CatalogueView.as_view(), name="catalogues"),
     path("providers/", providers.ProviderListView.as_view(), name="provider_list"),

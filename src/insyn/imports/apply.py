@@ -312,6 +312,7 @@ class Applier:
                     legal_basis=rec.legal_basis,
                     decided_on=rec.decided_on,
                     executed_on=executed_on,
+                    **rec.execution,
                 )
             else:
                 clients.decision_update(
@@ -322,6 +323,7 @@ class Applier:
                     decided_on=rec.decided_on,
                     executed_on=executed_on,
                     comment=decision.comment,
+                    **rec.execution,
                 )
         fields: dict[str, Any] = {
             "intervention_type": rec.intervention_type,

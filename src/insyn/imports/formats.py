@@ -62,6 +62,19 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "assessed_on",
     ),
 }
+# Optional columns: a file may leave them out (older files stay valid); a column that is
+# left out keeps what insyn holds, a column that is there sets the value (empty: none).
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "interventions": (
+        "interrupted_on",
+        "resumed_on",
+        "extent_unit",
+        "granted_extent",
+        "executed_extent",
+        "ended_unexecuted_on",
+        "ended_unexecuted_reason",
+    ),
+}
 MAX_ROWS = 500_000
 # No import column needs more than a few hundred characters (goal texts are the longest); a
 # longer cell is reported by row and column. The CSV reader's own limit (128 KiB by default,
@@ -86,6 +99,7 @@ class Table:
     sheet: str  # clients, cases, …
     label: str  # how errors name the file: "cases.csv" or "import.xlsx, sheet cases"
     rows: list[Row] = field(default_factory=list)
+    columns: set[str] = field(default_factory=set)  # the columns the header holds
 
 
 @dataclass
@@ -115,9 +129,10 @@ def _check_header(
     """Column positions by name; the header must hold exactly the sheet's columns."""
     names = [h.strip().lower() for h in header]
     expected = SHEETS[sheet]
+    optional = OPTIONAL.get(sheet, ())
     ok = True
     for name in names:
-        if name and name not in expected:
+        if name and name not in expected and name not in optional:
             source.issues.append(Issue(label, 1, name, _("Unknown column.")))
             ok = False
     for name in expected:
@@ -140,7 +155,7 @@ def _add_table(source: Source, sheet: str, label: str, lines: Iterable[list[obje
     positions = _check_header(source, sheet, label, [_cell(h) for h in header])
     if positions is None:
         return
-    table = Table(sheet=sheet, label=label)
+    table = Table(sheet=sheet, label=label, columns=set(positions.values()))
     number = 1
     while True:
         number += 1

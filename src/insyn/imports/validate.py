@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from insyn.clients.models import (
     CaseSource,
     Client,
     EndReason,
+    ExtentUnit,
     IntakeReason,
     Intervention,
     InterventionType,
@@ -39,7 +41,7 @@ from insyn.imports.cells import (
     report_duplicates,
     unit_codes,
 )
-from insyn.imports.formats import SHEETS, Row, Source, Table
+from insyn.imports.formats import OPTIONAL, SHEETS, Row, Source, Table
 from insyn.imports.report import Report
 from insyn.organisations.models import OrgUnit
 
@@ -78,6 +80,8 @@ class InterventionRec:
     ended_on: dt.date | None
     end_reason: EndReason | None
     sessions: dict[str, int | None]
+    # the decision's execution fields given in the file (optional columns; absent: kept)
+    execution: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -249,9 +253,34 @@ def _interventions(plan: Plan, cells: Cells, table: Table, known_cases: set[str]
             cells.date(row, "ended_on"),
             cells.code(row, "end_reason", ends),
             sessions,
+            _execution_cells(cells, row, table.columns),
         )
+        if rec.execution and rec.decided_on is None and row.number not in cells.bad_rows:
+            column = sorted(rec.execution)[0]
+            if any(v not in (None, "") for v in rec.execution.values()):
+                cells.error(
+                    row, column, _("Execution fields need a decision (legal_basis and decided_on).")
+                )
         if row.number not in cells.bad_rows:
             plan.interventions.append(rec)
+
+
+def _execution_cells(cells: Cells, row: Row, columns: set[str]) -> dict[str, Any]:
+    """The execution columns the file has (see OPTIONAL in formats), parsed."""
+    out: dict[str, Any] = {}
+    for name in OPTIONAL["interventions"]:
+        if name not in columns:
+            continue
+        if name.endswith("_on"):
+            out[name] = cells.date(row, name)
+        elif name == "extent_unit":
+            out[name] = cells.choice(row, name, list(ExtentUnit.values))
+        elif name.endswith("_extent"):
+            number = cells.number(row, name)
+            out[name] = None if number is None else Decimal(str(number))
+        else:
+            out[name] = cells.text(row, name)
+    return out
 
 
 def _provider_cell(cells: Cells, row: Row, providers: dict[str, Any]) -> Provider | None:

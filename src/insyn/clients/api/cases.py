@@ -27,6 +27,7 @@ from insyn.clients.models import (
     LegalBasis,
     Provider,
 )
+from insyn.clients.services.execution import EXECUTION_FIELDS
 from insyn.core.api import (
     int_param,
     version_field,
@@ -80,6 +81,13 @@ class DecisionSerializer(serializers.ModelSerializer):
             "legal_basis",
             "decided_on",
             "executed_on",
+            "interrupted_on",
+            "resumed_on",
+            "extent_unit",
+            "granted_extent",
+            "executed_extent",
+            "ended_unexecuted_on",
+            "ended_unexecuted_reason",
             "comment",
             "version",
         ]
@@ -157,7 +165,14 @@ class DecisionViewSet(IndividualViewSet):
     """Decisions. Filter with `?case=<id>`."""
 
     serializer_class = DecisionSerializer
-    FIELDS = ["intervention_type", "legal_basis", "decided_on", "executed_on", "comment"]
+    FIELDS = [
+        "intervention_type",
+        "legal_basis",
+        "decided_on",
+        "executed_on",
+        "comment",
+        *EXECUTION_FIELDS,
+    ]
 
     def get_base_queryset(self) -> Any:
         qs = Decision.objects.select_related("case", "intervention_type", "legal_basis")

@@ -199,6 +199,8 @@ def case_update(
     earliest = first_decision.first()
     if earliest is not None and opened_on > earliest:
         errors.add("opened_on", _("The case has a decision dated before this day."))
+    if case.investigations.filter(started_on__lt=opened_on).exists():
+        errors.add("opened_on", _("The case has an investigation started before this day."))
     errors.raise_if_any()
     moved = unit.pk != case.unit_id
     from_path = case.unit.path

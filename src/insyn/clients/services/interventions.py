@@ -7,7 +7,7 @@ so the client is enrolled in matching programmes and occasions follow the new da
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -29,6 +29,7 @@ from insyn.clients.services.common import (
     next_ref,
     save_changed,
 )
+from insyn.clients.services.execution import EXECUTION_FIELDS, check_execution, execution_of
 from insyn.clients.validators import clean_free_text, clean_ref
 from insyn.core.audit import record_change
 from insyn.core.concurrency import check_version, lock_row
@@ -88,12 +89,16 @@ def decision_record(
     executed_on: dt.date | None = None,
     comment: str = "",
     decision_ref: str = "",
+    **execution: Any,
 ) -> Decision:
+    """Record a decision; `execution` may give its execution fields (EXECUTION_FIELDS)."""
+    _known(execution)
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
     errors = Errors()
     ref = errors.check(lambda: clean_ref(decision_ref, "decision_ref")) or ""
     text = errors.check(lambda: clean_free_text(comment, "comment")) or ""
     _check_decision(errors, case, legal_basis, decided_on, executed_on)
+    cleaned = check_execution(errors, decided_on, executed_on, execution)
     errors.raise_if_any()
     decision = Decision.objects.create(
         case=case,
@@ -103,6 +108,7 @@ def decision_record(
         decided_on=decided_on,
         executed_on=executed_on,
         comment=text,
+        **cleaned,
     )
     record_change(actor=actor, action="create", obj=decision)
     return decision
@@ -119,13 +125,22 @@ def decision_update(
     executed_on: dt.date | None,
     comment: str,
     expected_version: int | None = None,
+    **execution: Any,
 ) -> Decision:
+    """Correct a decision. Execution fields left out keep their values, and are checked again
+    against the (possibly moved) decision date."""
+    _known(execution)
     lock_row(decision)
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, decision.case.unit.path)
     check_version(decision, expected_version)
     errors = Errors()
     text = errors.check(lambda: clean_free_text(comment, "comment")) or ""
     _check_decision(errors, decision.case, legal_basis, decided_on, executed_on)
+    cleaned = check_execution(
+        errors, decided_on, executed_on, {**execution_of(decision), **execution}
+    )
+    if decision.appeals.filter(appealed_on__lt=decided_on).exists():
+        errors.add("decided_on", _("The decision has an appeal dated before this day."))
     errors.raise_if_any()
     save_changed(
         actor=actor,
@@ -136,9 +151,16 @@ def decision_update(
             "decided_on": decided_on,
             "executed_on": executed_on,
             "comment": text,
+            **cleaned,
         },
     )
     return decision
+
+
+def _known(execution: dict[str, Any]) -> None:
+    unknown = set(execution) - set(EXECUTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown decision fields: {sorted(unknown)}")
 
 
 def _clean_intervention(

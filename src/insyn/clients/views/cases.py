@@ -26,6 +26,7 @@ from insyn.clients.forms import (
 )
 from insyn.clients.models import Case, Client, Decision, Intervention
 from insyn.clients.views.base import ClientsView
+from insyn.clients.views.casework import case_casework
 from insyn.clients.views.clients import read_offer
 from insyn.core.concurrency import VersionConflict, initial_from
 from insyn.core.forms import add_service_errors
@@ -133,7 +134,8 @@ class CaseDetailView(ClientsView):
                 "intervention_type", "provider", "end_reason", "decision"
             )
         )
-        self.audit("view", [case.client, case, *decisions, *interventions])
+        casework = case_casework(case)
+        self.audit("view", [case.client, case, *decisions, *interventions, *casework["shown"]])
         can_change = (
             Case.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL)
             .filter(pk=case.pk)
@@ -147,6 +149,7 @@ class CaseDetailView(ClientsView):
                 "client": case.client,
                 "decisions": decisions,
                 "interventions": interventions,
+                **casework,
                 "can_change": can_change,
                 # A refused close stays on the page with its message even when the case was
                 # closed meanwhile (by someone else, which the message then says).
