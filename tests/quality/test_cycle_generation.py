@@ -55,9 +55,7 @@ def _expected(frequency: str, month: int | None, day: int, year: int, first: int
 )
 def test_generation_counts_and_dates_per_frequency(tree, frequency, month, day, first, count):
     year = 2026
-    a = f.activity(
-        tree.aov, frequency=frequency, month=month, day=day, first_year=first
-    )
+    a = f.activity(tree.aov, frequency=frequency, month=month, day=day, first_year=first)
     made = f.tasks(year)
     assert len(made) == count
     assert [t.due_on for t in made] == _expected(frequency, month, day, year, first)
@@ -120,7 +118,9 @@ def test_inactive_activities_and_other_units_are_left_out(tree, staff):
 def test_generation_records_each_task(tree):
     f.activity(tree.aov, frequency="quarterly", month=1)
     f.tasks(2026)
-    assert ChangeEntry.objects.filter(object_type="quality.cycletask", action="generate").count() == 4
+    assert (
+        ChangeEntry.objects.filter(object_type="quality.cycletask", action="generate").count() == 4
+    )
 
 
 def test_bad_year_is_refused(tree):

@@ -123,8 +123,14 @@ def test_another_users_token_shows_only_their_tasks(client, tree, staff):
     f.activity(tree.vux_unit, title="Mitt", responsible=staff.case_worker)
     f.activity(tree.vux_unit, title="Chefens", responsible=staff.unit_manager)
     f.tasks(timezone.localdate().year)
-    mine = [unescape(e["SUMMARY"]) for e in events(client.get(_feed_url(staff.case_worker)).content.decode())]
-    theirs = [unescape(e["SUMMARY"]) for e in events(client.get(_feed_url(staff.unit_manager)).content.decode())]
+    mine = [
+        unescape(e["SUMMARY"])
+        for e in events(client.get(_feed_url(staff.case_worker)).content.decode())
+    ]
+    theirs = [
+        unescape(e["SUMMARY"])
+        for e in events(client.get(_feed_url(staff.unit_manager)).content.decode())
+    ]
     assert mine == ["Mitt"] and theirs == ["Chefens"]
 
 

@@ -20,9 +20,7 @@ TODAY = dt.date(2026, 5, 10)
 
 
 def _task(tree, responsible, due: dt.date, **kwargs) -> CycleTask:
-    a = f.activity(
-        tree.vux_unit, month=due.month, day=due.day, responsible=responsible, **kwargs
-    )
+    a = f.activity(tree.vux_unit, month=due.month, day=due.day, responsible=responsible, **kwargs)
     services.generate_tasks(actor=None, year=due.year)
     return CycleTask.objects.get(activity=a)
 

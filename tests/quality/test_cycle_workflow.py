@@ -33,9 +33,9 @@ STEPS = ["start", "complete", "cancel", "reopen"]
 
 
 def test_the_table_is_what_the_brief_says():
-    assert dict(
-        ((s, a), services.TASK_FLOW.transitions[a].target) for s, a in services.TASK_FLOW.pairs()
-    ) == ALLOWED
+    assert {
+        (s, a): services.TASK_FLOW.transitions[a].target for s, a in services.TASK_FLOW.pairs()
+    } == ALLOWED
 
 
 @pytest.mark.parametrize("state", STATES)

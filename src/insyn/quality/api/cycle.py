@@ -99,16 +99,18 @@ class _ActivityFields(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
     reported_to = serializers.ChoiceField(
-        choices=["", *CycleActivity.ReportedTo.values], required=False
+        choices=CycleActivity.ReportedTo.choices, required=False, allow_blank=True
     )
-    frequency = serializers.ChoiceField(choices=CycleActivity.Frequency.values)
+    frequency = serializers.ChoiceField(choices=CycleActivity.Frequency.choices)
     month = serializers.IntegerField(required=False, allow_null=True)
     day = serializers.IntegerField(required=False)
     first_year = serializers.IntegerField(required=False, allow_null=True)
     method = serializers.CharField(max_length=200, required=False, allow_blank=True)
     responsible_role = serializers.CharField(max_length=40, required=False, allow_blank=True)
     responsible = _id(required=False, allow_null=True)
-    linked = serializers.ChoiceField(choices=CycleActivity.Linked.values, required=False)
+    linked = serializers.ChoiceField(
+        choices=CycleActivity.Linked.choices, required=False, allow_blank=True
+    )
     active = serializers.BooleanField(required=False)
     sort_order = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
 
@@ -120,7 +122,7 @@ class CycleActivityCreateSerializer(_ActivityFields):
 class CycleActivityUpdateSerializer(_ActivityFields):
     code = serializers.CharField(max_length=60, required=False)
     title = serializers.CharField(max_length=200, required=False)
-    frequency = serializers.ChoiceField(choices=CycleActivity.Frequency.values, required=False)
+    frequency = serializers.ChoiceField(choices=CycleActivity.Frequency.choices, required=False)
     version = version_field()
 
 
