@@ -137,10 +137,10 @@ def test_activity_create_and_edit(login, tree, staff):
         "active": "on",
     }
     r = c.post(url, data)
-    assert r.status_code == 400 and b"first year" in r.content
+    assert r.status_code == 400 and "första året" in r.content.decode()
     assert not CycleActivity.objects.exists()
     r = c.post(url, {**data, "month": "13", "first_year": "2026"})
-    assert r.status_code == 400 and b"between 1 and 12" in r.content
+    assert r.status_code == 400 and "mellan 1 och 12" in r.content.decode()
     r = c.post(url, {**data, "first_year": "2026"})
     assert r.status_code == 302
     a = CycleActivity.objects.get()
@@ -165,7 +165,7 @@ def test_activity_create_and_edit(login, tree, staff):
 def test_install_and_generate_buttons(login, tree, staff, year):
     c = login(staff.quality_lead)
     page = c.get(reverse("quality:cycle_activities")).content.decode()
-    assert "Install the default cycle" in page
+    assert "Installera standardårshjulet" in page
     r = c.post(reverse("quality:cycle_install"), {"unit": tree.aov.pk})
     assert r.status_code == 302
     n = CycleActivity.objects.count()
