@@ -28,6 +28,10 @@ def template(code: str = "journalgranskning-ifo") -> ReviewTemplate:
 def case(
     unit: OrgUnit, worker: User | None = None, opened_on: dt.date = dt.date(2026, 2, 1)
 ) -> Case:
+    if not CaseSource.objects.filter(code="application").exists():
+        from insyn.core.catalogue_loader import load_catalogues
+
+        load_catalogues()
     n = next(_seq)
     client = cf.client(unit, birth_date=dt.date(1970, 1, 1 + n % 28), sex="M")
     return client_services.case_open(
@@ -70,3 +74,30 @@ def round_(
     }
     data.update(kwargs)
     return services.control_round_create(actor=actor, unit=unit, units=units or [unit], **data)
+
+
+def round_in_review(
+    unit: OrgUnit, lead: User, reviewers: list[User], cases: int = 2, **kwargs: Any
+) -> ControlRound:
+    """A drawn round of `cases` cases, reviewers assigned, in review."""
+    for _ in range(cases):
+        case(unit)
+    r = round_(unit, lead, sample_size=cases, **kwargs)
+    services.control_round_draw(actor=lead, round_=r)
+    services.control_round_assign(actor=lead, round_=r, reviewers=reviewers)
+    services.control_round_transition(actor=lead, round_=r, action="start_review")
+    r.refresh_from_db()
+    return r
+
+
+def review_all(r: ControlRound, answer: str = "yes", first: str | None = None) -> None:
+    """Every assigned reviewer answers every criterion `answer` (the first criterion `first`)."""
+    criteria = list(r.template.criteria.order_by("order"))
+    for cc in r.cases.all():
+        for who in (cc.reviewer, cc.second_reviewer):
+            if who is None:
+                continue
+            given = {c.pk: (answer, "") for c in criteria}
+            if first:
+                given[criteria[0].pk] = (first, "Saknas")
+            services.control_review_save(actor=who, control_case=cc, answers=given)

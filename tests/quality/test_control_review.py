@@ -159,7 +159,7 @@ SECOND = [
 
 
 def test_compliance_and_agreement_match_pandas(tree, staff, catalogues):
-    r, criteria, df = _reviewed_round(tree, staff, FIRST, SECOND)
+    r, _criteria, df = _reviewed_round(tree, staff, FIRST, SECOND)
     overall, per_unit = selectors.compliance(r)
     first = df[df.who == "first"]
     for row in overall:
