@@ -27,6 +27,8 @@ def test_example_files_import_completely(tree, addiction_programme, examples):
         "clients": (4, 4),
         "cases": (5, 5),
         "interventions": (5, 5),
+        "investigations": (6, 6),
+        "appeals": (3, 3),
         "measurements": (18, 4),
         "goals": (3, 3),
     }
@@ -188,7 +190,15 @@ def test_a_later_file_updates_what_changed(tree, addiction_programme, examples, 
     report = import_folder(folder, tree.vaxjo)
     assert report.applied
     updated = {k: c.updated for k, c in report.counts.items()}
-    assert updated == {"clients": 0, "cases": 1, "interventions": 1, "measurements": 1, "goals": 0}
+    assert updated == {
+        "clients": 0,
+        "cases": 1,
+        "interventions": 1,
+        "investigations": 0,
+        "appeals": 0,
+        "measurements": 1,
+        "goals": 0,
+    }
     i4 = Intervention.objects.get(intervention_ref="IN-3004")
     assert i4.ended_on == dt.date(2025, 10, 31) and i4.end_reason.code == "completed"
     after = Occasion.objects.get(
@@ -210,7 +220,15 @@ def test_workbook_gives_the_same_result_as_the_csv_files(
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for name in ("clients", "cases", "interventions", "measurements", "goals"):
+    for name in (
+        "clients",
+        "cases",
+        "interventions",
+        "investigations",
+        "appeals",
+        "measurements",
+        "goals",
+    ):
         sheet = workbook.create_sheet(name)
         with (examples / f"{name}.csv").open(encoding="utf-8") as fh:
             for i, row in enumerate(csv.reader(fh)):

@@ -24,6 +24,8 @@ from insyn.core.models import ChangeEntry
 from insyn.core.roles import Action
 from insyn.followup import services as followup
 from insyn.followup.models import Enrollment, Goal, Occasion
+from insyn.imports.apply_casework import COLUMN_OF as CASEWORK_COLUMNS
+from insyn.imports.apply_casework import apply_appeal, apply_investigation
 from insyn.imports.formats import Row
 from insyn.imports.report import Report
 from insyn.imports.validate import (
@@ -49,6 +51,7 @@ COLUMN_OF = {
     "interventions": {"executed_on": "started_on", "decision": "", "comment": ""},
     "measurements": {"done_on": "occurred_on", "reason": "non_response_reason", "note": ""},
     "goals": {"set_on": "", "enrollment": ""},
+    **CASEWORK_COLUMNS,
 }
 
 
@@ -138,9 +141,14 @@ class Applier:
         """Fetch, in a few queries, the existing records the files refer to."""
         plan = self.plan
         client_refs = {c.ref for c in plan.clients} | {c.client_ref for c in plan.cases}
-        case_refs = {c.ref for c in plan.cases} | {i.case_ref for i in plan.interventions}
+        case_refs = (
+            {c.ref for c in plan.cases}
+            | {i.case_ref for i in plan.interventions}
+            | {i.case_ref for i in plan.investigations}
+        )
         intervention_refs = (
             {i.ref for i in plan.interventions}
+            | {a.intervention_ref for a in plan.appeals}
             | {o.intervention_ref for o in plan.occasions}
             | {g.intervention_ref for g in plan.goals}
         )
@@ -199,6 +207,8 @@ class Applier:
             ("clients", self.plan.clients, self._client),
             ("cases", self.plan.cases, self._case),
             ("interventions", self.plan.interventions, self._intervention),
+            ("investigations", self.plan.investigations, partial(apply_investigation, self)),
+            ("appeals", self.plan.appeals, partial(apply_appeal, self)),
             ("measurements", self.plan.occasions, self._occasion),
             ("goals", self.plan.goals, self._goal),
         ]

@@ -40,6 +40,25 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "sessions_held",
         "sessions_missed",
     ),
+    # Investigations and appeals are optional sheets (older import sets stay valid); they are
+    # matched on re-import by case_ref + started_on and intervention_ref + appealed_on + court.
+    "investigations": (
+        "case_ref",
+        "started_on",
+        "completed_on",
+        "extended_on",
+        "extension_reason",
+        "outcome",
+    ),
+    "appeals": (
+        "intervention_ref",
+        "appealed_on",
+        "court",
+        "court_reference",
+        "court_decided_on",
+        "outcome",
+        "comment",
+    ),
     "measurements": (
         "programme",
         "intervention_ref",

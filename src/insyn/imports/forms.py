@@ -33,8 +33,9 @@ class UploadForm(forms.Form):
     upload = MultipleFileField(
         label=_("Files"),
         help_text=_(
-            "The CSV files (clients.csv, cases.csv, interventions.csv, measurements.csv, "
-            "goals.csv: any of them) or one XLSX workbook with those sheets."
+            "The CSV files (clients.csv, cases.csv, interventions.csv, investigations.csv, "
+            "appeals.csv, measurements.csv, goals.csv: any of them) or one XLSX workbook with "
+            "those sheets."
         ),
     )
 

@@ -43,6 +43,13 @@ from insyn.imports.cells import (
 )
 from insyn.imports.formats import OPTIONAL, SHEETS, Row, Source, Table
 from insyn.imports.report import Report
+from insyn.imports.validate_casework import (
+    AppealRec,
+    InvestigationRec,
+    appeals,
+    decision_dates,
+    investigations,
+)
 from insyn.organisations.models import OrgUnit
 
 
@@ -120,6 +127,8 @@ class Plan:
     clients: list[ClientRec] = field(default_factory=list)
     cases: list[CaseRec] = field(default_factory=list)
     interventions: list[InterventionRec] = field(default_factory=list)
+    investigations: list[InvestigationRec] = field(default_factory=list)
+    appeals: list[AppealRec] = field(default_factory=list)
     occasions: list[OccasionRec] = field(default_factory=list)
     goals: list[GoalRec] = field(default_factory=list)
 
@@ -146,6 +155,16 @@ def validate(source: Source, municipality: OrgUnit, report: Report) -> Plan:
     if "interventions" in source.tables:
         table = source.tables["interventions"]
         _interventions(plan, Cells(report, table), table, known_cases)
+    if "investigations" in source.tables:
+        table = source.tables["investigations"]
+        plan.investigations = investigations(Cells(report, table), table, known_cases)
+    if "appeals" in source.tables:
+        table = source.tables["appeals"]
+        in_files = {r["intervention_ref"]: _decided_on(r) for r in _rows(source, "interventions")}
+        refs = {r["intervention_ref"] for r in table.rows if r["intervention_ref"]}
+        plan.appeals = appeals(
+            Cells(report, table), table, decision_dates(municipality, refs, in_files)
+        )
     if "measurements" in source.tables:
         table = source.tables["measurements"]
         _measurements(plan, Cells(report, table), table, known_interventions)
@@ -154,6 +173,17 @@ def validate(source: Source, municipality: OrgUnit, report: Report) -> Plan:
             plan, Cells(report, source.tables["goals"]), source.tables["goals"], known_interventions
         )
     return plan
+
+
+def _decided_on(row: Row) -> dt.date | None:
+    """The decision date an interventions.csv row gives (None: no decision, or a bad date
+    that the interventions sheet reports itself)."""
+    if not (row["legal_basis"] and row["decided_on"]):
+        return None
+    try:
+        return dt.date.fromisoformat(row["decided_on"])
+    except ValueError:
+        return None
 
 
 def _rows(source: Source, sheet: str) -> list[Row]:

@@ -37,7 +37,10 @@ class Progress:
 
 
 class Command(BaseCommand):
-    help = "Import clients, cases, interventions, measurements and goals from CSV or XLSX."
+    help = (
+        "Import clients, cases, interventions, investigations, appeals, measurements and goals "
+        "from CSV or XLSX."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="A folder of CSV files, or one XLSX workbook.")
