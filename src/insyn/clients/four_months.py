@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from insyn.core.dates import add_months
+
 if TYPE_CHECKING:
     from insyn.clients.models import Investigation
 
@@ -42,18 +44,6 @@ STATUS_LABELS = {
     FourMonthStatus.EXTENDED: _("Over four months, extended by decision"),
     FourMonthStatus.LATE_WITHOUT_EXTENSION: _("Over four months without a decision to extend"),
 }
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the month's last day when it has no such day."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
 def four_month_limit(started_on: dt.date) -> dt.date:

@@ -14,24 +14,17 @@ fields directly (no service of another area is needed):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from insyn.clients.models import Case, Decision, Investigation
+from insyn.core.dates import add_months
 from insyn.followup.models import Occasion
 from insyn.quality.models import ReviewAnswer, ReviewCriterion
 
 A = ReviewAnswer.Answer
 R = ReviewCriterion.DataRule
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

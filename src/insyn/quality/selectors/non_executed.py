@@ -37,6 +37,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from insyn.clients.models import Decision
+from insyn.core.dates import add_months
 from insyn.quality.models import NonExecutedDecision
 
 Kind = NonExecutedDecision.Kind
@@ -92,13 +93,6 @@ def parse_quarter(raw: object) -> Quarter:
 
 def quarter_of(day: dt.date) -> Quarter:
     return Quarter(day.year, (day.month - 1) // 3 + 1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day number `months` later, or that month's last day when it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def deadline_for(clock_from: dt.date) -> dt.date:
