@@ -39,7 +39,7 @@ def test_quality_lead_reads_the_dashboard(page, quality_data, staff):
     assert lex.count() == 1
     assert "LS 2026/9" in page.content()
     page.locator("#id_year").fill(str(timezone.localdate().year))
-    page.get_by_role("button", name="Visa").click()
+    page.get_by_role("button", name="Visa", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.evaluate(
         "() => [...document.images].filter(i => i.src.includes('/quality/charts/'))"
