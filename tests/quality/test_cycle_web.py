@@ -52,6 +52,20 @@ def test_wheel_in_swedish_has_swedish_months(client, login, tree, staff, year):
         assert f">{name}</text>" in html
 
 
+def test_wheel_coordinates_are_numbers_in_swedish_too(client, login, tree, staff, year):
+    """Swedish formats 313.5 as "313,5", which SVG reads as two coordinates: the labels then
+    scatter and the markers vanish. Every coordinate in the wheel must be a plain number."""
+    services.install_default(actor=None, unit=tree.aov)
+    services.generate_tasks(actor=None, year=year)
+    login(staff.quality_lead)
+    html = client.get(reverse("quality:cycle_wheel"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    svg = re.search(r"<svg id=\"cycle-wheel\".*?</svg>", html, re.S).group(0)
+    values = re.findall(r'\b(?:x|y|cx|cy|r|width|height)="([^"]*)"', svg)
+    assert len(values) > 12 * 2 + CycleTask.objects.filter(year=year).count() * 2
+    assert [v for v in values if not re.fullmatch(r"-?\d+(\.\d+)?%?", v)] == []
+    assert f">{year}</text>" in svg
+
+
 def test_wheel_for_another_year_and_bad_year(login, tree, staff, year):
     f.activity(tree.aov, month=5)
     services.generate_tasks(actor=None, year=2024)
