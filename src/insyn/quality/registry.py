@@ -6,7 +6,7 @@ from __future__ import annotations
 
 def register_all() -> None:
     """Called from QualityConfig.ready()."""
-    from insyn.quality import digest_complaints, lex_sarah_digest
+    from insyn.quality import digest_complaints, frame_casework, lex_sarah_digest
     from insyn.quality.views import (
         action_plans_home,
         control,
@@ -26,6 +26,7 @@ def register_all() -> None:
     control.register()
     risks.register()
     cycle.register()
+    frame_casework.register()
     _register_subnav()
     _register_audit_values()
 
