@@ -153,3 +153,13 @@ def test_dashboard_panel(login, staff, late) -> None:
     r = login(staff.quality_lead).get(reverse("quality:dashboard"))
     assert r.status_code == 200
     assert 'id="non-executed-h"' in r.content.decode()
+
+
+def test_only_those_who_may_write_the_report_are_offered_to_start_it(login, staff, late) -> None:
+    """The unit manager (change_individual + handle_quality) gets the button; the quality
+    lead reads the list but is not offered a step the service would refuse."""
+    start = reverse("quality:non_executed_open", args=[late.pk])
+    manager = login(staff.unit_manager).get(reverse("quality:non_executed_list")).content.decode()
+    assert start in manager
+    lead = login(staff.quality_lead).get(reverse("quality:non_executed_list")).content.decode()
+    assert late.case.case_ref in lead and start not in lead

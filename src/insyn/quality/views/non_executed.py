@@ -107,7 +107,11 @@ class ListView(NonExecutedView):
                 "quarter": quarter,
                 "quarter_error": quarter_error,
                 "approaching": soon,
-                "reportable": [(e, stored.get(e.key)) for e in now],
+                # (episode, its stored report or None, may this user start one)
+                "reportable": [
+                    (e, stored.get(e.key), _can_edit(request.user, e.decision.case.unit.path))
+                    for e in now
+                ],
                 "rows": rows,
                 "today": today,
                 "formats": export.FORMATS,
