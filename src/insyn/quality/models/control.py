@@ -50,6 +50,11 @@ class ReviewTemplate(Versioned, models.Model):
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
 
+    def audit_org_path(self) -> str:
+        """A municipality's own template is audited there; a shipped one by the actor's
+        organisation (core.audit falls back to it when this is empty)."""
+        return self.municipality.path if self.municipality_id else ""
+
 
 class ReviewCriterion(models.Model):
     class DataRule(models.TextChoices):
