@@ -53,7 +53,7 @@ class ReviewTemplate(Versioned, models.Model):
     def audit_org_path(self) -> str:
         """A municipality's own template is audited there; a shipped one by the actor's
         organisation (core.audit falls back to it when this is empty)."""
-        return self.municipality.path if self.municipality_id else ""
+        return self.municipality.path if self.municipality is not None else ""
 
 
 class ReviewCriterion(models.Model):
