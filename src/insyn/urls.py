@@ -21,6 +21,7 @@ urlpatterns = [
     path("import/", include("insyn.imports.urls")),
     path("quality/", include("insyn.quality.urls")),
     path("feedback/", include("insyn.quality.public_urls")),
+    path("indicators/", include("insyn.indicators.urls")),
     path("api/", include("insyn.api_urls")),
     # Swagger UI sets a few inline styles; scripts stay 'self' only, on this page too.
     path(

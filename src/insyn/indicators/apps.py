@@ -9,3 +9,8 @@ class IndicatorsConfig(AppConfig):
     name = "insyn.indicators"
     label = "indicators"
     verbose_name = _("Indicators and comparisons")
+
+    def ready(self) -> None:
+        from insyn.indicators import registry
+
+        registry.register_all()

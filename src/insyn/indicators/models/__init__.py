@@ -14,6 +14,7 @@ from insyn.indicators.models.kolada import (
     KoladaSnapshot,
     KoladaValueChange,
 )
+from insyn.indicators.models.targets import IndicatorTarget
 from insyn.indicators.models.values import IndicatorValue
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "PROVENANCE_SYNTHETIC",
     "ComparisonGroup",
     "Indicator",
+    "IndicatorTarget",
     "IndicatorValue",
     "KoladaKpi",
     "KoladaMunicipality",

@@ -1,0 +1,16 @@
+"""The indicators API: each area registers its viewsets (api/<area>.py) on the shared router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.routers import BaseRouter
+
+
+def register(router: BaseRouter) -> list[Any]:
+    from insyn.indicators.api import comparisons, figures, manage, oj
+
+    extra: list[Any] = []
+    for module in (figures, comparisons, manage, oj):
+        extra += module.register(router)
+    return extra

@@ -1,0 +1,11 @@
+"""Staff pages: manual values, targets, user-defined groups — manage area."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
+
+
+def register() -> None:
+    """Navigation entries and other start-up registrations of this area."""
