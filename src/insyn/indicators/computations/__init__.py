@@ -54,3 +54,4 @@ def names() -> list[str]:
 
 def register_all() -> None:
     """Import the area modules; each calls `register` at import (idempotent)."""
+    from insyn.indicators.computations import casework, followup, quality, surveys  # noqa: F401
