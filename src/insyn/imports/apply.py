@@ -27,8 +27,7 @@ from insyn.followup.models import Enrollment, Goal, Occasion
 from insyn.imports.apply_casework import COLUMN_OF as CASEWORK_COLUMNS
 from insyn.imports.apply_casework import apply_appeal, apply_investigation
 from insyn.imports.formats import Row
-from insyn.imports.report import Report
-from insyn.imports.validate import (
+from insyn.imports.records import (
     CaseRec,
     ClientRec,
     GoalRec,
@@ -36,6 +35,7 @@ from insyn.imports.validate import (
     OccasionRec,
     Plan,
 )
+from insyn.imports.report import Report
 
 if TYPE_CHECKING:
     from insyn.clients.services.common import ActorT
