@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -117,8 +120,25 @@ def test_logout_is_post_only_and_ends_session(client, staff, password):
     assert client.get(reverse("core:home")).status_code == 302
 
 
-def test_passwords_are_hashed_with_argon2(staff, settings):
-    from django.contrib.auth.hashers import make_password
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    assert make_password("a-long-password-1").startswith("argon2$")
+def test_passwords_are_hashed_with_argon2_outside_tests():
+    """The product's own settings (tests put a fast hasher first): a password set in production
+    is an Argon2 hash. Run in a fresh interpreter so the production settings are what is read."""
+    code = (
+        "import django; django.setup();"
+        "from django.contrib.auth.hashers import make_password;"
+        "print(make_password('a-long-password-1'))"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "PYTEST_XDIST_WORKER"}
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "insyn.settings",
+        "INSYN_ENV": "production",
+        "INSYN_SECRET_KEY": "x" * 50,
+        "INSYN_PEPPER": "y" * 50,
+        "INSYN_ALLOWED_HOSTS": "localhost",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().startswith("argon2$"), out.stdout + out.stderr

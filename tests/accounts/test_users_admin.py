@@ -112,11 +112,11 @@ def test_admin_grants_and_revokes_roles(login, tree, staff):
     c.post(url, {"op": "revoke", "membership": m.pk})
     assert not Membership.objects.filter(pk=m.pk).exists()
     actions = list(
-        ChangeEntry.objects.filter(object_type="organisations.membership").values_list(
-            "action", flat=True
-        )
+        ChangeEntry.objects.filter(object_type="organisations.membership", object_id=str(m.pk))
+        .order_by("at", "pk")
+        .values_list("action", "actor")
     )
-    assert "create" in actions and "delete" in actions
+    assert actions == [("create", staff.admin.pk), ("delete", staff.admin.pk)]
 
 
 def test_analyst_role_only_at_reference_level(login, tree, staff):

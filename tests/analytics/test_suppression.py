@@ -211,15 +211,62 @@ def test_linked_category_tree_is_protected(records):
     assert exactly_recoverable(counts, relations, hidden) == set()
 
 
-def test_derivable_agrees_with_a_least_squares_solution():
-    """The checker's rank test against numpy's lstsq: a determined cell has zero spread."""
+def _determined_by_rank(counts, relations, hidden) -> set:
+    """Independent of suppression_check: a hidden cell is determined by the shown numbers
+    when its unit vector lies in the row space of the relations restricted to hidden cells
+    (adding it does not raise the rank)."""
+    hidden = list(hidden)
+    index = {cell: i for i, cell in enumerate(hidden)}
+    rows = []
+    for relation in relations:
+        row = np.zeros(len(hidden))
+        for part in relation.parts:
+            if part in index:
+                row[index[part]] += 1
+        if relation.total in index:
+            row[index[relation.total]] -= 1
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()
+    a = np.array(rows)
+    rank = np.linalg.matrix_rank(a)
+    out = set()
+    for cell, i in index.items():
+        unit = np.zeros(len(hidden))
+        unit[i] = 1
+        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
+            out.add(cell)
+    return out
+
+
+def test_derivable_on_hand_built_hidden_sets():
+    """a + b + c = total: one hidden cell is determined, two are not, and a hidden total with
+    one hidden part is determined again only through the parts that are shown."""
     counts = {("a",): 3, ("b",): 10, ("c",): 4, (TOTAL,): 17}
     relations = cube_relations(counts)
-    hidden = [("a",), ("c",)]
-    a = np.array([[1.0, 1.0]])  # a + c = 17 - 10
-    _sol, _res, rank, _sv = np.linalg.lstsq(a, np.array([7.0]), rcond=None)
-    assert rank == 1  # one equation, two unknowns: neither is determined
-    assert exactly_recoverable(counts, relations, hidden) == set()
+    cases = {
+        (("a",),): {("a",)},
+        (("a",), ("c",)): set(),
+        (("a",), ("b",), ("c",)): set(),
+        (("a",), (TOTAL,)): set(),
+        (("a",), ("b",), ("c",), (TOTAL,)): set(),
+    }
+    for hidden, want in cases.items():
+        assert derivable(counts, relations, list(hidden)) == want, hidden
+        assert _determined_by_rank(counts, relations, hidden) == want, hidden
+
+
+def test_derivable_agrees_with_an_independent_rank_test_on_a_two_way_table():
+    records = [("x", "k")] * 2 + [("x", "m")] * 9 + [("y", "k")] * 8 + [("y", "m")] * 7
+    counts = cube_counts(records)
+    relations = cube_relations(counts)
+    cells = sorted(counts, key=repr)
+    for size in (1, 2, 3, 4):
+        for hidden in itertools.combinations(cells, size):
+            assert derivable(counts, relations, list(hidden)) == _determined_by_rank(
+                counts, relations, hidden
+            ), hidden
 
 
 def test_same_input_order_same_output():

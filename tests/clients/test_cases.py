@@ -84,8 +84,14 @@ def test_legal_basis_must_be_in_force_on_the_decision_date(client_):
     with pytest.raises(ValidationError) as exc:
         f.decision(case, legal_basis="sol2001_4_1", decided_on=dt.date(2025, 7, 2))
     assert "gällde inte den 2025-07-02" in exc.value.message_dict["legal_basis"][0]
-    assert f.decision(case, legal_basis="sol2025_assistance", decided_on=dt.date(2025, 7, 2))
-    assert f.decision(case, legal_basis="sol2001_4_1", decided_on=dt.date(2025, 6, 30))
+    new_law = f.decision(case, legal_basis="sol2025_assistance", decided_on=dt.date(2025, 7, 2))
+    old_law = f.decision(case, legal_basis="sol2001_4_1", decided_on=dt.date(2025, 6, 30))
+    stored = dict(case.decisions.values_list("decided_on", "legal_basis__code"))
+    assert stored == {
+        dt.date(2025, 7, 2): "sol2025_assistance",
+        dt.date(2025, 6, 30): "sol2001_4_1",
+    }
+    assert {new_law.pk, old_law.pk} == set(case.decisions.values_list("pk", flat=True))
 
 
 def test_decision_rules(client_):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from insyn.core.audit import record_access, record_change, snapshot
@@ -28,10 +29,11 @@ def test_service_write_records_change_with_before_and_after(tree, staff):
 
 def test_failed_write_leaves_no_change_entry(tree, staff):
     before = ChangeEntry.objects.count()
-    with pytest.raises(Exception):  # noqa: B017 - any validation error will do
+    with pytest.raises(ValidationError) as exc:  # a department cannot sit below a unit
         services.org_unit_create(
             actor=staff.admin, parent=tree.bof_unit, code="X", name="X", kind="department"
         )
+    assert exc.value.messages
     assert ChangeEntry.objects.count() == before
 
 

@@ -41,10 +41,29 @@ def test_inactive_unit_grants_nothing(tree):
 
 
 def test_sibling_path_prefix_does_not_leak(tree):
-    """'/1/2/' must not match '/1/23/': paths end with a slash."""
-    for unit in OrgUnit.objects.all():
-        assert unit.path.endswith("/")
-        assert unit.path.startswith(unit.parent.path if unit.parent else "/")
+    """A member of unit 9002 must not reach unit 90023, whose path starts with the same digits
+    ('/…/9002/' vs '/…/90023/'): restrict matches whole path segments."""
+    parent = tree.vux
+
+    def unit(pk: int) -> OrgUnit:
+        return OrgUnit.objects.create(
+            pk=pk,
+            code=f"U{pk}",
+            name=f"Enhet {pk}",
+            kind=OrgUnit.Kind.UNIT,
+            parent=parent,
+            path=f"{parent.path}{pk}/",
+            depth=parent.depth + 1,
+            municipality=parent.municipality,
+        )
+
+    near, prefixed = unit(9002), unit(90023)
+    assert prefixed.path.startswith(near.path.rstrip("/"))  # the trap is really set
+    user = UserFactory(organisation=tree.vaxjo)
+    member(user, near, "case_worker")
+    for action in (Action.VIEW_ORG, Action.VIEW_INDIVIDUAL):
+        assert set(OrgUnit.objects.restrict(user, action)) == {near}
+        assert set(restrict(user, action, OrgUnit.objects.all())) == {near}
 
 
 def test_anonymous_and_inactive_users_see_nothing(tree, staff):

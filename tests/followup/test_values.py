@@ -94,7 +94,9 @@ def test_required_value_and_unknown_variable(stage):
         parse_values(stage, {"problem_days": "3", "bogus": "1"})
     errors = exc.value.message_dict
     assert "audit" in errors and "bogus" in errors
-    assert parse_values(stage, {"problem_days": "3"}, partial=True)
+    parsed = parse_values(stage, {"problem_days": "3"}, partial=True)
+    # a draft skips the required check: the one value given is kept, nothing else is invented
+    assert [(p.variable.key, p.number) for p in parsed] == [("problem_days", 3.0)]
 
 
 def test_instrument_items_through_the_stage(stage):

@@ -90,7 +90,9 @@ def test_reminder_for_someone_who_answered_is_not_sent(
     # the answer also closed it at once; force it back to pending to prove the send-time check
     ScheduledMessage.objects.filter(pk=reminder.pk).update(status="pending", outcome="")
     clock.advance(days=6)
-    assert call_command("survey", "send-due", stdout=StringIO()) is None
+    out = StringIO()
+    call_command("survey", "send-due", stdout=out)
+    assert out.getvalue().strip() == "messages due: 1"  # the forced reminder, and nothing else
     reminder.refresh_from_db()
     assert (reminder.status, reminder.outcome) == ("skipped", "answered")
     assert len(sms.outbox) == 1  # only the invitation
