@@ -17,6 +17,7 @@ from insyn.analytics.export_audit import record_frame_export
 from insyn.analytics.forms import set_choices
 from insyn.analytics.scope import Scope
 from insyn.analytics.specs import SpecError, load_spec
+from insyn.core.audit import nothing_personal_shown
 from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
 
@@ -72,6 +73,7 @@ class FrameDownloadView(InsynView):
     def get(self, request: HttpRequest) -> HttpResponse | StreamingHttpResponse | FileResponse:
         form = FrameExportForm(request.GET, user=request.user)
         if not form.is_valid():
+            nothing_personal_shown()  # the form again with its errors: no one's data
             return render(request, "analytics/frame_export.html", {"form": form}, status=400)
         data = form.cleaned_data
         return frame_download(

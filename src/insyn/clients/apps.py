@@ -8,6 +8,7 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self) -> None:
+        from insyn.clients.selectors import keeps_provider_register
         from insyn.core.navigation import NavItem, register_nav
         from insyn.core.roles import Action
 
@@ -17,5 +18,12 @@ class ClientsConfig(AppConfig):
             )
         )
         register_nav(
-            NavItem("providers", _("Providers"), "clients:provider_list", Action.DESIGN, order=70)
+            NavItem(
+                "providers",
+                _("Providers"),
+                "clients:provider_list",
+                Action.DESIGN,
+                order=70,
+                visible=keeps_provider_register,
+            )
         )

@@ -125,6 +125,12 @@ def design_municipalities(user: UserT) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.restrict(user, Action.DESIGN).filter(kind=OrgUnit.Kind.MUNICIPALITY)
 
 
+def keeps_provider_register(user: UserT) -> bool:
+    """Whether the user keeps some municipality's provider register: the page's own gate, and
+    the menu's (a design role below a municipality has no register to keep)."""
+    return design_municipalities(user).exists()
+
+
 def providers_managed_by(user: UserT) -> QuerySet[Provider]:
     """Own providers of the user's municipalities and every external provider."""
     municipalities = list(design_municipalities(user).values_list("pk", flat=True))

@@ -5,6 +5,7 @@ A user sees an entry when some membership grants its action, so the menu is the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,9 @@ class NavItem:
     # not shown to someone who also holds this action (who reaches the page another way,
     # e.g. lex Sarah through the quality area's own menu)
     hide_with: Action | None = None
+    # the page's own finer check (e.g. "keeps a municipality's register"), so the menu and the
+    # page answer alike: no link that leads to a 404
+    visible: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ def nav_for(request: HttpRequest, placement: str = "main") -> list[dict[str, Any
         if item.placement != placement or not has_action(user, item.action):
             continue
         if item.hide_with is not None and has_action(user, item.hide_with):
+            continue
+        if item.visible is not None and not item.visible(user):
             continue
         try:
             url = reverse(item.url_name)

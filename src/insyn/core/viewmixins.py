@@ -64,10 +64,15 @@ class InsynView(LoginRequiredMixin, View):
     personal_data: ClassVar[bool]
     required_action: ClassVar[Action | None] = Action.VIEW_ORG
 
+    @classmethod
+    def allows(cls, user: Any) -> bool:
+        """Whether `user` may open this page at all (the menu asks the same question)."""
+        return cls.required_action is None or has_action(user, cls.required_action)
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if self.required_action is not None and not has_action(request.user, self.required_action):
+        if not self.allows(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 

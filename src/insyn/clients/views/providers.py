@@ -22,6 +22,11 @@ class ProviderView(InsynView):
     personal_data = False
     required_action = Action.DESIGN
 
+    @classmethod
+    def allows(cls, user: Any) -> bool:
+        """Design rights below a municipality keep no register (the menu hides it alike)."""
+        return super().allows(user) and selectors.keeps_provider_register(user)
+
     def municipality(self, request: HttpRequest) -> Any:
         municipalities = list(selectors.design_municipalities(request.user))
         if not municipalities:
