@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +24,7 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture
-def frame_cache(tmp_path, settings):
+def frame_cache(tmp_path: Path, settings: Any) -> Iterator[Path]:
     """Every test gets its own frame cache and a fresh data-version fingerprint."""
     settings.INSYN_ANALYTICS_CACHE = tmp_path / "analytics"
     settings.INSYN_ANALYTICS_RECHECK_FACTOR = 0
@@ -35,6 +37,7 @@ def frame_cache(tmp_path, settings):
 
 def client(unit: OrgUnit, sex: str) -> Client:
     n = next(_seq)
+    assert unit.municipality is not None
     return Client.objects.create(
         municipality=unit.municipality,
         unit=unit,

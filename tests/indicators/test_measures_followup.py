@@ -5,17 +5,20 @@ independent pandas computation over the database tables (not the analysis frames
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 import pytest
 from django.db.models import F
 
-from insyn.followup.models import Goal, Occasion, Value
+from insyn.followup.models import Enrollment, Goal, Occasion, Value
 from insyn.indicators import computations
+from insyn.indicators.computations import Cell
 from insyn.indicators.computations._measures import ComputationError
 from insyn.indicators.periods import Period, year_period
 from insyn.organisations.models import OrgUnit
-from tests.analytics.factories import make_programme, populate
+from tests.analytics.factories import Design, make_programme, populate
+from tests.conftest import Tree
 from tests.indicators.measures_factories import (
     by_key,
     enrol,
@@ -30,14 +33,14 @@ D = dt.date
 Y2024 = year_period(2024)
 
 
-def compute(name: str, municipality: OrgUnit, period: Period = Y2024):
+def compute(name: str, municipality: OrgUnit, period: Period = Y2024) -> Sequence[Cell]:
     computation = computations.get(name)
     assert computation is not None, name
     return computation.compute(municipality, period)
 
 
 @pytest.fixture
-def world(tree):
+def world(tree: Tree) -> tuple[Design, dict[str, Enrollment]]:
     """Four enrolments in Växjö and one in Kalmar, occasions around 2024's edges."""
     design = make_programme(tree)
     a = enrol(design, tree.vux_unit, "K")
@@ -57,7 +60,9 @@ def world(tree):
     return design, {"a": a, "b": b, "c": c, "d": d, "e": e}
 
 
-def test_completion_by_hand_per_unit_and_sex(tree, world):
+def test_completion_by_hand_per_unit_and_sex(
+    tree: Tree, world: tuple[Design, dict[str, Enrollment]]
+) -> None:
     got = by_key(compute("followup_completion", tree.vaxjo))
     vux, bof = tree.vux_unit.pk, tree.bof_unit.pk
     expected = {
@@ -77,7 +82,7 @@ def test_completion_by_hand_per_unit_and_sex(tree, world):
     assert got == expected
 
 
-def test_completion_open_window_is_not_yet_due(tree):
+def test_completion_open_window_is_not_yet_due(tree: Tree) -> None:
     design = make_programme(tree)
     today = dt.date.today()
     a = enrol(design, tree.vux_unit, "K")
@@ -89,13 +94,15 @@ def test_completion_open_window_is_not_yet_due(tree):
     assert got[(tree.vaxjo.pk, "T")] == (1, 1)
 
 
-def test_completion_empty_population_has_no_cells(tree, world):
+def test_completion_empty_population_has_no_cells(
+    tree: Tree, world: tuple[Design, dict[str, Enrollment]]
+) -> None:
     assert compute("followup_completion", tree.vaxjo, year_period(2019)) == []
     assert compute("goal_attainment", tree.vaxjo, year_period(2019)) == []
     assert compute("followup_completion", tree.kalmar, year_period(2019)) == []
 
 
-def test_goal_attainment_by_hand(tree, world):
+def test_goal_attainment_by_hand(tree: Tree, world: tuple[Design, dict[str, Enrollment]]) -> None:
     _design, e = world
     goal(e["a"], Goal.Outcome.ACHIEVED, D(2024, 12, 31))
     goal(e["a"], Goal.Outcome.NOT, D(2024, 6, 1))
@@ -115,14 +122,22 @@ def test_goal_attainment_by_hand(tree, world):
 
 
 @pytest.fixture
-def pairs(tree):
+def pairs(tree: Tree) -> Design:
     design = make_programme(tree)
 
-    def pair(unit, sex, before, after, done_on, **extra):
+    def pair(
+        unit: OrgUnit,
+        sex: str,
+        before: float,
+        after: float | None,
+        done_on: dt.date | None,
+        **extra: tuple[float, float],
+    ) -> None:
         enrollment = enrol(design, unit, sex)
         first = occasion(design, enrollment, "before", D(2023, 1, 1), "done")
         values(design, first, days=before, **{k: v[0] for k, v in extra.items()})
         if after is not None:
+            assert done_on is not None
             second = occasion(design, enrollment, "after", done_on, "done", done_on=done_on)
             values(design, second, days=after, **{k: v[1] for k, v in extra.items()})
 
@@ -135,7 +150,7 @@ def pairs(tree):
     return design
 
 
-def test_before_after_by_hand(tree, pairs):
+def test_before_after_by_hand(tree: Tree, pairs: Design) -> None:
     got = by_key(compute("before_after_improvement:vux:days", tree.vaxjo))
     assert got[(tree.vaxjo.pk, "T")] == (1, 3)
     assert got[(tree.vaxjo.pk, "K")] == (1, 2)
@@ -148,7 +163,7 @@ def test_before_after_by_hand(tree, pairs):
     assert compute("before_after_improvement:vux:days", tree.vaxjo, year_period(2019)) == []
 
 
-def test_before_after_errors_are_clear(tree, pairs):
+def test_before_after_errors_are_clear(tree: Tree, pairs: Design) -> None:
     with pytest.raises(ComputationError, match="no programme with the key nope"):
         compute("before_after_improvement:nope", tree.vaxjo)
     # the test programme has two main measures (days, AUDIT): name one
@@ -162,7 +177,7 @@ def test_before_after_errors_are_clear(tree, pairs):
     assert computations.get("no_such_family:x") is None
 
 
-def test_before_after_single_main_measure_needs_no_variable(tree, pairs):
+def test_before_after_single_main_measure_needs_no_variable(tree: Tree, pairs: Design) -> None:
     pairs.variables["audit"].is_main_measure = False
     pairs.variables["audit"].save(update_fields=["is_main_measure"])
     assert by_key(compute("before_after_improvement:vux", tree.vaxjo)) == by_key(
@@ -173,7 +188,7 @@ def test_before_after_single_main_measure_needs_no_variable(tree, pairs):
 # --- Generated data against pandas over the database tables -------------------------------
 
 
-def _ancestors(tree) -> dict[int, list[int]]:
+def _ancestors(tree: Tree) -> dict[int, list[int]]:
     """Unit id → the Växjö units from the municipality down to it."""
     units = {u.pk: u for u in OrgUnit.objects.filter(path__startswith=tree.vaxjo.path)}
     return {
@@ -181,7 +196,7 @@ def _ancestors(tree) -> dict[int, list[int]]:
     }
 
 
-def _expected(df: pd.DataFrame, tree, hit: str) -> dict[tuple[int, str], tuple[float, float]]:
+def _expected(df: pd.DataFrame, tree: Tree, hit: str) -> dict[tuple[int, str], tuple[float, float]]:
     ups = _ancestors(tree)
     rows = []
     for r in df.itertuples():
@@ -197,7 +212,7 @@ def _expected(df: pd.DataFrame, tree, hit: str) -> dict[tuple[int, str], tuple[f
     return {(int(u), s): (float(n), float(d)) for (u, s), (n, d) in agg.iterrows()}
 
 
-def test_completion_matches_pandas_on_generated_data(tree):
+def test_completion_matches_pandas_on_generated_data(tree: Tree) -> None:
     design = make_programme(tree)
     populate(tree, design, n=240, seed=11)
     today = dt.date.today()
@@ -224,7 +239,7 @@ def test_completion_matches_pandas_on_generated_data(tree):
 
 
 @pytest.mark.parametrize("variable", ["days", "wellbeing"])
-def test_before_after_matches_pandas_on_generated_data(tree, variable):
+def test_before_after_matches_pandas_on_generated_data(tree: Tree, variable: str) -> None:
     design = make_programme(tree)
     populate(tree, design, n=240, seed=5)
     vals = pd.DataFrame(

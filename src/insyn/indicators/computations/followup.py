@@ -70,7 +70,7 @@ def _dates(period: Period) -> tuple[str, str]:
     return lit(period.start.isoformat()), lit(period.end.isoformat())
 
 
-@dataclass(frozen=True)
+@dataclass
 class FollowupCompletion:
     """Occasions done / occasions due, over every stage of every programme, for occasions
     whose due date falls in the period. Due = done, missed (non-response: counts as not done)
@@ -109,7 +109,7 @@ class FollowupCompletion:
         return roll_up(municipality, rows)
 
 
-@dataclass(frozen=True)
+@dataclass
 class GoalAttainment:
     """Goals assessed as achieved / goals assessed as achieved, partly or not achieved (the
     engine's "assessed"; unknown and unassessed are left out), for goals assessed in the
@@ -131,7 +131,7 @@ class GoalAttainment:
         return roll_up(municipality, rows)
 
 
-@dataclass(frozen=True)
+@dataclass
 class BeforeAfterImprovement:
     """`before_after_improvement:<programme>[:<variable>]`: of the enrolments with a value of
     the programme's main measure at both the first before stage and the first after (or

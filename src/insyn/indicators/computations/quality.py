@@ -28,7 +28,7 @@ def _local_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-@dataclass(frozen=True)
+@dataclass
 class ComplaintsAnsweredInTime:
     """Complaints and suggestions received in the period (received_on) that have been answered
     or whose answer date has passed (as of today): the share answered on or before the answer
@@ -56,7 +56,7 @@ class ComplaintsAnsweredInTime:
         return roll_up(municipality, rows)
 
 
-@dataclass(frozen=True)
+@dataclass
 class LexSarahReports:
     """The number of lex Sarah reports made in the period (reported_at, local time), at the
     unit the report concerns; sex of the client when the report names one. A count, not a

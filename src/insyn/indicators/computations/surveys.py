@@ -43,7 +43,7 @@ def is_positive(question_type: str, number: float) -> bool:
     return number >= 1
 
 
-@dataclass(frozen=True)
+@dataclass
 class UserAssessment:
     name: str
 
@@ -94,6 +94,8 @@ class UserAssessment:
         ).values_list("response_id", "response__unit__path", "sex", "question__type", "number")
         respondents: dict[int, tuple[str, str | None, bool]] = {}
         for response_id, path, sex, question_type, number in rows:
+            if number is None:  # excluded by the filter; for the type checker
+                continue
             positive = is_positive(question_type, number)
             earlier = respondents.get(response_id)
             respondents[response_id] = (path, sex, positive and (earlier is None or earlier[2]))
