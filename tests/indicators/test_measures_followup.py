@@ -163,7 +163,12 @@ def test_before_after_by_hand(tree: Tree, pairs: Design) -> None:
     assert compute("before_after_improvement:vux:days", tree.vaxjo, year_period(2019)) == []
 
 
-def test_before_after_errors_are_clear(tree: Tree, pairs: Design) -> None:
+def test_before_after_errors_are_clear_in_swedish(tree: Tree, pairs: Design) -> None:
+    with pytest.raises(ComputationError, match="det finns inget uppföljningsprogram med nyckeln"):
+        compute("before_after_improvement:nope", tree.vaxjo)
+
+
+def test_before_after_errors_are_clear(tree: Tree, pairs: Design, english: None) -> None:
     with pytest.raises(ComputationError, match="no programme with the key nope"):
         compute("before_after_improvement:nope", tree.vaxjo)
     # the test programme has two main measures (days, AUDIT): name one

@@ -146,7 +146,7 @@ def test_empty_population_has_no_cells(tree: Tree, survey: dict[str, Question]) 
 
 
 def test_unknown_criterion_or_question_is_a_clear_error(
-    tree: Tree, survey: dict[str, Question]
+    tree: Tree, survey: dict[str, Question], english: None
 ) -> None:
     with pytest.raises(ComputationError, match="no quality criterion with the code nope"):
         compute("user_assessment:nope", tree.vaxjo)
