@@ -8,7 +8,7 @@ Area modules register their computations in `register_all()`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,15 +36,33 @@ class Computation(Protocol):
 
 
 _REGISTRY: dict[str, Computation] = {}
+# Parameterised computations: `family:param` (e.g. `before_after_improvement:<programme key>`),
+# since programmes and quality criteria are data. The factory gets the whole name.
+_FAMILIES: dict[str, Callable[[str], Computation]] = {}
 
 
 def register(computation: Computation) -> None:
     _REGISTRY[computation.name] = computation
 
 
+def register_family(family: str, factory: Callable[[str], Computation]) -> None:
+    _FAMILIES[family] = factory
+
+
 def get(name: str) -> Computation | None:
     register_all()
-    return _REGISTRY.get(name)
+    found = _REGISTRY.get(name)
+    if found is None and ":" in name:
+        factory = _FAMILIES.get(name.partition(":")[0])
+        if factory is not None:
+            return factory(name)
+    return found
+
+
+def families() -> list[str]:
+    """Families of parameterised computations (names written `family:param`)."""
+    register_all()
+    return sorted(_FAMILIES)
 
 
 def names() -> list[str]:
