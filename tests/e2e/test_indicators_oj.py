@@ -5,6 +5,7 @@ plan that the action plan list shows; axe finds no serious or critical violation
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -31,12 +32,12 @@ def demo(transactional_db: None) -> None:
     )
 
 
-def _submit(page, button: str) -> None:
+def _submit(page: Any, button: str) -> None:
     page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_load_state("networkidle")
 
 
-def test_walk_a_publication_to_an_action_plan(page, demo):
+def test_walk_a_publication_to_an_action_plan(page: Any, demo: Any) -> None:
     publication = OjPublication.objects.get(title="ÖJ 2026 Barn och unga")
     log_in(page, "kvalitet", PASSWORD)
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
@@ -86,7 +87,7 @@ def test_walk_a_publication_to_an_action_plan(page, demo):
     page.wait_for_load_state("networkidle")
     assert_accessible(page)
     page.get_by_label("Nuläge").fill("Få unga får kontakt med sin handläggare när de behöver.")
-    page.get_by_label("Grundorsaker").fill("Hög personalomsättning; ingen ersättare vid frånvaro.")
+    page.get_by_label("Orsaker").fill("Hög personalomsättning; ingen ersättare vid frånvaro.")
     page.locator("input[name='influence'][value='high']").check()
     page.get_by_label("Föreslaget förbättringsområde").fill("Tillgänglighet för unga")
     page.get_by_label("Prioritet").select_option("1")

@@ -5,6 +5,7 @@ each step; stale writes refused."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,12 +22,12 @@ S = OjPublication.Status
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def _state(pub: OjPublication) -> tuple:
+def _state(pub: OjPublication) -> tuple[Any, ...]:
     pub.refresh_from_db()
     return (pub.status, pub.version, pub.received_on, pub.prioritised_on, pub.communicated_on)
 
 
-def test_the_table_is_a_straight_line_through_every_state():
+def test_the_table_is_a_straight_line_through_every_state() -> None:
     assert services.OJ_FLOW.states() == set(S.values)
     pairs = list(services.OJ_FLOW.pairs())
     assert len(pairs) == len(S.values) - 1
@@ -34,7 +35,9 @@ def test_the_table_is_a_straight_line_through_every_state():
 
 
 @pytest.mark.parametrize("state", f.ORDER)
-def test_every_illegal_transition_is_refused_with_a_message_and_changes_nothing(state, tree, staff):
+def test_every_illegal_transition_is_refused_with_a_message_and_changes_nothing(
+    state: Any, tree: Any, staff: Any
+) -> None:
     pub = f.publication(tree.aov, staff.quality_lead, to=state)
     assert pub.status == state
     allowed = set(services.OJ_FLOW.available(state))
@@ -52,7 +55,7 @@ def test_every_illegal_transition_is_refused_with_a_message_and_changes_nothing(
         assert ChangeEntry.objects.count() == changes
 
 
-def test_a_walk_dates_every_step_and_names_who_decided(tree, staff):
+def test_a_walk_dates_every_step_and_names_who_decided(tree: Any, staff: Any) -> None:
     pub = f.publication(tree.aov, staff.quality_lead, to="communicated")
     for prefix in services.STEP_OF.values():
         assert getattr(pub, f"{prefix}_on") is not None
@@ -65,7 +68,7 @@ def test_a_walk_dates_every_step_and_names_who_decided(tree, staff):
     assert set(services.OJ_FLOW.transitions) <= actions
 
 
-def test_steps_need_their_work_done_first(tree, staff):
+def test_steps_need_their_work_done_first(tree: Any, staff: Any) -> None:
     lead = staff.quality_lead
     pub = f.publication(tree.aov, lead)
     with pytest.raises(ValidationError, match="data check"):
@@ -81,7 +84,9 @@ def test_steps_need_their_work_done_first(tree, staff):
     assert _state(pub)[0] == S.RECEIVED
 
 
-def test_a_step_cannot_be_dated_in_the_future_nor_decided_by_an_outsider(tree, staff):
+def test_a_step_cannot_be_dated_in_the_future_nor_decided_by_an_outsider(
+    tree: Any, staff: Any
+) -> None:
     lead = staff.quality_lead
     pub = f.publication(tree.aov, lead)
     steps.data_check_add(
@@ -102,7 +107,7 @@ def test_a_step_cannot_be_dated_in_the_future_nor_decided_by_an_outsider(tree, s
     assert _state(pub)[0] == S.DATA_CHECK
 
 
-def test_a_part_changes_only_at_its_step(tree, staff):
+def test_a_part_changes_only_at_its_step(tree: Any, staff: Any) -> None:
     lead = staff.quality_lead
     pub = f.publication(tree.aov, lead, to="prioritised")
     before = _state(pub)
@@ -121,7 +126,7 @@ def test_a_part_changes_only_at_its_step(tree, staff):
     assert _state(pub) == before
 
 
-def test_a_stale_write_is_refused_and_changes_nothing(tree, staff):
+def test_a_stale_write_is_refused_and_changes_nothing(tree: Any, staff: Any) -> None:
     lead = staff.quality_lead
     pub = f.publication(tree.aov, lead, to="quick_analysis")
     seen = pub.version
@@ -141,7 +146,7 @@ def test_a_stale_write_is_refused_and_changes_nothing(tree, staff):
         )
 
 
-def test_only_quality_handlers_of_the_unit_may_write(tree, staff):
+def test_only_quality_handlers_of_the_unit_may_write(tree: Any, staff: Any) -> None:
     pub = f.publication(tree.aov, staff.quality_lead)
     with pytest.raises(Http404):
         services.publication_update(actor=staff.case_worker, publication=pub, a3_causes="x")

@@ -11,6 +11,8 @@ The rows name staff in their professional role only (who decided), never a clien
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,11 +46,11 @@ STEP_FIELDS = (
 )
 
 
-def _step_date(label: str) -> models.DateField:
+def _step_date(label: Any) -> models.DateField:
     return models.DateField(label, null=True, blank=True)
 
 
-def _step_user(label: str) -> models.ForeignKey:
+def _step_user(label: Any) -> models.ForeignKey:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

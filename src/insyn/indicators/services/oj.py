@@ -262,7 +262,7 @@ def _ready(publication: OjPublication, action: str) -> None:
         raise ValidationError(_("Write what the follow-up found (the results) first."))
     if action == "communicate":
         empty = [
-            str(OjPublication._meta.get_field(name).verbose_name)
+            str(getattr(OjPublication._meta.get_field(name), "verbose_name", name))
             for name in ("a3_current_state", "a3_target_state", "a3_causes", "a3_actions")
             if not getattr(publication, name).strip()
         ]

@@ -134,6 +134,7 @@ def result_add(
     if indicator is not None and publication.results.filter(indicator=indicator).exists():
         errors["indicator"] = [_("This indicator already has a result in the publication.")]
     _raise(errors)
+    assert indicator is not None  # checked above
     row = OjResult.objects.create(
         publication=publication,
         indicator=indicator,

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insyn.accounts.models import User
@@ -127,7 +128,12 @@ def detail_context(
             f = form(
                 f"step-{action}",
                 lambda a=action: TransitionForm(
-                    initial={**initial, "action": a, "decided_by": user.pk},
+                    initial={
+                        **initial,
+                        "action": a,
+                        "decided_by": user.pk,
+                        "on": timezone.localdate(),
+                    },
                     people=people(publication),
                     prefix=f"step-{a}",
                 ),
@@ -290,8 +296,20 @@ urlpatterns: list[URLPattern | URLResolver] = _urls()
 
 def register() -> None:
     """Navigation: “Öppna jämförelser” in the main menu for those who see quality work."""
+    from insyn.core.audit_values import register_value_action
     from insyn.core.navigation import NavItem, register_nav
 
+    # the values of their change entries: read by those who read the publication
+    for model in (
+        "ojpublication",
+        "ojdataqualitycheck",
+        "ojresult",
+        "ojquickanalysis",
+        "ojpriority",
+        "ojdeepanalysis",
+        "ojproposal",
+    ):
+        register_value_action(f"indicators.{model}", Action.VIEW_QUALITY)
     register_nav(
         NavItem("oj", _("Open Comparisons"), "indicators:oj_list", Action.VIEW_QUALITY, 47)
     )

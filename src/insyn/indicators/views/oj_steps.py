@@ -184,17 +184,16 @@ class MatrixView(OjView):
     template_name = "indicators/oj/matrix.html"
 
     def rows(self, publication: OjPublication, data: Any = None) -> list[tuple[Any, Form]]:
-        editable = self.editable(publication)
-        rows = []
+        rows: list[tuple[Any, Form]] = []
         for row in selectors.matrix(publication):
             form = MatrixRowForm(
                 data,
                 prefix=f"row-{row.pk}",
                 initial={name: getattr(row, name) for name in steps.MATRIX_FIELDS},
             )
-            if not editable:
-                for field in form.fields.values():
-                    field.disabled = True
+            title = row.result.indicator.title
+            for field in form.fields.values():
+                field.widget.attrs["aria-label"] = f"{field.label}: {title}"
             rows.append((row, form))
         return rows
 
