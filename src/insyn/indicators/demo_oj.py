@@ -80,13 +80,13 @@ def _results(lead: User, publication: OjPublication, rows: list[tuple[str, float
             )
 
 
-def _check(lead: User, publication: OjPublication, area: str, on: dt.date) -> None:
+def _check(lead: User, publication: OjPublication, area: str, on: dt.date, collector: str) -> None:
     steps.data_check_add(
         actor=lead,
         publication=publication,
         area=area,
         collection_clear="yes",
-        collector="Enhetschef vuxen/missbruk",
+        collector=collector,
         all_units_included="no",
         shared_understanding="unsure",
         comment="Öppenvården räknade inte in anhörigstödet; tolkningen av ”aktuell” skiljer sig.",
@@ -99,7 +99,7 @@ def _abuse(lead: User) -> None:
     pub = services.publication_create(
         actor=lead, unit=demo_unit(UNIT), title=ABUSE, year=2026, area="Missbruks- och beroendevård"
     )
-    _check(lead, pub, "Missbruksvård", _days(120))
+    _check(lead, pub, "Missbruksvård", _days(120), "Enhetschef vuxen/missbruk")
     services.publication_update(
         actor=lead,
         publication=pub,
@@ -215,7 +215,7 @@ def _children(lead: User) -> None:
     pub = services.publication_create(
         actor=lead, unit=demo_unit(UNIT), title=CHILDREN, year=2026, area="Barn och unga"
     )
-    _check(lead, pub, "Barn och unga", _days(40))
+    _check(lead, pub, "Barn och unga", _days(40), "Enhetschef barn och familj")
     services.publication_transition(actor=lead, publication=pub, action="receive", on=_days(10))
     _results(lead, pub, CHILDREN_RESULTS)
 
