@@ -95,8 +95,10 @@ def test_walk_a_publication_to_an_action_plan(page: Any, demo: Any) -> None:
     _submit(page, "Fördjupad analys klar")
 
     # an improvement proposal becomes an action plan
-    page.get_by_label("Förbättringsförslag", exact=True).fill("Kontaktväg för unga via sms")
-    page.get_by_label("Beskrivning").fill("En gemensam sms-tjänst och en ersättare vid frånvaro.")
+    page.locator("input[name=title]").fill("Kontaktväg för unga via sms")
+    page.locator("textarea[name=description]").fill(
+        "En gemensam sms-tjänst och en ersättare vid frånvaro."
+    )
     _submit(page, "Lägg till förslaget")
     assert_accessible(page)
     _submit(page, "Besluta: skapa handlingsplanen")
