@@ -349,15 +349,15 @@ def proposal_decide(
         raise ValidationError({"unit": [_("Choose a unit of the publication's municipality.")]})
     problem = proposal.description
     if proposal.deep_analysis is not None:
-        problem = _("%(text)s\n\nRoot causes (deep analysis): %(causes)s") % {
-            "text": proposal.description,
-            "causes": proposal.deep_analysis.root_causes,
+        causes = _("Root causes (deep analysis): %(causes)s") % {
+            "causes": proposal.deep_analysis.root_causes
         }
+        problem = f"{proposal.description}\n\n{causes}"
     plan = plan_services.action_plan_create(
         actor=actor,
         title=proposal.title,
-        problem=_("%(problem)s\n\nSource: Open Comparisons, %(publication)s.")
-        % {"problem": problem, "publication": publication.title},
+        problem=f"{problem}\n\n"
+        + _("Source: Open Comparisons, %(publication)s.") % {"publication": publication.title},
         owner=owner,
         unit=unit,
         goal=goal,
