@@ -14,6 +14,15 @@ from insyn.indicators.models.kolada import (
     KoladaSnapshot,
     KoladaValueChange,
 )
+from insyn.indicators.models.oj import (
+    OjDataQualityCheck,
+    OjDeepAnalysis,
+    OjPriority,
+    OjProposal,
+    OjPublication,
+    OjQuickAnalysis,
+    OjResult,
+)
 from insyn.indicators.models.targets import IndicatorTarget
 from insyn.indicators.models.values import IndicatorValue
 
@@ -31,5 +40,12 @@ __all__ = [
     "KoladaMunicipality",
     "KoladaSnapshot",
     "KoladaValueChange",
+    "OjDataQualityCheck",
+    "OjDeepAnalysis",
+    "OjPriority",
+    "OjProposal",
+    "OjPublication",
+    "OjQuickAnalysis",
+    "OjResult",
     "QualityDimension",
 ]
