@@ -257,7 +257,6 @@ class _Base(
         return Response(self.get_serializer(obj).data, status=code)
 
 
-
 @extend_schema_view(retrieve=versioned_read_schema())
 @extend_schema(
     parameters=[

@@ -228,9 +228,10 @@ class ImportView(WriteView):
             )
             name, data = str(payload["name"]), base64.b64decode(payload["data"])
         except (signing.BadSignature, KeyError, TypeError, ValueError):
-            form = ImportForm()
-            form.add_error(None, _("The upload has expired or was changed; upload the file again."))
-            return render(request, self.template_name, {"form": form}, status=400)
+            refused = _("The upload has expired or was changed; upload the file again.")
+            return render(
+                request, self.template_name, {"form": ImportForm(), "refused": refused}, status=400
+            )
         result = manual_import.import_values(actor=request.user, filename=name, data=data)
         return render(
             request,
