@@ -6,8 +6,13 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from insyn.indicators.models import ComparisonGroup, Indicator, IndicatorTarget, IndicatorValue
-from insyn.indicators.models import KoladaMunicipality
+from insyn.indicators.models import (
+    ComparisonGroup,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    KoladaMunicipality,
+)
 from insyn.indicators.services import groups, manual, targets
 from insyn.organisations.models import OrgUnit
 

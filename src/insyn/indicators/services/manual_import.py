@@ -1,7 +1,7 @@
 """Import of manual key figures from one CSV or XLSX file: columns `indicator` (key), `unit`
 (org-unit code), `year`, `sex` (T, K or M; empty means T) and `value` (Swedish decimal comma
-accepted). Documented in docs/indicators.md, example in docs/import-examples/indicators/ (a folder of its own:
-the imports app reads every CSV directly in docs/import-examples/).
+accepted). Documented in docs/indicators.md; the example is in docs/import-examples/indicators/
+(a folder of its own: the imports app reads every CSV directly in docs/import-examples/).
 
 All or nothing: every row is read and checked first, and each problem is reported at its file,
 row and column in the house style of the imports app (`insyn.imports.report.Issue`). Only a
