@@ -4,23 +4,28 @@ no Content Security Policy error on the pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from insyn.indicators.models import IndicatorTarget, IndicatorValue
+from tests.conftest import Staff, Tree
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import TEST_PASSWORD
 from tests.indicators import manage_factories as f
 
 
 @pytest.fixture
-def manage_data(transactional_db, tree, staff):
+def manage_data(transactional_db: None, tree: Tree, staff: Staff) -> Any:
     return {
         "indicator": f.indicator(staff.quality_lead, key="sjukfranvaro", title="Sjukfrånvaro"),
         "catalogue": f.catalogue_indicator(key="U31462", direction="higher"),
     }
 
 
-def test_enter_a_manual_value_and_a_target(page, manage_data, tree, staff):
+def test_enter_a_manual_value_and_a_target(
+    page: Any, manage_data: dict[str, Any], tree: Tree, staff: Staff
+) -> None:
     log_in(page, staff.unit_manager.username, TEST_PASSWORD)
     page.goto("/indicators/manage/")
     page.wait_for_load_state("networkidle")
@@ -58,4 +63,4 @@ def test_enter_a_manual_value_and_a_target(page, manage_data, tree, staff):
     assert (target.value, target.comparison, target.year) == (80, "at_least", 2026)
     assert "Socialnämnden 2026-02-12 § 14" in page.content()
     assert_accessible(page)
-    assert page.csp_errors == []  # type: ignore[attr-defined]
+    assert page.csp_errors == []

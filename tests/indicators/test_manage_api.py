@@ -4,24 +4,27 @@ stale version 409 (412 with If-Match), as the quality API's versioned objects.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from insyn.core.models import ChangeEntry
 from insyn.indicators.models import ComparisonGroup, IndicatorTarget, IndicatorValue
+from tests.conftest import Staff, Tree
 from tests.indicators import manage_factories as f
 
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def api(user) -> APIClient:
+def api(user: Any) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
 
 
-def test_manual_values_list_create_update_delete(tree, staff):
+def test_manual_values_list_create_update_delete(tree: Tree, staff: Staff) -> None:
     ind = f.indicator(staff.quality_lead, key="sick-leave")
     bof = f.value(staff.quality_lead, ind, tree.bof_unit, v=5)
     client = api(staff.unit_manager)
@@ -86,7 +89,9 @@ def test_manual_values_list_create_update_delete(tree, staff):
         ({"unit": "KALMAR"}, "unit"),
     ],
 )
-def test_manual_value_bad_input_is_400_and_nothing_written(tree, staff, payload, field):
+def test_manual_value_bad_input_is_400_and_nothing_written(
+    tree: Tree, staff: Staff, payload: dict[str, Any], field: str
+) -> None:
     f.indicator(staff.quality_lead, key="sick-leave")
     f.catalogue_indicator(key="U31462")
     data = {
@@ -104,7 +109,7 @@ def test_manual_value_bad_input_is_400_and_nothing_written(tree, staff, payload,
     assert not ChangeEntry.objects.filter(object_type="indicators.indicatorvalue").exists()
 
 
-def test_readers_cannot_write(tree, staff):
+def test_readers_cannot_write(tree: Tree, staff: Staff) -> None:
     f.indicator(staff.quality_lead, key="sick-leave")
     answer = api(staff.case_worker).post(
         reverse("manual-value-list"),
@@ -114,7 +119,7 @@ def test_readers_cannot_write(tree, staff):
     assert answer.status_code == 400 and answer.json() == {"unit": ["Unknown unit."]}
 
 
-def test_targets(tree, staff):
+def test_targets(tree: Tree, staff: Staff) -> None:
     f.catalogue_indicator(key="U31402", direction="lower", unit="days")
     client = api(staff.unit_manager)
     made = client.post(
@@ -159,7 +164,7 @@ def test_targets(tree, staff):
     assert not IndicatorTarget.objects.exists()
 
 
-def test_user_groups(tree, staff):
+def test_user_groups(tree: Tree, staff: Staff) -> None:
     f.municipalities("0764", "0765")
     client = api(staff.unit_manager)
     made = client.post(

@@ -5,6 +5,8 @@ the unit's auditors see. Groups are listed only to users with scope over their o
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -18,12 +20,13 @@ from insyn.indicators.models import ComparisonGroup, IndicatorTarget
 from insyn.indicators.selectors import manage as selectors
 from insyn.indicators.services import groups, targets
 from insyn.indicators.services.stamps import stamp_of
+from tests.conftest import Staff, Tree
 from tests.indicators import manage_factories as f
 
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def test_target_comparison_defaults_from_the_direction(tree, staff):
+def test_target_comparison_defaults_from_the_direction(tree: Tree, staff: Staff) -> None:
     higher = f.catalogue_indicator(key="U31462", direction="higher")
     lower = f.catalogue_indicator(key="U31402", direction="lower", unit="days")
     t1 = f.target(staff.unit_manager, higher, tree.vux_unit, v=80, decision="SN 2026-02-12 § 14")
@@ -45,7 +48,7 @@ def test_target_comparison_defaults_from_the_direction(tree, staff):
     )
 
 
-def test_an_explicit_comparison_wins_and_none_direction_needs_one(tree, staff):
+def test_an_explicit_comparison_wins_and_none_direction_needs_one(tree: Tree, staff: Staff) -> None:
     ind = f.indicator(staff.quality_lead, unit="kr")  # direction none
     with pytest.raises(ValidationError) as exc:
         f.target(staff.unit_manager, ind, tree.vux_unit, v=1000)
@@ -66,7 +69,9 @@ def test_an_explicit_comparison_wins_and_none_direction_needs_one(tree, staff):
         ({"decision": "x" * 201}, "decision", "200"),
     ],
 )
-def test_bad_target_is_refused_and_nothing_written(tree, staff, kwargs, field, text):
+def test_bad_target_is_refused_and_nothing_written(
+    tree: Tree, staff: Staff, kwargs: dict[str, Any], field: str, text: str
+) -> None:
     ind = f.catalogue_indicator()
     with pytest.raises(ValidationError) as exc:
         f.target(staff.unit_manager, ind, tree.vux_unit, **kwargs)
@@ -75,13 +80,13 @@ def test_bad_target_is_refused_and_nothing_written(tree, staff, kwargs, field, t
     assert not ChangeEntry.objects.filter(object_type="indicators.indicatortarget").exists()
 
 
-def test_a_target_some_years_ahead_is_fine(tree, staff):
+def test_a_target_some_years_ahead_is_fine(tree: Tree, staff: Staff) -> None:
     ind = f.catalogue_indicator()
     year = timezone.localdate().year + 3
     assert f.target(staff.unit_manager, ind, tree.vux_unit, year=year).year == year
 
 
-def test_duplicate_targets_are_refused(tree, staff):
+def test_duplicate_targets_are_refused(tree: Tree, staff: Staff) -> None:
     ind = f.catalogue_indicator()
     f.target(staff.unit_manager, ind, tree.vux_unit, year=2025)
     f.target(staff.unit_manager, ind, tree.vux_unit, year=None)
@@ -94,7 +99,7 @@ def test_duplicate_targets_are_refused(tree, staff):
     assert IndicatorTarget.objects.count() == 2
 
 
-def test_target_out_of_scope_is_not_found(tree, staff):
+def test_target_out_of_scope_is_not_found(tree: Tree, staff: Staff) -> None:
     ind = f.catalogue_indicator()
     for actor, unit in (
         (staff.unit_manager, tree.kalmar_unit),
@@ -111,7 +116,7 @@ def test_target_out_of_scope_is_not_found(tree, staff):
     assert IndicatorTarget.objects.get().value == 80
 
 
-def test_target_update_delete_and_stale_version(tree, staff):
+def test_target_update_delete_and_stale_version(tree: Tree, staff: Staff) -> None:
     ind = f.catalogue_indicator()
     t = f.target(staff.unit_manager, ind, tree.vux_unit, v=80)
     seen = stamp_of(t)
@@ -139,7 +144,7 @@ def test_target_update_delete_and_stale_version(tree, staff):
     ).exists()
 
 
-def test_user_group_create_update_delete(tree, staff):
+def test_user_group_create_update_delete(tree: Tree, staff: Staff) -> None:
     g = f.group(staff.unit_manager, tree.vux, ids=("0764", "0765", "0764"))
     assert (g.kind, g.key, g.owner) == ("user", f"user-{g.pk}", tree.vux)
     assert sorted(g.members.values_list("pk", flat=True)) == ["0764", "0765"]
@@ -150,6 +155,7 @@ def test_user_group_create_update_delete(tree, staff):
     assert g.title == "Grannar" and list(g.members.values_list("pk", flat=True)) == ["0767"]
     entries = ChangeEntry.objects.filter(object_type="indicators.comparisongroup").order_by("id")
     assert [e.action for e in entries] == ["create", "update"]
+    assert entries[1].before is not None and entries[1].after is not None
     assert entries[1].before["members"] == ["0764", "0765"] and entries[1].after["members"] == [
         "0767"
     ]
@@ -158,7 +164,7 @@ def test_user_group_create_update_delete(tree, staff):
     assert not ComparisonGroup.objects.filter(kind="user").exists()
 
 
-def test_bad_groups_are_refused(tree, staff):
+def test_bad_groups_are_refused(tree: Tree, staff: Staff) -> None:
     with pytest.raises(ValidationError) as exc:
         groups.group_create(actor=staff.unit_manager, owner=tree.vux, title=" ", members=[])
     assert set(exc.value.message_dict) == {"title", "members"}
@@ -172,7 +178,7 @@ def test_bad_groups_are_refused(tree, staff):
         groups.group_delete(actor=staff.unit_manager, group=kolada)
 
 
-def test_groups_are_listed_only_with_scope_over_the_owner(tree, staff):
+def test_groups_are_listed_only_with_scope_over_the_owner(tree: Tree, staff: Staff) -> None:
     vux = f.group(staff.unit_manager, tree.vux)
     bof = f.group(staff.quality_lead, tree.bof_unit, title="Barn")
     ComparisonGroup.objects.create(key="G2", title="Kolada", kind="kolada")

@@ -4,29 +4,35 @@ pages; out of scope is 404; bad input is re-shown with the message and nothing w
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from insyn.indicators.models import ComparisonGroup, IndicatorTarget, IndicatorValue
 from insyn.indicators.services.stamps import stamp_of
+from tests.conftest import Staff, Tree
 from tests.indicators import manage_factories as f
 
 pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture(autouse=True)
-def english_pages(client):
+def english_pages(client: Any) -> Any:
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
-def test_list_shows_who_and_when_and_write_links_only_to_writers(tree, staff, login):
+def test_list_shows_who_and_when_and_write_links_only_to_writers(
+    tree: Tree, staff: Staff, login: Any
+) -> None:
     ind = f.indicator(staff.quality_lead, title="Sjukfrånvaro")
     row = f.value(staff.unit_manager, ind, tree.vux_unit, v=12.5)
     page = login(staff.unit_manager).get(reverse("indicators:manage"))
     text = page.content.decode()
     assert page.status_code == 200
     assert "Sjukfrånvaro" in text and staff.unit_manager.get_full_name() in text
+    assert row.entered_at is not None
     assert row.entered_at.strftime("%Y-%m-%d") in text and "12.5" in text
     swedish = login(staff.unit_manager).get(reverse("indicators:manage"), HTTP_ACCEPT_LANGUAGE="sv")
     assert "12,5" in swedish.content.decode()
@@ -42,7 +48,7 @@ def test_list_shows_who_and_when_and_write_links_only_to_writers(tree, staff, lo
     )  # no view_aggregate
 
 
-def test_enter_change_and_delete_a_value(tree, staff, login):
+def test_enter_change_and_delete_a_value(tree: Tree, staff: Staff, login: Any) -> None:
     ind = f.indicator(staff.quality_lead)
     client = login(staff.unit_manager)
     answer = client.post(
@@ -72,7 +78,7 @@ def test_enter_change_and_delete_a_value(tree, staff, login):
     assert not IndicatorValue.objects.exists()
 
 
-def test_bad_value_is_reshown_and_nothing_written(tree, staff, login):
+def test_bad_value_is_reshown_and_nothing_written(tree: Tree, staff: Staff, login: Any) -> None:
     ind = f.indicator(staff.quality_lead)
     answer = login(staff.unit_manager).post(
         reverse("indicators:manage_value_new"),
@@ -101,7 +107,7 @@ def test_bad_value_is_reshown_and_nothing_written(tree, staff, login):
     assert not IndicatorValue.objects.exists()
 
 
-def test_out_of_scope_value_is_404(tree, staff, login):
+def test_out_of_scope_value_is_404(tree: Tree, staff: Staff, login: Any) -> None:
     ind = f.indicator(staff.quality_lead)
     row = f.value(staff.quality_lead, ind, tree.bof_unit)
     client = login(staff.unit_manager)
@@ -114,7 +120,7 @@ def test_out_of_scope_value_is_404(tree, staff, login):
     assert IndicatorValue.objects.filter(pk=row.pk).exists()
 
 
-def test_new_local_indicator_page(tree, staff, login):
+def test_new_local_indicator_page(tree: Tree, staff: Staff, login: Any) -> None:
     client = login(staff.quality_lead)
     answer = client.post(
         reverse("indicators:manage_indicator_new"),
@@ -137,7 +143,7 @@ def test_new_local_indicator_page(tree, staff, login):
     )
 
 
-def test_import_preview_then_confirm(tree, staff, login):
+def test_import_preview_then_confirm(tree: Tree, staff: Staff, login: Any) -> None:
     f.indicator(staff.quality_lead, key="staff-turnover")
     client = login(staff.unit_manager)
     upload = SimpleUploadedFile(
@@ -154,7 +160,9 @@ def test_import_preview_then_confirm(tree, staff, login):
     assert tampered.status_code == 400
 
 
-def test_import_with_problems_shows_them_and_offers_no_confirm(tree, staff, login):
+def test_import_with_problems_shows_them_and_offers_no_confirm(
+    tree: Tree, staff: Staff, login: Any
+) -> None:
     f.indicator(staff.quality_lead, key="staff-turnover")
     upload = SimpleUploadedFile(
         "f.csv", b"indicator;unit;year;sex;value\nstaff-turnover;IFO;2024;T;14,2\n"
@@ -165,7 +173,7 @@ def test_import_with_problems_shows_them_and_offers_no_confirm(tree, staff, logi
     assert not answer.context["upload"] and not IndicatorValue.objects.exists()
 
 
-def test_targets_pages(tree, staff, login):
+def test_targets_pages(tree: Tree, staff: Staff, login: Any) -> None:
     ind = f.catalogue_indicator(key="U31462")
     client = login(staff.unit_manager)
     assert client.get(reverse("indicators:manage_target_new")).status_code == 200
@@ -218,7 +226,7 @@ def test_targets_pages(tree, staff, login):
     assert not IndicatorTarget.objects.exists()
 
 
-def test_groups_pages(tree, staff, login):
+def test_groups_pages(tree: Tree, staff: Staff, login: Any) -> None:
     f.municipalities("0764", "0765")
     client = login(staff.unit_manager)
     assert client.get(reverse("indicators:manage_group_new")).status_code == 200
@@ -245,7 +253,7 @@ def test_groups_pages(tree, staff, login):
     assert not ComparisonGroup.objects.filter(kind="user").exists()
 
 
-def test_navigation_entry_for_writers(tree, staff, login):
+def test_navigation_entry_for_writers(tree: Tree, staff: Staff, login: Any) -> None:
     assert (
         reverse("indicators:manage")
         in login(staff.unit_manager).get(reverse("core:home")).content.decode()

@@ -22,7 +22,7 @@ from insyn.indicators.services import groups, manual, targets
 from insyn.organisations.models import OrgUnit
 
 MUNICIPALITY = "0780"
-LOCAL = [
+LOCAL: list[tuple[str, str, str, str, dict[str, dict[int, float]]]] = [
     # key, title, unit, direction, {unit code: {year: value}}
     (
         "personalomsattning",
@@ -69,7 +69,8 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
     lead = User.objects.filter(username="kvalitet").first()
     values = made_targets = 0
     for key, title, unit, direction, series in LOCAL:
-        indicator = Indicator.objects.filter(key=key).first() or manual.manual_indicator_create(
+        found = Indicator.objects.filter(key=key).first()
+        indicator = found or manual.manual_indicator_create(
             actor=lead, key=key, title=title, unit=unit, direction=direction, type="structure"
         )
         for code, by_year in series.items():
@@ -86,17 +87,17 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
                 )
                 values += 1
     for key, code, target_year, value, decision in TARGETS:
-        indicator = Indicator.objects.filter(key=key).first()
+        catalogued = Indicator.objects.filter(key=key).first()
         org_unit = _unit(code, municipality)
-        if indicator is None or org_unit is None:
+        if catalogued is None or org_unit is None:
             continue
         if IndicatorTarget.objects.filter(
-            indicator=indicator, org_unit=org_unit, year=target_year
+            indicator=catalogued, org_unit=org_unit, year=target_year
         ).exists():
             continue
         targets.target_create(
             actor=lead,
-            indicator=indicator,
+            indicator=catalogued,
             org_unit=org_unit,
             year=target_year,
             value=value,

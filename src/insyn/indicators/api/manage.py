@@ -72,7 +72,9 @@ class StampField(serializers.IntegerField):
 
 
 class ManualValueSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    indicator: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
     unit = serializers.IntegerField(source="org_unit_id", read_only=True)
     unit_code = serializers.CharField(source="org_unit.code", read_only=True)
     entered_by = serializers.SerializerMethodField()
@@ -123,7 +125,9 @@ class ManualValueUpdateSerializer(serializers.Serializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    indicator: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
     unit = serializers.IntegerField(source="org_unit_id", read_only=True)
     created_by = serializers.SerializerMethodField()
     version = StampField()

@@ -103,7 +103,7 @@ def _check_sex(sex: str, errors: dict[str, list[str]]) -> None:
 
 
 def _placed(value: IndicatorValue) -> list[str]:
-    return [value.org_unit.path] if value.org_unit_id else []
+    return [value.org_unit.path] if value.org_unit is not None else []
 
 
 @transaction.atomic
