@@ -1,0 +1,1 @@
+"""Forms of the indicators pages (one module per area)."""
