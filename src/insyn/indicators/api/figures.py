@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -85,7 +86,7 @@ def _years(request: Request) -> list[int] | None:
     try:
         return [int(v) for v in raw] or None
     except ValueError as exc:
-        raise _BadRequest("year must be a number such as 2025.") from exc
+        raise _BadRequest(_("year must be a number such as 2025.")) from exc
 
 
 def _unit(request: Request, code: str) -> OrgUnit:
@@ -98,7 +99,7 @@ def _unit(request: Request, code: str) -> OrgUnit:
     if not found:
         raise OrgUnit.DoesNotExist
     if len(found) > 1:
-        raise _BadRequest("The unit code is used in more than one municipality: add municipality.")
+        raise _BadRequest(_("The unit code is used in more than one municipality: add municipality."))
     return found[0]
 
 
@@ -118,11 +119,11 @@ class IndicatorFiguresView(APIView):
         period = params.get("period") or IndicatorValue.PeriodKind.YEAR
         try:
             if not key or not code:
-                raise _BadRequest("indicator and unit are required.")
+                raise _BadRequest(_("indicator and unit are required."))
             if sex not in (None, "T", "K", "M"):
-                raise _BadRequest("sex must be T, K or M.")
+                raise _BadRequest(_("sex must be T, K or M."))
             if period not in IndicatorValue.PeriodKind.values:
-                raise _BadRequest("period must be year or rolling12.")
+                raise _BadRequest(_("period must be year or rolling12."))
             years = _years(request)
             indicator = Indicator.objects.filter(key=key).first()
             if indicator is None:
