@@ -99,7 +99,8 @@ def _unit(request: Request, code: str) -> OrgUnit:
     if not found:
         raise OrgUnit.DoesNotExist
     if len(found) > 1:
-        raise _BadRequest(_("The unit code is used in more than one municipality: add municipality."))
+        message = _("The unit code is used in more than one municipality: add municipality.")
+        raise _BadRequest(message)
     return found[0]
 
 
