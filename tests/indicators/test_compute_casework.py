@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from insyn.indicators.computations import Cell, casework, get
-from insyn.indicators.periods import rolling_period, year_period
+from insyn.indicators.periods import Period, rolling_period, year_period
+from insyn.organisations.models import OrgUnit
 from tests.indicators import compute_factories as f
 
 pytestmark = pytest.mark.usefixtures("catalogues")
@@ -17,7 +19,7 @@ D = dt.date
 Y2025 = year_period(2025)  # re-actualisation base: 2024-01-01 … 2024-06-30
 
 
-def cells(name: str, municipality, period=Y2025) -> dict[tuple[int, str], Cell]:
+def cells(name: str, municipality: OrgUnit, period: Period = Y2025) -> dict[tuple[int, str], Cell]:
     computation = get(name)
     assert computation is not None, name
     return {(c.unit_id, c.sex): c for c in computation.compute(municipality, period)}
@@ -31,7 +33,7 @@ def share(cell: Cell) -> tuple[float | None, float | None, float | None]:
     )
 
 
-def test_every_catalogue_computation_of_casework_is_registered():
+def test_every_catalogue_computation_of_casework_is_registered() -> None:
     names = {c.name for c in casework.COMPUTATIONS}
     assert names == {
         "reactualisation_children",
@@ -46,13 +48,13 @@ def test_every_catalogue_computation_of_casework_is_registered():
     assert all(get(n) is not None for n in names)
 
 
-def test_base_window_of_a_year_and_of_a_rolling_period():
+def test_base_window_of_a_year_and_of_a_rolling_period() -> None:
     assert casework.base_window(Y2025) == (D(2024, 1, 1), D(2024, 6, 30))
     assert casework.base_window(rolling_period(D(2026, 6, 30))) == (D(2024, 7, 1), D(2024, 12, 31))
 
 
 @pytest.fixture
-def children(tree):
+def children(tree: Any) -> Any:
     unit = tree.bof_unit
     # A: ended on the last day of the base (30 June) and never back -> in, not back
     f.child_with_intervention(unit, born=D(2014, 1, 1), sex="K", ended_on=D(2024, 6, 30))
@@ -98,7 +100,7 @@ def children(tree):
     return tree
 
 
-def test_reactualisation_children_boundaries(children):
+def test_reactualisation_children_boundaries(children: Any) -> None:
     tree = children
     got = cells("reactualisation_children", tree.vaxjo)
     # base: A(K), C(M, back), D(K), E12(M), G(K), I(M, back) = 6, not back 4
@@ -111,7 +113,7 @@ def test_reactualisation_children_boundaries(children):
     assert (tree.vux_unit.pk, "T") not in got
 
 
-def test_reactualisation_youth_splits_at_thirteen(children):
+def test_reactualisation_youth_splits_at_thirteen(children: Any) -> None:
     tree = children
     got = cells("reactualisation_youth", tree.vaxjo)
     # E13 (K, 13 on the end day) and P4 (M, 20): neither back
@@ -120,7 +122,7 @@ def test_reactualisation_youth_splits_at_thirteen(children):
     assert share(got[(tree.vux_unit.pk, "M")]) == (100.0, 1.0, 1.0)
 
 
-def test_reactualisation_adults_substance_abuse_only(tree):
+def test_reactualisation_adults_substance_abuse_only(tree: Any) -> None:
     unit = tree.vux_unit
     kind = "opv_adults_structured"
     # P1: alcohol, ended 10 Feb; a homelessness case later is not a return to substance care
@@ -158,7 +160,7 @@ def test_reactualisation_adults_substance_abuse_only(tree):
 
 
 @pytest.fixture
-def investigations(tree):
+def investigations(tree: Any) -> Any:
     unit = tree.bof_unit
     child = f.person(unit, D(2014, 4, 4), "K")
     boy = f.person(unit, D(2012, 4, 4), "M")
@@ -179,7 +181,7 @@ def investigations(tree):
     return tree
 
 
-def test_investigation_time_median(investigations):
+def test_investigation_time_median(investigations: Any) -> None:
     tree = investigations
     got = cells("investigation_time_median", tree.vaxjo)
     # days: 120, 121, 150, 30, 120 -> sorted 30, 120, 120, 121, 150 -> median 120
@@ -190,7 +192,7 @@ def test_investigation_time_median(investigations):
     assert got[(tree.vaxjo.pk, "T")].numerator is None
 
 
-def test_investigations_over_four_months_with_and_without_extension(investigations):
+def test_investigations_over_four_months_with_and_without_extension(investigations: Any) -> None:
     tree = investigations
     over = cells("investigation_over_four_months", tree.vaxjo)
     late = cells("investigation_over_four_months_no_extension", tree.vaxjo)
@@ -202,7 +204,7 @@ def test_investigations_over_four_months_with_and_without_extension(investigatio
     assert share(late[(tree.vaxjo.pk, "K")]) == (0.0, 0.0, 3.0)
 
 
-def test_decision_to_execution_median_even_count(tree):
+def test_decision_to_execution_median_even_count(tree: Any) -> None:
     client = f.person(tree.vux_unit, D(1980, 1, 1), "K")
     case = f.case(client, D(2024, 12, 1), reason="alcohol")
     for decided, executed in [
@@ -225,7 +227,7 @@ def test_decision_to_execution_median_even_count(tree):
     assert (tree.vaxjo.pk, "M") not in got
 
 
-def test_non_executed_decisions(tree):
+def test_non_executed_decisions(tree: Any) -> None:
     client = f.person(tree.vux_unit, D(1980, 1, 1), "M")
     case = f.case(client, D(2023, 12, 1), reason="alcohol")
     f.decision(case, D(2025, 3, 10))  # deadline 10 June 2025, never executed: listed
@@ -242,6 +244,6 @@ def test_non_executed_decisions(tree):
     assert got[(tree.vaxjo.pk, "T")].value == 1.0
 
 
-def test_a_municipality_without_data_has_no_cells(tree):
+def test_a_municipality_without_data_has_no_cells(tree: Any) -> None:
     assert cells("reactualisation_children", tree.kalmar) == {}
     assert cells("investigation_time_median", tree.kalmar) == {}

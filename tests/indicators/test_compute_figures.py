@@ -4,17 +4,20 @@ restriction (another municipality's user gets not-found), and the API over it.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from insyn.accounts.models import User
 from insyn.core.roles import Role
 from insyn.core.suppression import Relation
 from insyn.core.suppression_check import derivable
 from insyn.indicators.models import Indicator, IndicatorValue
-from insyn.indicators.selectors.figures import own_figures, unit_figures
+from insyn.indicators.selectors.figures import Figure, own_figures, unit_figures
 from insyn.organisations.models import OrgUnit
-from tests.factories import user_with_role
+from insyn.organisations.services import membership_grant
 from tests.indicators import compute_factories as f
 
 pytestmark = pytest.mark.usefixtures("catalogues")
@@ -23,25 +26,29 @@ KEY = "reaktualisering_barn_0_12"
 
 
 @pytest.fixture(autouse=True)
-def _threshold(settings):
+def _threshold(settings: Any) -> None:
     settings.INSYN_MIN_CELL = 5
 
 
 @pytest.fixture
-def lead(tree):
-    return user_with_role(Role.QUALITY_LEAD, tree.vaxjo, username="lead_vaxjo")
+def lead(tree: Any) -> User:
+    user = User.objects.create_user(username="lead_vaxjo", organisation=tree.vaxjo)
+    membership_grant(actor=None, user=user, org_unit=tree.vaxjo, role=Role.QUALITY_LEAD)
+    return user
 
 
 @pytest.fixture
-def indicator(db) -> Indicator:
+def indicator(db: None) -> Indicator:
     return Indicator.objects.get(key=KEY)
 
 
-def by_sex(figures) -> dict[str, object]:
+def by_sex(figures: list[Figure]) -> dict[str, Figure]:
     return {fig.sex: fig for fig in figures}
 
 
-def test_population_under_the_threshold_is_hidden(tree, staff, lead, indicator):
+def test_population_under_the_threshold_is_hidden(
+    tree: Any, staff: Any, lead: User, indicator: Indicator
+) -> None:
     for sex, n in (("T", 4), ("K", 2), ("M", 2)):
         f.stored(indicator, tree.vaxjo, sex, n)
     figures = by_sex(own_figures(lead, indicator, tree.vaxjo))
@@ -51,7 +58,9 @@ def test_population_under_the_threshold_is_hidden(tree, staff, lead, indicator):
         assert fig.numerator is None and fig.denominator is None
 
 
-def test_women_hidden_forces_men_hidden(tree, staff, lead, indicator):
+def test_women_hidden_forces_men_hidden(
+    tree: Any, staff: Any, lead: User, indicator: Indicator
+) -> None:
     for sex, n in (("T", 12), ("K", 3), ("M", 9)):
         f.stored(indicator, tree.vaxjo, sex, n)
     figures = by_sex(own_figures(lead, indicator, tree.vaxjo))
@@ -60,7 +69,9 @@ def test_women_hidden_forces_men_hidden(tree, staff, lead, indicator):
     assert figures["T"].denominator == 12
 
 
-def test_large_enough_cells_are_all_shown(tree, staff, lead, indicator):
+def test_large_enough_cells_are_all_shown(
+    tree: Any, staff: Any, lead: User, indicator: Indicator
+) -> None:
     for sex, n in (("T", 12), ("K", 5), ("M", 7)):
         f.stored(indicator, tree.vaxjo, sex, n)
     figures = own_figures(lead, indicator, tree.vaxjo)
@@ -68,7 +79,9 @@ def test_large_enough_cells_are_all_shown(tree, staff, lead, indicator):
     assert not any(fig.suppressed for fig in figures)
 
 
-def test_a_small_unit_is_protected_across_units(tree, staff, lead, indicator):
+def test_a_small_unit_is_protected_across_units(
+    tree: Any, staff: Any, lead: User, indicator: Indicator
+) -> None:
     # leaves: bof_unit K1 M2 (3), vux_unit K8 M12 (20); every level above holds the sums
     leaves = {tree.bof_unit: (1, 2), tree.vux_unit: (8, 12)}
     above = {
@@ -103,7 +116,7 @@ def test_a_small_unit_is_protected_across_units(tree, staff, lead, indicator):
     assert hidden & {("VUX", "T"), ("AOV", "T"), ("VUX-OPV", "T")}
 
 
-def test_manual_values_are_not_suppressed(tree, lead):
+def test_manual_values_are_not_suppressed(tree: Any, lead: User) -> None:
     manual = Indicator.objects.create(
         key="kostnad_ifo_test", title="Kostnad", source=Indicator.Source.MANUAL, unit="kr"
     )
@@ -113,7 +126,7 @@ def test_manual_values_are_not_suppressed(tree, lead):
     assert fig.provenance == "Manuellt inlagt värde"
 
 
-def test_out_of_scope_is_not_found(tree, staff, lead, indicator):
+def test_out_of_scope_is_not_found(tree: Any, staff: Any, lead: User, indicator: Indicator) -> None:
     f.stored(indicator, tree.vaxjo, "T", 40)
     with pytest.raises(OrgUnit.DoesNotExist):
         own_figures(staff.kalmar_case_worker, indicator, tree.vaxjo)
@@ -124,25 +137,27 @@ def test_out_of_scope_is_not_found(tree, staff, lead, indicator):
         own_figures(staff.case_worker, indicator, tree.vaxjo)
 
 
-def test_regional_analyst_sees_the_same_suppressed_aggregates(tree, staff, lead, indicator):
+def test_regional_analyst_sees_the_same_suppressed_aggregates(
+    tree: Any, staff: Any, lead: User, indicator: Indicator
+) -> None:
     for sex, n in (("T", 12), ("K", 3), ("M", 9)):
         f.stored(indicator, tree.vaxjo, sex, n)
     seen = by_sex(own_figures(staff.analyst, indicator, tree.vaxjo))
     assert seen["K"].suppressed and seen["M"].suppressed and seen["T"].value == 50.0
 
 
-def api(user) -> APIClient:
+def api(user: User) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
 
 
 @pytest.mark.usefixtures("english")
-def test_api_figures(tree, staff, lead, indicator):
+def test_api_figures(tree: Any, staff: Any, lead: User, indicator: Indicator) -> None:
     for sex, n in (("T", 12), ("K", 3), ("M", 9)):
         f.stored(indicator, tree.vaxjo, sex, n)
     url = reverse("indicator-figures")
-    body = api(staff.analyst).get(url, {"indicator": KEY, "unit": "0780", "year": 2025}).json()
+    body = api(staff.analyst).get(url, {"indicator": KEY, "unit": "0780", "year": "2025"}).json()
     assert [(r["sex"], r["value"], r["suppressed"]) for r in body] == [
         ("T", 50.0, False),
         ("K", None, True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,8 +14,9 @@ from insyn.core.models import ChangeEntry
 from insyn.indicators import computations
 from insyn.indicators.computations import Cell
 from insyn.indicators.models import Indicator, IndicatorValue
-from insyn.indicators.periods import rolling_period, year_period
+from insyn.indicators.periods import Period, rolling_period, year_period
 from insyn.indicators.services.compute import ComputeError, compute_indicators
+from insyn.organisations.models import OrgUnit
 from tests.indicators import compute_factories as f
 
 pytestmark = pytest.mark.usefixtures("catalogues", "english")
@@ -24,12 +26,12 @@ KEY = "reaktualisering_barn_0_12"
 TODAY = D(2026, 11, 29)
 
 
-def rows(**filters) -> dict[tuple[str, str], float]:
+def rows(**filters: Any) -> dict[tuple[str, str], float]:
     qs = IndicatorValue.objects.filter(source=IndicatorValue.Source.COMPUTED, **filters)
-    return {(r.org_unit.code, r.sex): r.value for r in qs.select_related("org_unit")}
+    return {(r.org_unit.code, r.sex): r.value for r in qs.select_related("org_unit") if r.org_unit}
 
 
-def test_recompute_replaces_and_removes_stale_values(tree):
+def test_recompute_replaces_and_removes_stale_values(tree: Any) -> None:
     girl = f.child_with_intervention(
         tree.bof_unit, born=D(2014, 1, 1), sex="K", ended_on=D(2024, 5, 2)
     )
@@ -71,16 +73,16 @@ def test_recompute_replaces_and_removes_stale_values(tree):
     )
     assert gone.removed == 8 and rows(year=2025, period_kind="year") == {}
     entry = ChangeEntry.objects.filter(action="compute_indicators").latest("pk")
-    assert entry.after["removed"] == 8
+    assert entry.after is not None and entry.after["removed"] == 8
 
 
 class _Fake:
     name = "test_fake_computation"
 
-    def __init__(self, tree) -> None:
+    def __init__(self, tree: Any) -> None:
         self.tree = tree
 
-    def compute(self, municipality, period):
+    def compute(self, municipality: OrgUnit, period: Period) -> list[Cell]:
         t = self.tree
         return [
             Cell(t.vaxjo.pk, "T", None, None, 0.0),  # no value: never stored
@@ -89,7 +91,7 @@ class _Fake:
         ]
 
 
-def test_a_cell_without_a_value_is_never_stored(tree):
+def test_a_cell_without_a_value_is_never_stored(tree: Any) -> None:
     computations.register(_Fake(tree))
     Indicator.objects.create(
         key="test_fake", title="Fake", source="computed", computation=_Fake.name
@@ -101,7 +103,7 @@ def test_a_cell_without_a_value_is_never_stored(tree):
     assert rows(indicator__key="test_fake") == {("0780", "K"): 50.0}
 
 
-def test_bad_input_is_refused(tree):
+def test_bad_input_is_refused(tree: Any) -> None:
     with pytest.raises(ComputeError, match="not over yet"):
         compute_indicators(municipality=tree.vaxjo, period=year_period(2026), today=TODAY)
     with pytest.raises(ComputeError, match="not over yet"):
@@ -123,7 +125,7 @@ def test_bad_input_is_refused(tree):
     assert not IndicatorValue.objects.exists()
 
 
-def test_cli_compute(tree):
+def test_cli_compute(tree: Any) -> None:
     f.child_with_intervention(tree.bof_unit, born=D(2014, 1, 1), sex="M", ended_on=D(2024, 5, 2))
     out = StringIO()
     call_command(
@@ -152,7 +154,7 @@ def test_cli_compute(tree):
         ([], "--year"),
     ],
 )
-def test_cli_bad_input(tree, args, message):
+def test_cli_bad_input(tree: Any, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("indicators", "compute", *args, stdout=StringIO())
     assert not IndicatorValue.objects.exists()
