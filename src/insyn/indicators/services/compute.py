@@ -47,6 +47,9 @@ class ComputeSummary:
     period_label: str
     indicators: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # computation not available yet
+    # indicators whose definition cannot be computed (e.g. a programme without a "before"
+    # stage), with the computation's message; the others are still computed
+    failed: dict[str, str] = field(default_factory=dict)
     added: int = 0
     changed: int = 0
     removed: int = 0
@@ -56,6 +59,8 @@ class ComputeSummary:
         skipped = ""
         if self.skipped:
             skipped = f"; skipped (no computation yet): {', '.join(self.skipped)}"
+        for key, message in self.failed.items():
+            skipped += f"; {key} not computed: {message}"
         return (
             f"{self.municipality} {self.period_label}: {len(self.indicators)} indicators, "
             f"{self.added} values added, {self.changed} changed, {self.removed} removed, "
@@ -69,6 +74,7 @@ class ComputeSummary:
             "period": self.period_label,
             "indicators": self.indicators,
             "skipped": self.skipped,
+            "failed": self.failed,
             "added": self.added,
             "changed": self.changed,
             "removed": self.removed,
@@ -130,10 +136,15 @@ def compute_indicators(
         if computation is None:
             summary.skipped.append(indicator.key)
             continue
+        try:
+            computed = computation.compute(municipality, period)
+        except ValueError as exc:  # a definition that does not resolve: named, not fatal
+            summary.failed[indicator.key] = str(exc)
+            continue
         summary.indicators.append(indicator.key)
         cells = {
             (c.unit_id, c.sex): c
-            for c in computation.compute(municipality, period)
+            for c in computed
             if c.value is not None and c.unit_id in units
         }
         _store(indicator, period, units, cells, summary)
