@@ -146,7 +146,7 @@ def ranked_bar_svg(comparison: Comparison) -> str:
         for m in comparison.members
         if m.value is not None
     ]
-    order = [d["name"] for d in data]
+    order = [str(d["name"]) for d in data]
     base = alt.Chart(alt.Data(values=data))
     bars = base.mark_bar().encode(
         y=alt.Y("name:N", title="", sort=order, axis=alt.Axis(labelLimit=200)),

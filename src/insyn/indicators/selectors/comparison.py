@@ -399,22 +399,7 @@ def series(
         try:
             c = compare(user, indicator, area.pk, year=year, against=against, sex=sex)
         except GroupYearError as exc:
-            c = compare(user, indicator, area.pk, year=year, against="riket", sex=sex)
-            out.append(
-                SeriesPoint(
-                    year=year,
-                    value=c.subject.value,
-                    value_provenance=c.subject.provenance,
-                    preliminary=c.subject.preliminary,
-                    reference=None,
-                    reference_label="",
-                    reference_provenance="",
-                    riket=c.riket,
-                    riket_provenance=c.riket_provenance,
-                    group_key="",
-                    note=str(exc),
-                )
-            )
+            out.append(_point_without_group(user, indicator, area, year, sex, str(exc)))
             continue
         out.append(
             SeriesPoint(
@@ -432,6 +417,30 @@ def series(
             )
         )
     return out
+
+
+def _point_without_group(
+    user: User, indicator: Indicator, area: KoladaMunicipality, year: int, sex: str, note: str
+) -> SeriesPoint:
+    """A year without the group: the municipality's own value and Riket's, and the note."""
+    rows = _area_values(indicator, [area.pk, RIKET], year, sex)
+    subject = _subject_own(user, indicator, area, year, sex) or _raw_member(
+        area, rows.get(area.pk), True
+    )
+    riket = rows.get(RIKET)
+    return SeriesPoint(
+        year=year,
+        value=subject["value"],
+        value_provenance=subject["provenance"],
+        preliminary=subject["preliminary"],
+        reference=None,
+        reference_label="",
+        reference_provenance="",
+        riket=riket.value if riket else None,
+        riket_provenance=riket.provenance if riket else "",
+        group_key="",
+        note=note,
+    )
 
 
 def tile(
