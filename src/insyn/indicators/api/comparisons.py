@@ -39,7 +39,7 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
     unit = serializers.CharField(read_only=True, help_text="percent | days | count | kr | other")
     type = serializers.CharField(read_only=True, help_text="structure | process | outcome")
     direction = serializers.CharField(read_only=True, help_text="higher | lower | none")
-    source = serializers.CharField(read_only=True, help_text="computed | kolada | manual")
+    source = serializers.CharField(read_only=True, help_text="computed | kolada | manual")  # type: ignore[assignment]
 
     class Meta:
         model = Indicator
