@@ -64,7 +64,7 @@ def test_ties_share_a_colour() -> None:
 
 
 def test_all_equal_is_yellow_and_small_groups_get_no_colour() -> None:
-    assert set(colours.quartile_colours({c: 3.0 for c in "abcdef"}, "higher").values()) == {
+    assert set(colours.quartile_colours(dict.fromkeys("abcdef", 3.0), "higher").values()) == {
         "yellow"
     }
     small = colours.quartile_colours({"a": 1.0, "b": 2.0, "c": 3.0, "d": None}, "higher")

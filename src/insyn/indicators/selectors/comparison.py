@@ -375,11 +375,12 @@ def compare(
 
 
 def _provenance_lines(members: list[Member], ref_prov: str, riket_prov: str) -> list[str]:
-    """Each distinct source line once: the values' own, then the derived figures' (ranks and
-    colours are derived too), Riket's."""
+    """Each distinct source line once: the subject's value's first, the other values', then
+    the derived figures' (ranks and colours are derived too), Riket's."""
     lines: list[str] = []
     sources = [m.source for m in members if m.value is not None and not m.is_subject]
     for line in [
+        *(m.provenance for m in members if m.is_subject and m.value is not None),
         *(m.provenance for m in members if m.value is not None),
         ref_prov,
         derived_provenance(sources) if sources else "",
