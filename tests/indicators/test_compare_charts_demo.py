@@ -92,7 +92,8 @@ def test_demo_values_are_synthetic_deterministic_and_leave_kolada_alone() -> Non
     for row in IndicatorValue.objects.filter(source="synthetic"):
         assert row.provenance == PROVENANCE_SYNTHETIC and row.snapshot_id is None
         if row.indicator.unit == Indicator.Unit.PERCENT:
-            assert row.denominator and 0 <= row.numerator <= row.denominator
+            assert row.denominator and row.numerator is not None
+            assert 0 <= row.numerator <= row.denominator
             assert row.value == pytest.approx(100 * row.numerator / row.denominator, abs=0.051)
             assert 0 <= row.value <= 100
         else:

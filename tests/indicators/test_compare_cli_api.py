@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
+from insyn.accounts.models import User
 from insyn.indicators.models import PROVENANCE_KOLADA, PROVENANCE_SYNTHETIC, IndicatorValue
 from tests.indicators import compare_factories as f
 from tests.indicators.test_compare_selector import SHARES, build_shares
@@ -84,13 +86,13 @@ def test_show_errors_are_clear(args: list[str], message: str) -> None:
         run("show", *args)
 
 
-def api(user) -> APIClient:
+def api(user: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
-def test_api_catalogue_and_comparison(staff) -> None:
+def test_api_catalogue_and_comparison(staff: Any) -> None:
     build_shares()
     client = api(staff.analyst)
     listing = client.get("/api/indicators/")
@@ -121,14 +123,14 @@ def test_api_catalogue_and_comparison(staff) -> None:
         ("/api/indicators/U31462/comparison/", {"municipality": "0780", "against": "x"}, 400),
     ],
 )
-def test_api_errors(staff, url: str, params: dict[str, str], code: int) -> None:
+def test_api_errors(staff: Any, url: str, params: dict[str, str], code: int) -> None:
     build_shares()
     answer = api(staff.analyst).get(url, params)
     assert answer.status_code == code
     assert "detail" in answer.json()
 
 
-def test_api_group_of_another_year_names_the_years(staff) -> None:
+def test_api_group_of_another_year_names_the_years(staff: Any) -> None:
     build_shares()
     answer = api(staff.analyst).get(
         "/api/indicators/U31462/comparison/", {"municipality": "0780", "year": "2023"}
@@ -140,7 +142,7 @@ def test_api_needs_authentication() -> None:
     assert APIClient().get("/api/indicators/").status_code in (401, 403)
 
 
-def test_schema_documents_the_endpoints(staff) -> None:
+def test_schema_documents_the_endpoints(staff: Any) -> None:
     schema = api(staff.analyst).get("/api/schema/", {"format": "json"})
     assert schema.status_code == 200
     paths = json.loads(schema.content)["paths"]

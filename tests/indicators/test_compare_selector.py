@@ -6,6 +6,7 @@ own figures through the restricted path, user-defined groups by scope, targets a
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from scipy import stats
@@ -17,6 +18,7 @@ from insyn.indicators.models import (
     ComparisonGroup,
     IndicatorTarget,
     IndicatorValue,
+    KoladaMunicipality,
 )
 from insyn.indicators.selectors import comparison as c
 from tests.indicators import compare_factories as f
@@ -170,7 +172,7 @@ def test_sex_selects_its_own_values() -> None:
     assert result.reference is None
 
 
-def test_own_computed_figure_for_a_user_in_scope(tree, staff) -> None:
+def test_own_computed_figure_for_a_user_in_scope(tree: Any, staff: Any) -> None:
     f.world(vaxjo_unit=tree.vaxjo)
     ind = f.indicator("reaktualisering_unga_13_20", source="computed")
     for code, (num, den) in SHARES.items():
@@ -192,12 +194,14 @@ def test_own_computed_figure_for_a_user_in_scope(tree, staff) -> None:
     assert theirs.subject.value == 80.0 and theirs.subject.source == "synthetic"
 
 
-def test_user_defined_groups_are_seen_within_the_owner_s_organisation(tree, staff) -> None:
+def test_user_defined_groups_are_seen_within_the_owner_s_organisation(
+    tree: Any, staff: Any
+) -> None:
     build_shares()
     group = ComparisonGroup.objects.create(
         key="user-1", title="Våra grannar", kind="user", owner=tree.vaxjo
     )
-    group.members.set(["0123", "0126", "0184", "1281"])
+    group.members.set(KoladaMunicipality.objects.filter(pk__in=["0123", "0126", "0184", "1281"]))
     for user in (staff.analyst, staff.case_worker):
         result = c.compare(user, f.indicator(), "0780", year=2024, against="group:user-1")
         assert result.group_title == "Våra grannar" and len(result.members) == 5
@@ -209,7 +213,7 @@ def test_user_defined_groups_are_seen_within_the_owner_s_organisation(tree, staf
         c.compare(None, f.indicator(), "0780", year=2024, against="group:user-1")
 
 
-def test_target_met_or_not(tree) -> None:
+def test_target_met_or_not(tree: Any) -> None:
     build_shares()
     f.area("0780", "Växjö", tree.vaxjo)
     ind = f.indicator()

@@ -11,6 +11,7 @@ municipality's OrgUnit, else the subject's area value is used like any member's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -84,8 +85,16 @@ SOURCE_ORDER = (
 )
 
 
+AREA_ID = re.compile(r"\d{4}")
+GROUP_KEY = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+
+
 def municipality(code: str) -> KoladaMunicipality:
-    found = KoladaMunicipality.objects.filter(pk=code).first()
+    found = (
+        KoladaMunicipality.objects.filter(pk=code).first()
+        if AREA_ID.fullmatch(code or "")
+        else None
+    )
     if found is None:
         raise UnknownMunicipality(f"Okänd kommun: {code} (ange Koladas kommunkod, t.ex. 0780).")
     return found
@@ -126,7 +135,11 @@ def resolve_group(
         found = group_selectors.riket_group()
     elif against.startswith("group:"):
         key = against.removeprefix("group:")
-        found = ComparisonGroup.objects.filter(visible_groups(user), key=key).first()
+        found = (
+            ComparisonGroup.objects.filter(visible_groups(user), key=key).first()
+            if GROUP_KEY.fullmatch(key)
+            else None
+        )
         if found is None:
             raise UnknownGroup(f"Okänd jämförelsegrupp: {key}.")
         if found.year is not None and found.year != year:
