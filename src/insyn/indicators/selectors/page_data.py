@@ -1,35 +1,29 @@
-"""What each key-figure page shows, assembled from the series (selectors.pages) and the
-comparisons (selectors.page_compare): the overview's tiles, the indicator page and the
-comparison table. Views only parse input, call one of these and render."""
+"""What each key-figure page shows, built on the compare area's selectors
+(`selectors.comparison`: compare, series, tile) and colours: the overview's tiles and the
+indicator page. Views only parse input, call one of these and render."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from insyn.core.scoping import granted_paths
-from insyn.indicators.models import (
-    PROVENANCE_KOLADA_DERIVED,
-    Indicator,
-    IndicatorTarget,
-    KoladaKpi,
-    KoladaMunicipality,
-)
-from insyn.indicators.selectors import page_compare as pc
+from insyn.indicators import colours
+from insyn.indicators.models import ComparisonGroup, Indicator, KoladaKpi
+from insyn.indicators.selectors import comparison as cmp
 from insyn.indicators.selectors import pages
-from insyn.indicators.selectors.figures import Figure
 
 if TYPE_CHECKING:
     from insyn.accounts.models import User
     from insyn.organisations.models import OrgUnit
 
-
-def sexes() -> list[tuple[str, str]]:
-    return [("T", _("Total")), ("K", _("Women")), ("M", _("Men"))]
+RANK = "rank"
+HONEST = "honest"
+MODES = (RANK, HONEST)
+SERIES_YEARS = 8
 
 
 def fmt(value: float | None, unit: str = "") -> str:
@@ -42,43 +36,71 @@ def fmt(value: float | None, unit: str = "") -> str:
     return text + suffix
 
 
+def colour_text(colour: str, mode: str) -> str:
+    """What a colour means, in words (never colour alone)."""
+    if mode == HONEST:
+        return {
+            colours.GREEN: _("Clearly better than the comparison value (outside the funnel)"),
+            colours.RED: _("Clearly worse than the comparison value (outside the funnel)"),
+            colours.WITHIN: _("No clear difference from the comparison value"),
+        }.get(colour, _("No colour: no value or no denominator"))
+    return {
+        colours.GREEN: _("Best quarter of the group"),
+        colours.YELLOW: _("Middle half of the group"),
+        colours.RED: _("Worst quarter of the group"),
+        colours.GREY: _("No colour: no value"),
+    }.get(colour, _("No colour: no better direction, or fewer than four values"))
+
+
+def member_colour(member: cmp.Member, mode: str) -> str:
+    return member.funnel_colour if mode == HONEST else member.colour
+
+
+def legend(mode: str) -> list[tuple[str, str]]:
+    if mode == HONEST:
+        shown = [colours.GREEN, colours.WITHIN, colours.RED, colours.NONE]
+    else:
+        shown = [colours.GREEN, colours.YELLOW, colours.RED, colours.GREY, colours.NONE]
+    return [(c, colour_text(c, mode)) for c in shown]
+
+
+def mode_label(mode: str) -> str:
+    return _("Rank quartiles") if mode == RANK else _("Statistically honest (funnel)")
+
+
+# --- the overview ------------------------------------------------------------------------------
+
+
 @dataclass
-class Tile:
+class TileView:
     indicator: Indicator
     year: int
-    figure: Figure | None
-    previous: Figure | None
-    series: list[Figure]
+    value: float | None
+    previous: float | None
     colour: str
     colour_label: str
-    group_title: str
-    sparkline: str
+    sparkline: str  # a data: address, "" for fewer than two values
     provenance: list[str]
+    preliminary: bool
+    target: cmp.TargetResult | None
+    note: str
 
     @property
     def value_text(self) -> str:
-        if self.figure is not None and self.figure.suppressed:
-            return _("Hidden: too few persons.")
-        return fmt(self.figure.value if self.figure else None, self.indicator.unit)
-
-    @property
-    def change(self) -> float | None:
-        if self.figure is None or self.previous is None:
-            return None
-        if self.figure.value is None or self.previous.value is None:
-            return None
-        return self.figure.value - self.previous.value
+        return fmt(self.value, self.indicator.unit)
 
     @property
     def change_text(self) -> str:
-        change = self.change
-        if change is None:
+        if self.value is None or self.previous is None:
             return _("No value for the year before")
+        change = self.value - self.previous
         sign = "+" if change > 0 else ("−" if change < 0 else "±")
         amount = sign + fmt(abs(change), self.indicator.unit)
         direction = self.indicator.direction
-        if change == 0 or direction == Indicator.Direction.NONE:
-            verdict = _("unchanged") if change == 0 else ""
+        if change == 0:
+            verdict = _("unchanged")
+        elif direction == Indicator.Direction.NONE:
+            verdict = ""
         elif (change > 0) == (direction == Indicator.Direction.HIGHER):
             verdict = _("better")
         else:
@@ -90,71 +112,58 @@ class Tile:
 @dataclass
 class TileGroup:
     title: str
-    tiles: list[Tile] = field(default_factory=list)
+    tiles: list[TileView] = field(default_factory=list)
 
 
-def _year_of(series: list[Figure], year: int) -> Figure | None:
-    return next((f for f in series if f.year == year), None)
+def _tile(user: User, indicator: Indicator, code: str, year: int, mode: str) -> TileView:
+    from insyn.indicators import charts
+    from insyn.indicators.selectors.page_tables import data_uri
+
+    try:
+        t = cmp.tile(user, indicator, code, year=year)
+    except cmp.ComparisonError as exc:
+        return TileView(
+            indicator, year, None, None, colours.NONE, "", "", [], False, None, str(exc)
+        )
+    colour = t.colour
+    preliminary = False
+    if t.value is not None and not t.note:
+        c = cmp.compare(user, indicator, code, year=year, against="similar")
+        preliminary = c.subject.preliminary
+        colour = member_colour(c.subject, mode)
+    spark = charts.sparkline_svg(t.sparkline) if len(t.sparkline) > 1 else ""
+    return TileView(
+        indicator=indicator,
+        year=year,
+        value=t.value,
+        previous=t.previous,
+        colour=colour,
+        colour_label=colour_text(colour, mode),
+        sparkline=data_uri(spark) if spark else "",
+        provenance=t.provenance if t.value is not None else [],
+        preliminary=preliminary,
+        target=t.target,
+        note=t.note,
+    )
 
 
 def overview(
-    user: User,
-    municipality: OrgUnit,
-    year: int,
-    filters: pages.CatalogueFilter,
-    mode: str = pc.RANK,
+    user: User, municipality: OrgUnit, year: int, filters: pages.CatalogueFilter, mode: str = RANK
 ) -> list[TileGroup]:
     """Tiles per catalogue indicator for `municipality` and `year`, grouped by quality
-    dimension (or operating area). Colours: rank quartiles in the year's similar IFO group."""
-    from insyn.indicators.page_charts import data_uri, sparkline_svg
-
-    area = pages.kolada_area(municipality)
-    group = pc.default_group(area, year)
+    dimension (or operating area); colours against the year's similar IFO group."""
     groups: dict[str, TileGroup] = {}
     for indicator in pages.catalogue(filters):
-        series = [f for f in pages.own_series(user, indicator, municipality) if f.year <= year]
-        figure = _year_of(series, year)
-        previous = _year_of(series, year - 1)
-        colour, label, group_title = pc.GREY, pc.colour_text(pc.GREY, mode), ""
-        provenance = sorted({f.provenance for f in ([figure] if figure else [])})
-        if group is not None and figure is not None and figure.value is not None:
-            comparison = pc.compare_in_group(indicator, group, area, figure, year, mode=mode)
-            subject = comparison.subject
-            if subject is not None:
-                colour, label = subject.colour, subject.colour_label
-                group_title = comparison.title
-                provenance.append(PROVENANCE_KOLADA_DERIVED)
-        spark = sparkline_svg([f.value for f in series[-8:]])
         if filters.group_by == "area":
             heading = indicator.operating_area or _("Other")
         else:
             heading = indicator.dimension.name if indicator.dimension else _("Other")
-        groups.setdefault(heading, TileGroup(heading)).tiles.append(
-            Tile(
-                indicator=indicator,
-                year=year,
-                figure=figure,
-                previous=previous,
-                series=series,
-                colour=colour,
-                colour_label=label,
-                group_title=group_title,
-                sparkline=data_uri(spark) if spark else "",
-                provenance=provenance,
-            )
-        )
+        tile = _tile(user, indicator, municipality.code, year, mode)
+        groups.setdefault(heading, TileGroup(heading)).tiles.append(tile)
     return list(groups.values())
 
 
-# --- the indicator page -----------------------------------------------------------------------
-
-
-@dataclass
-class TargetResult:
-    value: float
-    comparison: str
-    decision: str
-    met: bool | None
+# --- the indicator page ------------------------------------------------------------------------
 
 
 @dataclass
@@ -162,59 +171,43 @@ class IndicatorPage:
     indicator: Indicator
     kpi: KoladaKpi | None
     municipality: OrgUnit
-    area: KoladaMunicipality | None
     year: int
     sex: str
-    series: list[Figure]
-    figure: Figure | None
-    comparison: pc.GroupComparison | None
-    group_series: list[tuple[str, list[Figure]]]  # other lines in the series chart
-    by_sex: list[tuple[str, Figure | None]]
-    target: TargetResult | None
+    mode: str
+    against: str
     choices: list[tuple[str, str]]
-    group_key: str
-    notice: str = ""
+    comparison: cmp.Comparison
+    points: list[cmp.SeriesPoint]
+    by_sex: list[tuple[str, cmp.Member | None]]
 
     @property
-    def years(self) -> list[int]:
-        found = {f.year for f in self.series}
-        for _name, line in self.group_series:
-            found |= {f.year for f in line}
-        return sorted(found)
-
-    def series_table(self) -> list[tuple[int, list[str]]]:
-        """The series chart's numbers: per year, the municipality then each comparison line."""
-        lines = [self.series] + [line for _n, line in self.group_series]
-        return [
-            (
-                y,
-                [
-                    fmt(f.value if (f := _year_of(line, y)) else None, self.indicator.unit)
-                    for line in lines
-                ],
-            )
-            for y in self.years
-        ]
+    def sources(self) -> list[str]:
+        lines = list(self.comparison.provenance)
+        for p in self.points:
+            for line in (p.value_provenance, p.reference_provenance, p.riket_provenance):
+                if line and line not in lines:
+                    lines.append(line)
+        return lines
 
 
-def _target(
-    user: User, indicator: Indicator, municipality: OrgUnit, year: int, figure: Figure | None
-) -> TargetResult | None:
-    unit = pages.own_unit(user, municipality)
-    if unit is None:
-        return None
-    target = (
-        IndicatorTarget.objects.filter(indicator=indicator, org_unit=unit)
-        .filter(Q(year=year) | Q(year__isnull=True))
-        .order_by("year")  # a target for the year (not null) before the standing one
-        .first()
-    )
-    if target is None:
-        return None
-    met = None
-    if figure is not None and figure.value is not None:
-        met = target.met(figure.value)
-    return TargetResult(target.value, target.get_comparison_display(), target.decision, met)
+def against_choices(user: User, area_code: str, year: int) -> list[tuple[str, str]]:
+    """(against, label) of the comparisons offered: the year's similar IFO group, the SKR
+    kommungrupp, the county, Riket and the user groups the user may see."""
+    from insyn.indicators.selectors import groups as group_selectors
+
+    out: list[tuple[str, str]] = []
+    with contextlib.suppress(group_selectors.NoGroupForYear):
+        out.append(("similar", group_selectors.similar_group(area_code, year).title))
+    skr = group_selectors.skr_group(area_code)
+    if skr is not None:
+        out.append(("skr", skr.title))
+    county = group_selectors.county_group(area_code)
+    if county is not None:
+        out.append(("county", county.title))
+    out.append(("riket", _("Riket")))
+    users = ComparisonGroup.objects.filter(cmp.visible_groups(user), kind="user")
+    out += [(f"group:{g.key}", g.title) for g in users.order_by("title")]
+    return out
 
 
 def indicator_page(
@@ -223,56 +216,44 @@ def indicator_page(
     municipality: OrgUnit,
     year: int,
     *,
-    group_key: str = "",
-    mode: str = pc.RANK,
-    level: str = "95",
+    against: str = "",
+    mode: str = RANK,
     sex: str = "T",
 ) -> IndicatorPage:
-    """Everything the indicator page shows. A group key that is not among this year's choices
-    raises PageInputError with the reason."""
-    area = pages.kolada_area(municipality)
-    series = pages.own_series(user, indicator, municipality, sex=sex)
-    figure = _year_of(series, year)
-    choices = pc.group_choices(area, year, granted_paths(user, pages.ACTION))
-    group = None
-    if group_key:
-        group = pc.group_for(group_key, area, year, choices)
-    elif choices:
-        group = pc.group_for(choices[0][0], area, year, choices)
-    comparison = None
-    group_series: list[tuple[str, list[Figure]]] = []
-    if group is not None:
-        comparison = pc.compare_in_group(
-            indicator, group, area, figure, year, mode=mode, level=level, sex=sex
+    """Everything the indicator page shows; raises cmp.ComparisonError (a Swedish message)
+    for a comparison that cannot be made (unknown group, a group of another year)."""
+    code = municipality.code
+    choices = against_choices(user, code, year)
+    if not against:
+        against = choices[0][0] if choices else "riket"
+    comparison = cmp.compare(user, indicator, code, year=year, against=against, sex=sex)
+    points = cmp.series(
+        user,
+        indicator,
+        code,
+        years=range(year - SERIES_YEARS + 1, year + 1),
+        against=against,
+        sex=sex,
+    )
+    points = [p for p in points if p.value is not None or p.reference is not None or p.riket]
+    by_sex: list[tuple[str, cmp.Member | None]] = []
+    for s, label in (("T", _("Total")), ("K", _("Women")), ("M", _("Men"))):
+        member = (
+            comparison.subject
+            if s == sex
+            else cmp.compare(user, indicator, code, year=year, against=against, sex=s).subject
         )
-        group_series.append(
-            (
-                _("%(group)s (group value)") % {"group": group.title},
-                pc.group_value_series(indicator, group, area, sex, mode),
-            )
-        )
-    riket = KoladaMunicipality.objects.filter(pk="0000").first()
-    if riket is not None and (group is None or group.key != "riket"):
-        line = pages.area_series(indicator, riket, sex=sex)
-        if line:
-            group_series.append((riket.title, line))
-    by_sex = [
-        (label, _year_of(pages.own_series(user, indicator, municipality, sex=code), year))
-        for code, label in sexes()
-    ]
+        by_sex.append((label, member))
     return IndicatorPage(
         indicator=indicator,
         kpi=pages.kpi_for(indicator),
         municipality=municipality,
-        area=area,
         year=year,
         sex=sex,
-        series=series,
-        figure=figure,
-        comparison=comparison,
-        group_series=group_series,
-        by_sex=by_sex,
-        target=_target(user, indicator, municipality, year, figure),
+        mode=mode,
+        against=against,
         choices=choices,
-        group_key=group.key if group is not None else "",
+        comparison=comparison,
+        points=points,
+        by_sex=by_sex,
     )

@@ -1,107 +1,124 @@
-"""The tables and charts of the indicator page and the comparison page, built from one set of
-numbers so a chart and its table alternative (and the downloads) never disagree."""
+"""The tables and charts of the indicator page and the comparison page, built from the same
+dataclasses (selectors.comparison) so a chart, its table alternative and the downloads never
+disagree. Charts are the compare area's (insyn.indicators.charts), shown as data: images."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from insyn.indicators import page_charts as pch
-from insyn.indicators.models import PROVENANCE_KOLADA_DERIVED, Indicator, KoladaMunicipality
+from insyn.indicators import charts, colours
+from insyn.indicators.models import Indicator, IndicatorValue, KoladaMunicipality
 from insyn.indicators.page_exports import Sheet
-from insyn.indicators.selectors import page_compare as pc
+from insyn.indicators.selectors import comparison as cmp
 from insyn.indicators.selectors import pages
-from insyn.indicators.selectors.page_data import IndicatorPage, fmt
+from insyn.indicators.selectors.page_data import (
+    HONEST,
+    RANK,
+    IndicatorPage,
+    colour_text,
+    fmt,
+    member_colour,
+    mode_label,
+)
 
 if TYPE_CHECKING:
     from insyn.accounts.models import User
     from insyn.organisations.models import OrgUnit
 
 
+AREA_KINDS = (IndicatorValue.Source.KOLADA, IndicatorValue.Source.SYNTHETIC)
+
+
+def data_uri(svg: str) -> str:
+    """An SVG as a data: address for an <img> (the CSP allows data: images, not inline styles)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def unit_label(indicator: Indicator) -> str:
     return str(indicator.get_unit_display())
 
 
-def series_data(page: IndicatorPage) -> list[dict[str, Any]]:
-    lines = [(page.municipality.name, page.series), *page.group_series]
-    return [
-        {"year": f.year, "series": name, "value": f.value}
-        for name, line in lines
-        for f in line
-        if f.value is not None
-    ]
-
-
-def bar_data(page: IndicatorPage) -> list[dict[str, Any]]:
-    if page.comparison is None:
-        return []
-    return [
-        {
-            "name": ("▶ " if r.is_subject else "") + r.name,
-            "value": r.value,
-            "colour": r.colour,
-        }
-        for r in page.comparison.rows
-        if r.value is not None
-    ]
-
-
-def funnel_data(page: IndicatorPage) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    comparison = page.comparison
-    if comparison is None or not comparison.funnel or comparison.group_value is None:
-        return [], []
-    points = [
-        {
-            "name": r.name,
-            "denominator": r.denominator,
-            "value": r.value,
-            "colour": r.colour,
-            "subject": _("This municipality") if r.is_subject else _("The group"),
-        }
-        for r in comparison.rows
-        if r.value is not None and r.denominator
-    ]
-    share = comparison.group_value / 100.0
-    z = pc.Z[comparison.level]
-    top = max(float(r.denominator or 0) for r in comparison.rows) * 1.1
-    limits = []
-    steps = 40
-    for i in range(1, steps + 1):
-        n = max(1.0, top * i / steps)
-        se = (share * (1 - share) / n) ** 0.5
-        limits.append(
+def page_context(page: IndicatorPage) -> dict[str, Any]:
+    """What the indicator template shows beside `page`: the charts and their tables, the
+    numbers in the page's format."""
+    c = page.comparison
+    unit = page.indicator.unit
+    funnel = c.funnel
+    limits: dict[str, tuple[str, str]] = {}
+    if funnel is not None:
+        share0 = funnel.p0 / 100
+        for m in funnel.points:
+            if m.denominator:
+                lo, hi = colours.funnel_limits(share0, m.denominator, 0.95)
+                lo8, hi8 = colours.funnel_limits(share0, m.denominator, 0.998)
+                limits[m.area] = (
+                    f"{fmt(100 * lo)}–{fmt(100 * hi)}",
+                    f"{fmt(100 * lo8)}–{fmt(100 * hi8)}",
+                )
+    group_rows = []
+    for m in c.members:
+        colour = member_colour(m, page.mode)
+        group_rows.append(
             {
-                "denominator": n,
-                "lower": max(0.0, 100 * (share - z * se)),
-                "upper": min(100.0, 100 * (share + z * se)),
+                "rank": m.rank,
+                "name": m.name,
+                "is_subject": m.is_subject,
+                "preliminary": m.preliminary,
+                "value_text": _("Hidden: too few persons.") if m.suppressed else fmt(m.value, unit),
+                "denominator_text": fmt(m.denominator, Indicator.Unit.COUNT),
+                "limits95": limits.get(m.area, ("–", "–"))[0],
+                "limits998": limits.get(m.area, ("–", "–"))[1],
+                "colour": colour,
+                "colour_label": colour_text(colour, page.mode),
+                "provenance": m.provenance,
             }
         )
-    return points, limits
+    subject_colour = member_colour(c.subject, page.mode)
+    name = page.municipality.name
+    series = charts.series_svg(page.points, title=page.indicator.title, subject=name)
+    return {
+        "series_chart": data_uri(series) if page.points else "",
+        "bar_chart": data_uri(charts.ranked_bar_svg(c)) if c.has_values else "",
+        "funnel_chart": data_uri(charts.funnel_svg(c)) if funnel is not None else "",
+        "series_rows": [
+            {
+                "year": p.year,
+                "value": fmt(p.value, unit),
+                "reference": fmt(p.reference, unit),
+                "riket": fmt(p.riket, unit),
+                "preliminary": p.preliminary,
+                "note": p.note,
+            }
+            for p in page.points
+        ],
+        "group_rows": group_rows,
+        "value_text": (
+            _("Hidden: too few persons.") if c.subject.suppressed else fmt(c.subject.value, unit)
+        ),
+        "subject_colour": subject_colour,
+        "subject_colour_label": colour_text(subject_colour, page.mode),
+        "reference_text": fmt(c.reference, unit),
+        "riket_text": fmt(c.riket, unit),
+        "sex_rows": [(label, fmt(m.value if m else None, unit)) for label, m in page.by_sex],
+        "legend": legend_for(page.mode),
+        "target_text": fmt(c.target.value, unit) if c.target else "",
+    }
 
 
-def charts(page: IndicatorPage) -> dict[str, Any]:
-    """Data addresses of the page's SVG charts (empty when there is nothing to draw)."""
-    unit = unit_label(page.indicator)
-    out: dict[str, Any] = {"series_chart": "", "bar_chart": "", "funnel_chart": ""}
-    series = series_data(page)
-    if series:
-        out["series_chart"] = pch.data_uri(pch.series_svg(series, unit))
-    bars = bar_data(page)
-    if bars:
-        out["bar_chart"] = pch.data_uri(pch.ranked_bar_svg(bars, unit))
-    points, limits = funnel_data(page)
-    if points and page.comparison and page.comparison.group_value is not None:
-        out["funnel_chart"] = pch.data_uri(
-            pch.funnel_svg(points, limits, page.comparison.group_value)
-        )
-    return out
+def legend_for(mode: str) -> list[tuple[str, str]]:
+    from insyn.indicators.selectors.page_data import legend
+
+    return legend(mode)
 
 
 def indicator_sheets(page: IndicatorPage) -> list[Sheet]:
-    """The page's figures: one tidy table (series, comparison group, by sex) and the about."""
+    """The page's figures: the series and the group, one tidy table, and where they come from."""
     ind = page.indicator
+    c = page.comparison
     header = [
         _("Table"),
         _("Area"),
@@ -117,68 +134,52 @@ def indicator_sheets(page: IndicatorPage) -> list[Sheet]:
         _("Preliminary"),
         _("Source"),
     ]
-    rows: list[list[Any]] = []
     yes, no = _("yes"), _("no")
-    for name, line in [(page.municipality.name, page.series), *page.group_series]:
-        for f in line:
-            rows.append(
-                [
-                    _("Series"),
-                    name,
-                    f.area,
-                    f.year,
-                    f.sex,
-                    f.value,
-                    f.numerator,
-                    f.denominator,
-                    unit_label(ind),
-                    None,
-                    "",
-                    yes if f.preliminary else no,
-                    f.provenance,
-                ]
-            )
-    if page.comparison is not None:
-        for r in page.comparison.rows:
-            rows.append(
-                [
-                    page.comparison.title,
-                    r.name,
-                    r.area,
-                    page.year,
-                    page.sex,
-                    r.value,
-                    r.numerator,
-                    r.denominator,
-                    unit_label(ind),
-                    r.rank,
-                    r.colour_label,
-                    yes if r.preliminary else no,
-                    r.provenance,
-                ]
-            )
+    unit = unit_label(ind)
+    rows: list[list[Any]] = []
+    for p in page.points:
+        for area, code, value, prov, prel in (
+            (
+                page.municipality.name,
+                page.municipality.code,
+                p.value,
+                p.value_provenance,
+                p.preliminary,
+            ),
+            (p.reference_label, p.group_key, p.reference, p.reference_provenance, False),
+            ("Riket", cmp.RIKET, p.riket, p.riket_provenance, False),
+        ):
+            if value is None:
+                continue
+            row = [_("Series"), area, code, p.year, page.sex, value, None, None, unit]
+            rows.append([*row, None, "", yes if prel else no, prov])
+    for m in c.members:
+        colour = member_colour(m, page.mode)
+        rows.append(
+            [
+                c.group_title,
+                m.name,
+                m.area,
+                c.year,
+                c.sex,
+                None if m.suppressed else m.value,
+                m.numerator,
+                m.denominator,
+                unit,
+                m.rank,
+                colour_text(colour, page.mode),
+                yes if m.preliminary else no,
+                m.provenance,
+            ]
+        )
     about = [
         (_("Indicator"), f"{ind.key} {ind.title}"),
         (_("Municipality"), page.municipality.name),
         (_("Period"), str(page.year)),
-        (_("Source"), "; ".join(_sources(page))),
+        (_("Colour mode"), mode_label(page.mode)),
+        (_("Source"), "; ".join(page.sources)),
     ]
-    if page.comparison is not None:
-        about.append((_("Colour mode"), mode_label(page.comparison.mode)))
     return [Sheet(_("Figures"), header, rows, about)]
-
-
-def _sources(page: IndicatorPage) -> list[str]:
-    found = {f.provenance for f in page.series}
-    for _name, line in page.group_series:
-        found |= {f.provenance for f in line}
-    if page.comparison is not None:
-        found |= set(page.comparison.provenance)
-    return sorted(s for s in found if s)
-
-
-def mode_label(mode: str) -> str:
-    return _("Rank quartiles") if mode == pc.RANK else _("Statistically honest (funnel)")
 
 
 # --- the comparison page ----------------------------------------------------------------------
@@ -192,6 +193,7 @@ class Cell:
     colour_label: str
     provenance: str
     preliminary: bool
+    source: str = ""
 
 
 @dataclass
@@ -204,6 +206,47 @@ class ComparisonTable:
     provenance: list[str]
 
 
+def _cells(
+    user: User,
+    indicator: Indicator,
+    areas: list[KoladaMunicipality],
+    year: int,
+    mode: str,
+    own: OrgUnit | None,
+) -> dict[str, Cell]:
+    series = pages.areas_series(indicator, areas, year=year)
+    figures = {a: (line[0] if line else None) for a, line in series.items()}
+    if own is not None and own.code in figures and indicator.source != Indicator.Source.KOLADA:
+        mine = [f for f in pages.own_series(user, indicator, own) if f.year == year]
+        figures[own.code] = mine[0] if mine else None
+    values = {a: (f.value if f else None) for a, f in figures.items()}
+    if mode == HONEST:
+        known = [f for f in figures.values() if f and f.value is not None]
+        pooled = [f for f in known if f.numerator is not None and f.denominator]
+        found: dict[str, str] = {}
+        if indicator.unit == Indicator.Unit.PERCENT and pooled and len(pooled) == len(known):
+            p0 = sum(f.numerator or 0 for f in pooled) / sum(f.denominator or 0 for f in pooled)
+            for f in pooled:
+                found[f.area] = colours.funnel_colour(
+                    (f.value or 0) / 100, f.denominator or 0, p0, indicator.direction
+                )
+        colour_of = {a: found.get(a, colours.NONE) for a in figures}
+    else:
+        colour_of = colours.quartile_colours(values, indicator.direction)
+    return {
+        a: Cell(
+            f.value if f else None,
+            fmt(f.value if f else None, indicator.unit),
+            colour_of[a],
+            colour_text(colour_of[a], mode),
+            f.provenance if f else "",
+            bool(f and f.preliminary),
+            f.source if f else "",
+        )
+        for a, f in figures.items()
+    }
+
+
 def comparison_table(
     user: User,
     indicators: list[Indicator],
@@ -211,43 +254,21 @@ def comparison_table(
     year: int,
     municipality: OrgUnit | None,
     *,
-    mode: str = pc.RANK,
+    mode: str = RANK,
 ) -> ComparisonTable:
-    """Each area's value of each indicator for `year`, coloured by rank among the chosen areas
-    (a Kolada value as published; the user's own municipality's figure where it is own)."""
-    own_area = pages.kolada_area(municipality) if municipality is not None else None
-    cells: dict[str, list[Cell]] = {a.id: [] for a in areas}
-    sources: set[str] = set()
-    for indicator in indicators:
-        own = None
-        if own_area is not None and own_area in areas and municipality is not None:
-            own = next(
-                (f for f in pages.own_series(user, indicator, municipality) if f.year == year),
-                None,
-            )
-        group = pc.ComparisonSet(areas)
-        comparison = pc.compare_in_group(indicator, group, own_area, own, year, mode=mode)
-        by_area = {r.area: r for r in comparison.rows}
-        for area in areas:
-            r = by_area[area.id]
-            sources |= {r.provenance} if r.provenance else set()
-            cells[area.id].append(
-                Cell(
-                    r.value,
-                    fmt(r.value, indicator.unit),
-                    r.colour,
-                    r.colour_label,
-                    r.provenance,
-                    r.preliminary,
-                )
-            )
+    """Each area's value of each indicator for `year`, coloured among the chosen areas (a
+    Kolada value as published; the user's own municipality's own figure where it is one)."""
+    by_indicator = [_cells(user, ind, areas, year, mode, municipality) for ind in indicators]
+    cells = [c for found in by_indicator for c in found.values() if c.value is not None]
+    lines = sorted({c.provenance for c in cells if c.provenance})
+    kinds = [c.source for c in cells if c.source in AREA_KINDS]
     return ComparisonTable(
         year=year,
         mode=mode,
         indicators=indicators,
         areas=areas,
-        rows=[(a, cells[a.id]) for a in areas],
-        provenance=[*sorted(sources), PROVENANCE_KOLADA_DERIVED],
+        rows=[(a, [cells[a.id] for cells in by_indicator]) for a in areas],
+        provenance=[*lines, cmp.derived_provenance(kinds)] if kinds else lines,
     )
 
 
@@ -277,51 +298,3 @@ def unknown_indicator_message(keys: list[str]) -> str:
     known = set(Indicator.objects.filter(key__in=keys, active=True).values_list("key", flat=True))
     missing = [k for k in keys if k not in known]
     return _("Unknown indicator: %(keys)s.") % {"keys": ", ".join(missing)}
-
-
-def legend(mode: str) -> list[tuple[str, str]]:
-    colours = (
-        [pc.GREEN, pc.NEUTRAL, pc.RED, pc.GREY]
-        if mode == pc.HONEST
-        else [pc.GREEN, pc.YELLOW, pc.RED, pc.GREY]
-    )
-    return [(c, pc.colour_text(c, mode)) for c in colours]
-
-
-def page_context(page: IndicatorPage) -> dict[str, Any]:
-    """What the indicator template shows beside `page`: texts in the page's number format
-    and the charts; the tables' numbers are the charts' numbers."""
-    unit = page.indicator.unit
-    comparison = page.comparison
-    group_rows = []
-    if comparison is not None:
-        for r in comparison.rows:
-            group_rows.append(
-                {
-                    "rank": r.rank,
-                    "name": r.name,
-                    "is_subject": r.is_subject,
-                    "preliminary": r.preliminary,
-                    "value_text": fmt(r.value, unit),
-                    "denominator_text": fmt(r.denominator, Indicator.Unit.COUNT),
-                    "lower_text": fmt(r.lower, unit),
-                    "upper_text": fmt(r.upper, unit),
-                    "colour": r.colour,
-                    "colour_label": r.colour_label,
-                    "provenance": r.provenance,
-                }
-            )
-    return {
-        **charts(page),
-        "group_rows": group_rows,
-        "value_text": (
-            _("Hidden: too few persons.")
-            if page.figure is not None and page.figure.suppressed
-            else fmt(page.figure.value if page.figure else None, unit)
-        ),
-        "group_value_text": fmt(comparison.group_value if comparison else None, unit),
-        "series_rows": page.series_table(),
-        "sex_rows": [(label, fmt(f.value if f else None, unit)) for label, f in page.by_sex],
-        "provenance": _sources(page),
-        "legend": legend(comparison.mode if comparison else pc.RANK),
-    }

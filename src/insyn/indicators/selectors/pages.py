@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from insyn.core.roles import Action
 from insyn.core.scoping import granted_paths
 from insyn.indicators.models import (
+    ComparisonGroup,
     Indicator,
     IndicatorValue,
     KoladaKpi,
@@ -23,6 +24,7 @@ from insyn.indicators.models import (
     QualityDimension,
 )
 from insyn.indicators.selectors.figures import Figure, own_figures
+from insyn.indicators.selectors.groups import NoGroupForYear, similar_group
 from insyn.organisations.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -236,3 +238,13 @@ def latest_year(user: User, municipality: OrgUnit) -> int:
         )
     found = [y for y in years if y <= max_year()]
     return max(found) if found else max_year() - 1
+
+
+def similar_group_or_none(municipality: OrgUnit | None, year: int) -> ComparisonGroup | None:
+    """The year's "Liknande kommuner IFO" group of the municipality, if there is one."""
+    if municipality is None:
+        return None
+    try:
+        return similar_group(municipality.code, year)
+    except NoGroupForYear:
+        return None

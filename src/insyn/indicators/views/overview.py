@@ -12,7 +12,6 @@ from django.urls import URLPattern, path
 from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
 from insyn.indicators.models import Indicator
-from insyn.indicators.selectors import page_compare as pc
 from insyn.indicators.selectors import page_data, pages
 from insyn.organisations.models import OrgUnit
 
@@ -53,8 +52,8 @@ class OverviewView(InsynView):
     def get(self, request: HttpRequest) -> HttpResponse:
         user, municipality, year, year_error = municipality_and_year(request)
         filters = catalogue_filter(request)
-        mode = request.GET.get("mode", pc.RANK)
-        mode = mode if mode in pc.MODES else pc.RANK
+        mode = request.GET.get("mode", page_data.RANK)
+        mode = mode if mode in page_data.MODES else page_data.RANK
         groups = page_data.overview(user, municipality, year, filters, mode) if municipality else []
         return render(
             request,
@@ -70,9 +69,7 @@ class OverviewView(InsynView):
                 "types": Indicator.Type.choices,
                 "sources": Indicator.Source.choices,
                 "mode": mode,
-                "group": pc.default_group(
-                    pages.kolada_area(municipality) if municipality else None, year
-                ),
+                "group": pages.similar_group_or_none(municipality, year),
             },
         )
 

@@ -13,7 +13,7 @@ from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
 from insyn.indicators import page_exports
 from insyn.indicators.models import Indicator
-from insyn.indicators.selectors import page_compare as pc
+from insyn.indicators.selectors import comparison as cmp
 from insyn.indicators.selectors import page_data, page_tables, pages
 from insyn.indicators.views.overview import municipality_and_year
 
@@ -27,14 +27,17 @@ def _indicator(key: str) -> Indicator:
         raise Http404 from None
 
 
+def _mode(request: HttpRequest) -> str:
+    mode = request.GET.get("mode", page_data.RANK)
+    return mode if mode in page_data.MODES else page_data.RANK
+
+
 def _page(request: HttpRequest, key: str) -> tuple[page_data.IndicatorPage | None, str, int]:
     """The indicator page's data, or None with the message for input it cannot use."""
     indicator = _indicator(key)
     user, municipality, year, error = municipality_and_year(request)
     if municipality is None:
         raise Http404
-    mode = request.GET.get("mode", pc.RANK)
-    level = request.GET.get("level", "95")
     sex = request.GET.get("sex", "T")
     try:
         data = page_data.indicator_page(
@@ -42,12 +45,11 @@ def _page(request: HttpRequest, key: str) -> tuple[page_data.IndicatorPage | Non
             indicator,
             municipality,
             year,
-            group_key=request.GET.get("group", ""),
-            mode=mode if mode in pc.MODES else pc.RANK,
-            level=level if level in pc.Z else "95",
+            against=request.GET.get("against", ""),
+            mode=_mode(request),
             sex=sex if sex in ("T", "K", "M") else "T",
         )
-    except pages.PageInputError as exc:
+    except cmp.ComparisonError as exc:
         return None, str(exc), year
     return data, error, year
 
@@ -101,8 +103,8 @@ def _comparison(request: HttpRequest) -> tuple[page_tables.ComparisonTable | Non
     if not codes and municipality is not None:
         area = pages.kolada_area(municipality)
         codes = [area.id] if area else []
-        group = pc.default_group(area, year)
-        if group is not None and group.key != "riket":
+        group = pages.similar_group_or_none(municipality, year)
+        if group is not None:
             codes += list(group.members.order_by("id").values_list("id", flat=True))
         codes.append("0000")
     try:
@@ -113,9 +115,8 @@ def _comparison(request: HttpRequest) -> tuple[page_tables.ComparisonTable | Non
         areas = pages.kolada_areas(list(dict.fromkeys(codes)))
     except pages.PageInputError as exc:
         return None, str(exc)
-    mode = request.GET.get("mode", pc.RANK)
     table = page_tables.comparison_table(
-        user, indicators, areas, year, municipality, mode=mode if mode in pc.MODES else pc.RANK
+        user, indicators, areas, year, municipality, mode=_mode(request)
     )
     return table, error
 
@@ -139,7 +140,7 @@ class CompareView(InsynView):
                 "chosen": municipality,
                 "catalogue": pages.catalogue(),
                 "all_areas": page_tables.area_options(),
-                "legend": page_tables.legend(table.mode if table else pc.RANK),
+                "legend": page_data.legend(table.mode if table else page_data.RANK),
                 "query": request.GET.urlencode(),
             },
             status=200 if table is not None else 400,
