@@ -25,9 +25,12 @@ class _Echo:
         return value
 
 
-def csv_rows(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Stream CSV lines (for StreamingHttpResponse), every cell formula-safe."""
-    writer = csv.writer(_Echo())
+def csv_rows(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ","
+) -> Iterator[str]:
+    """Stream CSV lines (for StreamingHttpResponse), every cell formula-safe. `delimiter=";"`
+    for files Swedish Excel splits into columns (with numbers in decimal comma)."""
+    writer = csv.writer(_Echo(), delimiter=delimiter)
     yield "\ufeff"  # BOM, so Excel opens UTF-8 with å, ä, ö intact
     yield writer.writerow([excel_safe(h) for h in header])
     for row in rows:

@@ -63,7 +63,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from insyn.accounts.models import User
+
+    Viewer = User | AnonymousUser | None
 
 AGAINST_CHOICES = ("similar", "skr", "county", "riket")  # or "group:<key>"
 RIKET = "0000"
@@ -87,7 +91,7 @@ def municipality(code: str) -> KoladaMunicipality:
     return found
 
 
-def visible_groups(user: User) -> Q:
+def visible_groups(user: Viewer) -> Q:
     """Kolada's groups (public) and user-defined groups within the user's organisation (the
     owner is in the user's scope, or the user works below the owner)."""
     q = Q(owner__isnull=True)
@@ -97,7 +101,7 @@ def visible_groups(user: User) -> Q:
     return q | Q(owner__in=owners)
 
 
-def _ancestor_paths(user: User) -> list[str]:
+def _ancestor_paths(user: Viewer) -> list[str]:
     out: list[str] = []
     for path in granted_paths(user, Action.VIEW_AGGREGATE):
         parts = [p for p in path.split("/") if p]
@@ -105,7 +109,9 @@ def _ancestor_paths(user: User) -> list[str]:
     return out
 
 
-def resolve_group(user: User, area: KoladaMunicipality, against: str, year: int) -> ComparisonGroup:
+def resolve_group(
+    user: Viewer, area: KoladaMunicipality, against: str, year: int
+) -> ComparisonGroup:
     """The group `against` names for this municipality and year (errors in Swedish)."""
     if against == "similar":
         try:
@@ -199,11 +205,15 @@ def _raw_member(area: KoladaMunicipality, row: IndicatorValue | None, subject: b
 
 
 def _subject_own(
-    user: User, indicator: Indicator, area: KoladaMunicipality, year: int, sex: str
+    user: Viewer, indicator: Indicator, area: KoladaMunicipality, year: int, sex: str
 ) -> dict | None:
     """The municipality's own computed/manual figure, when the indicator is one and the user
     may see the unit; None to fall back to the area value."""
+    from insyn.accounts.models import User
+
     if indicator.source == Indicator.Source.KOLADA or area.org_unit is None:
+        return None
+    if not isinstance(user, User):
         return None
     try:
         figures = own_figures(user, indicator, area.org_unit, years=[year], sex=sex)
@@ -292,7 +302,7 @@ def _target(
 
 
 def compare(
-    user: User,
+    user: Viewer,
     indicator: Indicator,
     municipality_code: str,
     *,
@@ -383,7 +393,7 @@ def _provenance_lines(members: list[Member], ref_prov: str, riket_prov: str) -> 
 
 
 def series(
-    user: User,
+    user: Viewer,
     indicator: Indicator,
     municipality_code: str,
     *,
@@ -420,7 +430,7 @@ def series(
 
 
 def _point_without_group(
-    user: User, indicator: Indicator, area: KoladaMunicipality, year: int, sex: str, note: str
+    user: Viewer, indicator: Indicator, area: KoladaMunicipality, year: int, sex: str, note: str
 ) -> SeriesPoint:
     """A year without the group: the municipality's own value and Riket's, and the note."""
     rows = _area_values(indicator, [area.pk, RIKET], year, sex)
@@ -444,7 +454,7 @@ def _point_without_group(
 
 
 def tile(
-    user: User, indicator: Indicator, municipality_code: str, *, year: int, span: int = 5
+    user: Viewer, indicator: Indicator, municipality_code: str, *, year: int, span: int = 5
 ) -> Tile:
     points = series(
         user, indicator, municipality_code, years=range(year - span + 1, year + 1), sex="T"
