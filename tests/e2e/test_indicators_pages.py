@@ -18,6 +18,7 @@ def demo(transactional_db: None) -> None:
 
 
 def test_overview_and_indicator_page(page, demo):
+    page.set_default_timeout(120000)  # the full demo's overview computes every tile
     log_in(page, "kvalitet", "insyn-demo-2026")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
         "link", name="Nyckeltal", exact=True

@@ -116,7 +116,6 @@ class TileGroup:
 
 
 def _tile(user: User, indicator: Indicator, code: str, year: int, mode: str) -> TileView:
-    from insyn.indicators import charts
     from insyn.indicators.selectors.page_tables import data_uri
 
     try:
@@ -131,7 +130,7 @@ def _tile(user: User, indicator: Indicator, code: str, year: int, mode: str) -> 
         c = cmp.compare(user, indicator, code, year=year, against="similar")
         preliminary = c.subject.preliminary
         colour = member_colour(c.subject, mode)
-    spark = charts.sparkline_svg(t.sparkline) if len(t.sparkline) > 1 else ""
+    spark = sparkline(t.sparkline)
     return TileView(
         indicator=indicator,
         year=year,
@@ -144,6 +143,27 @@ def _tile(user: User, indicator: Indicator, code: str, year: int, mode: str) -> 
         preliminary=preliminary,
         target=t.target,
         note=t.note,
+    )
+
+
+def sparkline(points: list[tuple[int, float]], width: int = 120, height: int = 32) -> str:
+    """A small line of the series as plain SVG (no axes: the tile states the numbers). Drawn
+    here rather than with charts.sparkline_svg: one vl-convert render per tile made the
+    overview take seconds."""
+    if len(points) < 2:
+        return ""
+    values = [v for _y, v in points]
+    low, span = min(values), (max(values) - min(values)) or 1.0
+    step = (width - 8) / (len(points) - 1)
+    xy = [
+        (4 + i * step, height - 4 - (v - low) / span * (height - 8)) for i, v in enumerate(values)
+    ]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><polyline fill="none" stroke="#1d4e89" '
+        f'stroke-width="2" points="{line}"/><circle cx="{xy[-1][0]:.1f}" cy="{xy[-1][1]:.1f}" '
+        f'r="3" fill="#1d4e89"/></svg>'
     )
 
 
