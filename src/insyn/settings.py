@@ -423,6 +423,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have an "outcome" or a "status": name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
+        "OjLevelEnum": "insyn.indicators.models.oj.Level",
+        "OjAnswerEnum": "insyn.indicators.models.oj.Answer",
+        "OjPublicationStatusEnum": "insyn.indicators.models.oj.OjPublication.Status",
         "GoalOutcomeEnum": "insyn.followup.models.records.Goal.Outcome",
         "EndReasonOutcomeEnum": "insyn.clients.models.EndReason.Outcome",
         "ProgrammeStatusEnum": "insyn.followup.models.design.Programme.Status",

@@ -11,6 +11,7 @@ def register(router: BaseRouter) -> list[Any]:
     from insyn.indicators.api import comparisons, figures, manage, oj
 
     extra: list[Any] = []
-    for module in (figures, comparisons, manage, oj):
+    # comparisons own `indicators/{key}/`: the other `indicators/<name>/` routes come first
+    for module in (figures, manage, oj, comparisons):
         extra += module.register(router)
     return extra

@@ -152,9 +152,9 @@ class MatrixRowSerializer(serializers.Serializer):
     id = serializers.IntegerField(min_value=1)
     goal_relation = serializers.CharField(required=False, allow_blank=True)
     ongoing_efforts = serializers.CharField(required=False, allow_blank=True)
-    deficit_cost = serializers.ChoiceField(choices=["", *Level.values], required=False)
-    change_cost = serializers.ChoiceField(choices=["", *Level.values], required=False)
-    inhabitants = serializers.ChoiceField(choices=["", *Level.values], required=False)
+    deficit_cost = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True)
+    change_cost = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True)
+    inhabitants = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True)
     indicator_type = serializers.ChoiceField(
         choices=["", "structure", "process", "outcome"], required=False
     )

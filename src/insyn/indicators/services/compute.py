@@ -143,9 +143,7 @@ def compute_indicators(
             continue
         summary.indicators.append(indicator.key)
         cells = {
-            (c.unit_id, c.sex): c
-            for c in computed
-            if c.value is not None and c.unit_id in units
+            (c.unit_id, c.sex): c for c in computed if c.value is not None and c.unit_id in units
         }
         _store(indicator, period, units, cells, summary)
     record_change(
