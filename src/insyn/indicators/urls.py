@@ -10,7 +10,7 @@ app_name = "indicators"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *overview.urlpatterns,
-    *pages.urlpatterns,
     *manage.urlpatterns,
     *oj.urlpatterns,
+    *pages.urlpatterns,  # last: it owns /indicators/<key>/
 ]
