@@ -132,3 +132,14 @@ def test_the_validator_refuses_nul_but_not_line_breaks():
     reject_control_characters("a\tb\r\nc")
     with pytest.raises(ValidationError):
         reject_control_characters("a\x00b")
+
+
+def test_too_many_form_fields_is_a_400_in_json_for_the_api(cw, settings):
+    """Django's field limit answered as JSON on the API, in Swedish, before any view runs."""
+    body = "&".join(f"members={i}" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = cw.post("/api/clients/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Förfrågan innehåller för många fält eller för mycket data."
+    }
+    assert Client.objects.count() == 0

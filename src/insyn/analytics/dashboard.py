@@ -174,8 +174,9 @@ class DashboardView(InsynView):
     required_action = Action.VIEW_AGGREGATE
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not selectors.programmes_for(request.user):
+        if not request.GET and not selectors.programmes_for(request.user):
             # the menu shows the page to everyone with the action: an empty state, not a 404
+            # (asking for a programme or a unit that is not there still answers 404)
             return render(request, "analytics/dashboard_empty.html")
         spec, units, programmes = _choice(request)
         return render(

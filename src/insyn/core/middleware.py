@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from insyn.core import context
 from insyn.core.audit import record_access
@@ -81,8 +83,12 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any(has_control_characters(text) for text in _texts(request)):
-            return _bad_input(request)
+        try:
+            if any(has_control_characters(text) for text in _texts(request)):
+                return _bad_input(request)
+        except (TooManyFieldsSent, RequestDataTooBig):
+            # Django's own limits: the same clear 400 (JSON for the API), not its HTML page
+            return _bad_input(request, str(TOO_MUCH_MESSAGE))
         return self.get_response(request)
 
     def process_view(
@@ -135,9 +141,13 @@ def _texts(request: HttpRequest) -> Iterator[str]:
         yield from strings_in(data)
 
 
-def _bad_input(request: HttpRequest) -> HttpResponse:
-    message = str(CONTROL_CHARACTERS_MESSAGE)
-    logger.warning("Refused a request with control characters in its input")
+TOO_MUCH_MESSAGE = gettext_lazy("The request holds too many fields or too much data.")
+
+
+def _bad_input(request: HttpRequest, message: str | None = None) -> HttpResponse:
+    if message is None:
+        message = str(CONTROL_CHARACTERS_MESSAGE)
+    logger.warning("Refused a request: %s", message)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "core/bad_input.html", {"message": message}, status=400)
