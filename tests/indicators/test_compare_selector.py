@@ -252,3 +252,29 @@ def test_tile_change_colour_and_sparkline() -> None:
     assert t.sparkline == [(2021, 70.0), (2023, 75.0), (2024, 80.0)]
     assert t.colour in {"green", "yellow", "red"}
     assert PROVENANCE_SYNTHETIC in t.provenance
+
+
+def test_a_user_granted_below_the_municipality_compares_the_unit_s_own_figure(
+    tree: Any, staff: Any
+) -> None:
+    """The quality lead of the social services administration (granted at AOV, not Växjö)
+    sees AOV's computed figure, named with the unit, not the synthetic area value."""
+    f.world(vaxjo_unit=tree.vaxjo)
+    ind = f.indicator("reaktualisering_unga_13_20", source="computed")
+    for code, (num, den) in SHARES.items():
+        f.share(ind, code, 2024, num, den)
+    for unit, (num, den) in ((tree.vaxjo, (182, 200)), (tree.aov, (150, 160))):
+        IndicatorValue.objects.create(
+            indicator=ind,
+            org_unit=unit,
+            year=2024,
+            period_end="2024-12-31",
+            value=100 * num / den,
+            numerator=num,
+            denominator=den,
+            source=IndicatorValue.Source.COMPUTED,
+        )
+    result = c.compare(staff.quality_lead, ind, "0780", year=2024)
+    assert result.subject.value == 100 * 150 / 160
+    assert result.subject.source == "computed"
+    assert tree.aov.name in result.subject.name

@@ -43,7 +43,7 @@ from insyn.indicators.selectors.comparison_types import (
     UnknownGroup,
     UnknownMunicipality,
 )
-from insyn.indicators.selectors.figures import own_figures
+from insyn.indicators.selectors.figures import own_figures, own_unit
 from insyn.organisations.models import OrgUnit
 
 __all__ = [
@@ -220,24 +220,29 @@ def _raw_member(area: KoladaMunicipality, row: IndicatorValue | None, subject: b
 def _subject_own(
     user: Viewer, indicator: Indicator, area: KoladaMunicipality, year: int, sex: str
 ) -> dict | None:
-    """The municipality's own computed/manual figure, when the indicator is one and the user
-    may see the unit; None to fall back to the area value."""
+    """The municipality's own computed/manual figure (or that of the widest unit the user sees
+    inside it), when the indicator is one; None to fall back to the area value."""
     from insyn.accounts.models import User
 
     if indicator.source == Indicator.Source.KOLADA or area.org_unit is None:
         return None
     if not isinstance(user, User):
         return None
+    unit = own_unit(user, area.org_unit)
+    if unit is None:
+        return None
     try:
-        figures = own_figures(user, indicator, area.org_unit, years=[year], sex=sex)
+        figures = own_figures(user, indicator, unit, years=[year], sex=sex)
     except OrgUnit.DoesNotExist:
         return None
     if not figures:
         return None
     fig = figures[0]
+    # a user granted below the municipality compares the unit's own figure, named as such
+    name = area.title if unit.pk == area.org_unit.pk else f"{area.title} ({unit.name})"
     return {
         "area": area.pk,
-        "name": area.title,
+        "name": name,
         "value": fig.value,
         "numerator": fig.numerator,
         "denominator": fig.denominator,

@@ -201,3 +201,20 @@ def unit_figures(
         sex=sex,
         period_kind=period_kind,
     )
+
+
+def own_unit(
+    user: User, municipality: OrgUnit, action: Action = Action.VIEW_AGGREGATE
+) -> OrgUnit | None:
+    """The unit whose own figures `user` sees for `municipality`: the municipality itself when
+    a grant covers it, else the widest unit the user is granted inside it (a quality lead of
+    the social services administration sees its figures), else None."""
+    from insyn.core.scoping import granted_paths
+
+    paths = granted_paths(user, action)
+    if any(municipality.path.startswith(p) for p in paths):
+        return municipality
+    inside = sorted((p for p in paths if p.startswith(municipality.path)), key=len)
+    if not inside:
+        return None
+    return OrgUnit.objects.filter(path=inside[0]).first()

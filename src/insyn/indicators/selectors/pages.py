@@ -24,6 +24,7 @@ from insyn.indicators.models import (
     QualityDimension,
 )
 from insyn.indicators.selectors.figures import Figure, own_figures
+from insyn.indicators.selectors.figures import own_unit as figures_own_unit
 from insyn.indicators.selectors.groups import NoGroupForYear, similar_group
 from insyn.organisations.models import OrgUnit
 
@@ -83,15 +84,8 @@ def choose_municipality(user: User, code: str | None) -> OrgUnit | None:
 
 
 def own_unit(user: User, municipality: OrgUnit) -> OrgUnit | None:
-    """The unit whose own figures the user sees for `municipality`: the municipality itself
-    when a grant covers it, else the widest unit the user is granted inside it."""
-    paths = granted_paths(user, ACTION)
-    if any(municipality.path.startswith(p) for p in paths):
-        return municipality
-    inside = sorted(p for p in paths if p.startswith(municipality.path))
-    if not inside:
-        return None
-    return OrgUnit.objects.filter(path=inside[0]).first()
+    """The unit whose own figures the user sees for `municipality` (figures.own_unit)."""
+    return figures_own_unit(user, municipality, ACTION)
 
 
 def kolada_area(municipality: OrgUnit) -> KoladaMunicipality | None:
