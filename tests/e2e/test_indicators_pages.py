@@ -32,7 +32,7 @@ def test_overview_and_indicator_page(page, demo):
 
     page.goto("/indicators/U31462/?year=2024&mode=honest")
     page.wait_for_load_state("networkidle")
-    assert "Liknande kommuner IFO" in page.locator("#id_group").inner_text()
+    assert "Liknande kommuner IFO" in page.locator("#id_against").inner_text()
     assert page.get_by_role("heading", name="Trattdiagram").count() == 1
     assert page.locator("#group-table tbody tr").count() > 3
     assert page.evaluate(
