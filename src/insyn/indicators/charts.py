@@ -9,6 +9,7 @@ aria-label on the <img>/<figure>)."""
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,6 +38,11 @@ COLOUR_FILL = {
 
 def _locale() -> Any:
     return "sv-SE" if (get_language() or "sv").startswith("sv") else "en-US"
+
+
+def _title(title: str) -> Any:
+    """A visible chart title wrapped to the chart's width (long Kolada titles were cut)."""
+    return alt.TitleParams(text=textwrap.wrap(title, 80) or [""], anchor="start", fontSize=12)
 
 
 def _render(chart: Any, title: str) -> str:
@@ -94,10 +100,10 @@ def series_svg(points: Sequence[SeriesPoint], *, title: str, subject: str) -> st
                 "series:N",
                 title="",
                 scale=alt.Scale(range=[SUBJECT, REFERENCE, RIKET]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
         )
-        .properties(width=WIDTH, height=220, title=title)
+        .properties(width=WIDTH, height=220, title=_title(title))
     )
     return _render(chart, title)
 
@@ -164,7 +170,7 @@ def ranked_bar_svg(comparison: Comparison) -> str:
         )
         layers.append(rule)
     chart = alt.layer(*layers).properties(
-        width=WIDTH - 160, height=max(120, 22 * len(data)), title=title
+        width=WIDTH - 160, height=max(120, 22 * len(data)), title=_title(title)
     )
     return _render(chart, title)
 
@@ -257,7 +263,7 @@ def funnel_svg(comparison: Comparison) -> str:
         .mark_rule(color=REFERENCE, strokeWidth=2)
         .encode(y="p0:Q")
     )
-    chart = alt.layer(curve, ref, dots).properties(width=WIDTH, height=280, title=title)
+    chart = alt.layer(curve, ref, dots).properties(width=WIDTH, height=280, title=_title(title))
     return _render(chart, title)
 
 

@@ -216,22 +216,37 @@ def own_series(
 
 
 def latest_year(user: User, municipality: OrgUnit) -> int:
-    """The newest year with a value of the municipality (Kolada or own), else last year."""
+    """The year the overview opens on: the newest calendar year with published comparison
+    values for the municipality (so tiles have colours), else the newest year of its own
+    yearly figures (a rolling twelve months never decides it), else last year."""
     area = kolada_area(municipality)
-    years = list(
-        IndicatorValue.objects.filter(municipality=area, indicator__in_catalogue=True)
+    newest = max_year()
+    area_year = (
+        IndicatorValue.objects.filter(
+            municipality=area,
+            indicator__in_catalogue=True,
+            period_kind=IndicatorValue.PeriodKind.YEAR,
+            year__lte=newest,
+        )
         .order_by("-year")
-        .values_list("year", flat=True)[:1]
+        .values_list("year", flat=True)
+        .first()
     )
+    if area_year is not None:
+        return area_year
     unit = own_unit(user, municipality)
     if unit is not None:
-        years += list(
-            IndicatorValue.objects.filter(org_unit=unit)
+        own_year = (
+            IndicatorValue.objects.filter(
+                org_unit=unit, period_kind=IndicatorValue.PeriodKind.YEAR, year__lte=newest
+            )
             .order_by("-year")
-            .values_list("year", flat=True)[:1]
+            .values_list("year", flat=True)
+            .first()
         )
-    found = [y for y in years if y <= max_year()]
-    return max(found) if found else max_year() - 1
+        if own_year is not None:
+            return own_year
+    return newest - 1
 
 
 def similar_group_or_none(municipality: OrgUnit | None, year: int) -> ComparisonGroup | None:
