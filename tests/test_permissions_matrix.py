@@ -100,11 +100,11 @@ NEEDS_PARAMETERS = {"analytics:chart", "analytics:dashboard_chart", "analytics:e
 
 def _pages() -> list[tuple[str, Any]]:
     """Every named staff page (an InsynView answering GET, no URL argument), from the URL map."""
-    from tests.core.test_audit_completeness import _view_class, routes
+    from tests.routes import routes, view_class
 
     out = []
     for route, name, callback in routes():
-        cls = _view_class(callback)
+        cls = view_class(callback)
         if not name or "<" in route or not isinstance(cls, type):
             continue
         if issubclass(cls, InsynView) and hasattr(cls, "get") and name not in NEEDS_PARAMETERS:

@@ -229,13 +229,13 @@ def test_no_personal_route_of_the_app_answers_an_analyst(generated, staff, login
     """Walk every analytics route and API endpoint: those serving individuals are 404."""
     from django.urls import get_resolver
 
-    from tests.core.test_audit_completeness import _view_class, _walk
+    from tests.routes import view_class, walk
 
     client = login(staff.analyst)
     personal = [
         (route, name)
-        for route, name, cb in _walk(get_resolver())
-        if getattr(_view_class(cb), "personal_data", False)
+        for route, name, cb in walk(get_resolver())
+        if getattr(view_class(cb), "personal_data", False)
         and (name.startswith("analytics:") or name.startswith("analysis-"))
     ]
     assert {name for _r, name in personal} == {"analytics:frame_download", "analysis-frame-export"}

@@ -10,35 +10,18 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from insyn.core.middleware import declared_personal_data
 from insyn.core.models import AccessEntry, ChangeEntry
 from tests.audit_probe import Probe, Visit, post, send
-
-SKIP_PREFIXES = ("system/",)  # Django's own admin: tested below to hold no personal data
-
-
-def _walk(resolver: URLResolver, prefix: str = "", ns: str = "") -> Iterator[tuple[str, str, Any]]:
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            sub_ns = f"{ns}{p.namespace}:" if p.namespace else ns
-            yield from _walk(p, prefix + str(p.pattern), sub_ns)
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), f"{ns}{p.name}" if p.name else "", p.callback
-
-
-def _view_class(callback: Callable[..., Any]) -> Any:
-    return getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
-
-
-def routes() -> list[tuple[str, str, Any]]:
-    return [r for r in _walk(get_resolver()) if not r[0].startswith(SKIP_PREFIXES)]
+from tests.routes import routes
+from tests.routes import view_class as _view_class
 
 
 def test_every_route_declares_whether_it_serves_personal_data():
