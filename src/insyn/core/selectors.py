@@ -123,7 +123,7 @@ def describe(
         else:
             e.action_name = e.get_action_display()  # type: ignore[attr-defined]
             e.shown_path = e.path if visible else _without_query(e.path)  # type: ignore[attr-defined]
-            e.shown_detail = _detail(e) if visible else ""  # type: ignore[attr-defined]
+            e.shown_detail = _detail(e) if _detail_shown(e, visible) else ""  # type: ignore[attr-defined]
         if visible and _personal(e):
             shown.append(e)
     return shown
@@ -182,6 +182,12 @@ def _detail(e: AccessEntry) -> str:
     return json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""
 
 
+def _detail_shown(e: AccessEntry, visible: bool) -> bool:
+    """A denied attempt's detail counts the actor's attempts (nothing about the object), so
+    every auditor sees it; other details only where the object may be read."""
+    return visible or e.action == AccessEntry.Kind.DENIED
+
+
 def _changes_text(e: ChangeEntry) -> str:
     return "; ".join(f"{c.label}: {c.before} → {c.after}" for c in e.changes)  # type: ignore[attr-defined]
 
@@ -230,7 +236,7 @@ def csv_rows(user: UserT, qs: QuerySet) -> tuple[list[str], Iterable[list[Any]]]
                     e.client_id,
                     e.purpose,
                     e.path if visible else _without_query(e.path),
-                    detail if visible else (VALUES_HIDDEN if detail else ""),
+                    detail if _detail_shown(e, visible) else (VALUES_HIDDEN if detail else ""),
                 ]
 
     return ACCESS_HEADER, reads()
