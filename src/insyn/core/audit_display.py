@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import pgettext, pgettext_lazy
+
+from insyn.core.concurrency import Versioned
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -235,6 +238,20 @@ def _related_names(
     return names
 
 
+def _bookkeeping(field: models.Field) -> bool:
+    """Fields nobody reads in a log: the number (it is in the object's name), the creation
+    time (it is the entry's time), the concurrency version, and derived fields nobody gave a
+    name (a materialised path, a depth, a copied municipality). The CSV's before/after keep
+    them."""
+    unnamed = not isinstance(field.verbose_name, Promise)
+    return bool(
+        field.primary_key
+        or getattr(field, "auto_now_add", False)
+        or (field.name == "version" and issubclass(field.model, Versioned))
+        or (not field.editable and unnamed)
+    )
+
+
 def field_changes(entry: ChangeEntry, obj: models.Model | None = None) -> list[FieldChange]:
     """The entry's before/after as labelled rows. Nested values (an occasion's measurements,
     keyed by variable) become one row per changed value, labelled by the programme's
@@ -274,8 +291,8 @@ def field_changes(entry: ChangeEntry, obj: models.Model | None = None) -> list[F
                     rows.append(FieldChange(label, _shown(old.get(sub)), _shown(new.get(sub))))
             continue
         field = fields.get(key)
-        if field is not None and field.primary_key:
-            continue  # the object's number is in its name
+        if field is not None and _bookkeeping(field):
+            continue
         label = capfirst(str(field.verbose_name)) if field is not None else key
         rows.append(FieldChange(label, shown(key, field, old), shown(key, field, new)))
     return rows
