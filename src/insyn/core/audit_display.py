@@ -167,8 +167,8 @@ def name_entries(
         manager = model._default_manager.all()
         if action is not None and hasattr(manager, "restrict"):
             restricted = manager.restrict(user, action)
-        for pk, obj in _objects(model, ids, restricted).items():
-            found[(object_type, pk)] = obj
+        for pk, row in _objects(model, ids, restricted).items():
+            found[(object_type, pk)] = row
     refs = readable_client_refs(
         user, {e.client_id for e in entries if e.pk in readable and e.client_id is not None}
     )
@@ -230,7 +230,7 @@ def _related_names(
     wanted: dict[type[models.Model], set[str]] = defaultdict(set)
     for field, value in changes:
         if field is not None and field.is_relation and field.related_model and value is not None:
-            wanted[field.related_model].add(str(value))  # type: ignore[index]
+            wanted[field.related_model].add(str(value))
     names: dict[tuple[type[models.Model], str], str] = {}
     for model, ids in wanted.items():
         for pk, obj in _objects(model, ids).items():
