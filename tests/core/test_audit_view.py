@@ -42,9 +42,21 @@ def _seed(tree, staff):
     )
 
 
-def test_who_looked_at_this_client(login, tree, staff):
-    _seed(tree, staff)
-    response = login(staff.quality_lead).get(reverse("core:audit"), {"client": 42})
+def test_who_looked_at_this_client(login, tree, staff, catalogues):
+    from tests.clients.factories import client as make_client
+
+    person = make_client(tree.vux_unit, client_ref="K-000042")
+    for actor in (staff.case_worker, staff.unit_manager):
+        record_access(actor=actor, action="view", objects=[person])
+    record_access(
+        actor=staff.kalmar_case_worker,
+        action="view",
+        model=AccessEntry,
+        client_id=person.pk,
+        org_path=tree.kalmar_unit.path,
+    )
+    # searched by the client reference (any case), not a database id
+    response = login(staff.quality_lead).get(reverse("core:audit"), {"client": "k-000042"})
     assert response.status_code == 200
     actors = {e.actor_label for e in response.context["page"]}
     assert actors == {"cw", "manager"}  # Kalmar's read is outside Växjö's scope
@@ -80,7 +92,7 @@ def test_change_log_tab(login, tree, staff):
 def test_csv_export_is_scoped_and_itself_logged(login, tree, staff):
     _seed(tree, staff)
     c = login(staff.quality_lead)
-    response = c.get(reverse("core:audit_export"), {"client": 42})
+    response = c.get(reverse("core:audit_export"), {"action": "view"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert {r["user"] for r in rows} == {"cw", "manager"}

@@ -8,7 +8,8 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self) -> None:
-        from insyn.clients.selectors import keeps_provider_register
+        from insyn.clients.selectors import client_refs, keeps_provider_register
+        from insyn.core.audit_display import register_client_refs
         from insyn.core.navigation import NavItem, register_nav
         from insyn.core.roles import Action
 
@@ -27,3 +28,4 @@ class ClientsConfig(AppConfig):
                 visible=keeps_provider_register,
             )
         )
+        register_client_refs(client_refs)

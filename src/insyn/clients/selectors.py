@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,22 @@ def clients_for(user: UserT, *, q: str = "", action: Action = Action.VIEW_INDIVI
     if q:
         qs = qs.filter(client_ref__icontains=q)
     return qs.order_by("client_ref")
+
+
+def client_refs(
+    user: UserT, ids: Iterable[int] | None = None, ref: str | None = None
+) -> dict[int, str]:
+    """{id: client reference} of the clients the user may read, among `ids` or with exactly
+    the reference `ref` (any case). The audit trail names and finds clients through this, so
+    an auditor who may not read a client gets neither its name nor a hint that it exists."""
+    if ids is None and not (ref or "").strip():
+        return {}
+    qs = Client.objects.restrict(user, Action.VIEW_INDIVIDUAL)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    if ref is not None:
+        qs = qs.filter(client_ref__iexact=ref.strip())
+    return dict(qs.values_list("pk", "client_ref"))
 
 
 def clients_by_identity(user: UserT, personnummer: str) -> QuerySet:

@@ -49,17 +49,31 @@ def value_action(object_type: str, client_id: int | None) -> Action | None:
     return Action.VIEW_INDIVIDUAL if getattr(model, "PERSONAL_DATA", False) else None
 
 
-def may_see_values(user: User | AnonymousUser, entry: ChangeEntry) -> bool:
+def may_see_values(user: User | AnonymousUser, entry: ChangeEntry | AccessEntry) -> bool:
+    """Whether this auditor may see what the entry's object is and holds: the object's value
+    action where the object lived when the entry was written."""
     action = value_action(entry.object_type, entry.client_id)
     if action is None:
         return True
     return bool(entry.org_path) and path_in_scope(user, action, entry.org_path)
 
 
-def record_values_read(actor: User | AnonymousUser, entries: Iterable[ChangeEntry]) -> int:
-    """One access entry per change entry whose personal values were shown, carrying its
-    object and paths, so the object's auditors see who read it through the audit trail."""
+def record_values_read(
+    actor: User | AnonymousUser, entries: Iterable[ChangeEntry | AccessEntry]
+) -> int:
+    """One access entry per change entry whose personal values were shown (and per object
+    named in the reads log), carrying its object and paths, so the object's auditors see who
+    read it through the audit trail."""
     ctx = context.current()
+    seen: set[tuple[str, str, int | None]] = set()
+    unique: list[ChangeEntry | AccessEntry] = []
+    for e in entries:
+        if isinstance(e, AccessEntry):
+            key = (e.object_type, e.object_id, e.client_id)
+            if key in seen:
+                continue
+            seen.add(key)
+        unique.append(e)
     rows = [
         AccessEntry(
             actor=actor if actor.is_authenticated else None,
@@ -74,9 +88,12 @@ def record_values_read(actor: User | AnonymousUser, entries: Iterable[ChangeEntr
             client_id=e.client_id,
             org_path=e.org_path,
             org_paths=e.org_paths,
-            detail={"via": "audit_trail", "change_entry": e.pk},
+            detail={
+                "via": "audit_trail",
+                ("change_entry" if isinstance(e, ChangeEntry) else "access_entry"): e.pk,
+            },
         )
-        for e in entries
+        for e in unique
         if value_action(e.object_type, e.client_id) is not None
     ]
     AccessEntry.objects.bulk_create(rows)

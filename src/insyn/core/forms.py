@@ -19,7 +19,12 @@ class AuditFilterForm(forms.Form):
         initial="access",
     )
     actor = forms.CharField(label=_("User (username)"), required=False, max_length=150)
-    client = forms.IntegerField(label=_("Client id"), required=False, min_value=1)
+    client = forms.CharField(
+        label=_("Client reference"),
+        required=False,
+        max_length=40,
+        help_text=_("E.g. K-000001. Finds only clients you may read."),
+    )
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     action = forms.CharField(label=_("Action"), required=False, max_length=40)
@@ -42,7 +47,7 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data
         return AuditFilter(
             actor=data.get("actor") or "",
-            client_id=data.get("client"),
+            client_ref=(data.get("client") or "").strip(),
             object_type=data.get("object_type") or "",
             object_id=data.get("object_id") or "",
             action=data.get("action") or "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from insyn.core import selectors
 from insyn.core.audit import nothing_personal_shown, record_access
-from insyn.core.audit_values import may_see_values, record_values_read
+from insyn.core.audit_values import record_values_read
 from insyn.core.exports import csv_rows
 from insyn.core.forms import AuditFilterForm
 from insyn.core.models import AccessEntry, ChangeEntry
@@ -68,12 +67,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
 
 
-# In the CSV where the reader may not see a change's values (the page says it in words).
-VALUES_HIDDEN = "(hidden)"
-
-
 class AuditView(InsynView):
-    """Who looked at this client; what did this user look at; who changed what."""
+    """Who looked at this client; what did this user look at; who changed what. Each entry
+    says who did what to which object and when; what the object holds only to an auditor who
+    may read it (selectors.describe), and that showing is recorded as a read."""
 
     personal_data = True
     required_action = Action.VIEW_AUDIT
@@ -89,21 +86,30 @@ class AuditView(InsynView):
             f.action = AccessEntry.Kind.DENIED
         return form, selectors.access_entries(request.user, f).select_related("actor")
 
+    @staticmethod
+    def _search(request: HttpRequest) -> tuple[dict[str, Any], int | None]:
+        """The filter as recorded in the list's access entry: a client reference becomes the
+        ids it found (none for someone who may not read the client), so the reference typed
+        is not shown to auditors who may not read that client."""
+        search: dict[str, Any] = {k: v for k, v in request.GET.items() if k != "page"}
+        if "client" not in search:
+            return search, None
+        ids = selectors.client_ids_for_ref(request.user, str(search.pop("client")))
+        search["client_ids"] = ids
+        return search, ids[0] if len(ids) == 1 else None
+
     def get(self, request: HttpRequest) -> HttpResponseBase:
         form, qs = self._query(request)
         page = Paginator(qs, 100).get_page(request.GET.get("page")) if qs is not None else None
-        if page is not None and qs is not None and qs.model is ChangeEntry:
-            shown = []
-            for entry in page:
-                entry.values_visible = may_see_values(request.user, entry)
-                if entry.values_visible:
-                    shown.append(entry)
-            record_values_read(request.user, shown)
+        if page is not None:
+            record_values_read(request.user, selectors.describe(request.user, list(page)))
+        search, client_id = self._search(request)
         record_access(
             actor=request.user,
             action="list",
             model=qs.model if qs is not None else AccessEntry,
-            detail={"filter": {k: v for k, v in request.GET.items() if k != "page"}},
+            detail={"filter": search},
+            client_id=client_id,
         )
         query = request.GET.copy()
         query.pop("page", None)
@@ -115,88 +121,23 @@ class AuditView(InsynView):
 
 
 class AuditExportView(AuditView):
-    @staticmethod
-    def _values_shown(request: HttpRequest, qs: Any) -> set[int]:
-        """Which entries' values this reader may see; those reads are recorded before the
-        file streams (in batches), like the page does for its rows."""
-        visible: set[int] = set()
-        batch: list[ChangeEntry] = []
-        fields = ("id", "object_type", "object_id", "client_id", "org_path", "org_paths")
-        for entry in qs.select_related(None).only(*fields).iterator():
-            if may_see_values(request.user, entry):
-                visible.add(entry.pk)
-                batch.append(entry)
-                if len(batch) >= 1000:
-                    record_values_read(request.user, batch)
-                    batch = []
-        record_values_read(request.user, batch)
-        return visible
-
     def get(self, request: HttpRequest) -> HttpResponseBase:
         form, qs = self._query(request)
         if qs is None:
             return render(request, "core/audit.html", {"form": form, "page": None}, status=400)
+        search, client_id = self._search(request)
         record_access(
             actor=request.user,
             action="export",
             model=qs.model,
-            detail={"filter": dict(request.GET.items()), "rows": qs.count()},
+            detail={"filter": search, "rows": qs.count()},
+            client_id=client_id,
         )
         if qs.model is ChangeEntry:
-            header = [
-                "time",
-                "user",
-                "request",
-                "action",
-                "object_type",
-                "object_id",
-                "client_id",
-                "before",
-                "after",
-            ]
-            visible = self._values_shown(request, qs)
-            rows = (
-                [
-                    e.at.isoformat(),
-                    e.actor_label,
-                    e.request_id,
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.client_id,
-                    e.before if e.pk in visible else VALUES_HIDDEN,
-                    e.after if e.pk in visible else VALUES_HIDDEN,
-                ]
-                for e in qs.iterator()
-            )
-        else:
-            header = [
-                "time",
-                "user",
-                "request",
-                "action",
-                "object_type",
-                "object_id",
-                "client_id",
-                "purpose",
-                "address",
-                "detail",
-            ]
-            rows = (
-                [
-                    e.at.isoformat(),
-                    e.actor_label,
-                    e.request_id,
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.client_id,
-                    e.purpose,
-                    e.path,
-                    json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else "",
-                ]
-                for e in qs.iterator()
-            )
+            # The values this reader may see are recorded before the file streams.
+            for batch in selectors.values_shown(request.user, qs):
+                record_values_read(request.user, batch)
+        header, rows = selectors.csv_rows(request.user, qs)
         response = StreamingHttpResponse(
             csv_rows(header, rows), content_type="text/csv; charset=utf-8"
         )

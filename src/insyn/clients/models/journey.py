@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from insyn.core.catalogues import CatalogueItem
@@ -298,6 +299,9 @@ class Case(Versioned, ScopedModel):
     def audit_client_id(self) -> int:
         return self.client_id
 
+    def audit_name(self) -> str:
+        return f"{capfirst(self._meta.verbose_name)} {self.case_ref}"
+
 
 class ExtentUnit(models.TextChoices):
     HOURS_WEEK = "hours_week", _("hours a week")
@@ -387,6 +391,11 @@ class Decision(Versioned, ScopedModel):
     def audit_client_id(self) -> int:
         return self.case.client_id
 
+    AUDIT_NAME_RELATED = ("intervention_type",)
+
+    def audit_name(self) -> str:
+        return f"{capfirst(self._meta.verbose_name)} {self.intervention_type}"
+
 
 class Intervention(Versioned, ScopedModel):
     """What was actually done (step 3, second half): provider, dates, extent, end reason."""
@@ -453,3 +462,8 @@ class Intervention(Versioned, ScopedModel):
 
     def audit_client_id(self) -> int:
         return self.case.client_id
+
+    AUDIT_NAME_RELATED = ("intervention_type",)
+
+    def audit_name(self) -> str:
+        return f"{capfirst(self._meta.verbose_name)} {self.intervention_type}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from insyn.core.concurrency import Versioned
@@ -95,6 +96,12 @@ class Enrollment(ScopedModel):
     def audit_client_id(self) -> int:
         return self.client_id
 
+    AUDIT_NAME_RELATED = ("programme",)
+
+    def audit_name(self) -> str:
+        """Named in the audit trail by its programme (the client is added by the trail)."""
+        return f"{capfirst(self._meta.verbose_name)} {self.programme.name}"
+
 
 class OccasionQuerySet(ScopedQuerySet):
     def open(self) -> OccasionQuerySet:
@@ -171,6 +178,24 @@ class Occasion(Versioned, ScopedModel):
     def audit_client_id(self) -> int:
         return self.enrollment.client_id
 
+    AUDIT_NAME_RELATED = ("stage", "enrollment__programme")
+
+    def audit_name(self) -> str:
+        """ "Mättillfälle Före" in the audit trail (the client is added by the trail)."""
+        return f"{capfirst(self._meta.verbose_name)} {self.stage.name}"
+
+    def audit_value_labels(self) -> dict[str, str]:
+        """The change log keys recorded values by variable key (and `key.item` for an
+        instrument's items); the programme's labels make them readable."""
+        labels: dict[str, str] = {}
+        variables = self.enrollment.programme.variables.select_related("instrument")
+        for variable in variables.prefetch_related("instrument__items"):
+            labels[variable.key] = variable.label
+            if variable.instrument is not None:
+                for item in variable.instrument.items.all():
+                    labels[f"{variable.key}.{item.key}"] = f"{variable.label}: {item}"
+        return labels
+
     def current_status(self, today: dt.date) -> str:
         if self.status in (self.Status.DONE, self.Status.MISSED):
             return self.status
@@ -222,6 +247,12 @@ class Value(models.Model):
 
     def audit_client_id(self) -> int:
         return self.occasion.enrollment.client_id
+
+    AUDIT_NAME_RELATED = ("variable", "occasion__stage")
+
+    def audit_name(self) -> str:
+        name = capfirst(self._meta.verbose_name)
+        return f"{name} {self.variable.label} ({self.occasion.stage.name})"
 
     def audit_org_path(self) -> str:
         return self.occasion.enrollment.unit.path
@@ -280,6 +311,13 @@ class Goal(Versioned, ScopedModel):
 
     def audit_client_id(self) -> int:
         return self.enrollment.client_id
+
+    AUDIT_NAME_RELATED = ("variable",)
+
+    def audit_name(self) -> str:
+        """By its measure, never its text (the text is what the client is working on)."""
+        name = capfirst(self._meta.verbose_name)
+        return f"{name} {self.goal_ref or self.variable or ''}".strip()
 
 
 class ReminderDigest(models.Model):
