@@ -8,21 +8,22 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from insyn.core import exports as files
 from insyn.core import selectors
 from insyn.core.audit import nothing_personal_shown, record_access
 from insyn.core.audit_values import may_see_values, record_values_read
-from insyn.core.exports import csv_rows
 from insyn.core.forms import AuditFilterForm
 from insyn.core.models import AccessEntry, ChangeEntry
 from insyn.core.navigation import panels_for
@@ -133,6 +134,9 @@ class AuditExportView(AuditView):
         return visible
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
+        fmt = request.GET.get("format", "csv")
+        if fmt not in files.FORMATS:
+            raise Http404
         form, qs = self._query(request)
         if qs is None:
             return render(request, "core/audit.html", {"form": form, "page": None}, status=400)
@@ -143,17 +147,7 @@ class AuditExportView(AuditView):
             detail={"filter": dict(request.GET.items()), "rows": qs.count()},
         )
         if qs.model is ChangeEntry:
-            header = [
-                "time",
-                "user",
-                "request",
-                "action",
-                "object_type",
-                "object_id",
-                "client_id",
-                "before",
-                "after",
-            ]
+            header = audit_columns("before", "after")
             visible = self._values_shown(request, qs)
             rows = (
                 [
@@ -170,18 +164,7 @@ class AuditExportView(AuditView):
                 for e in qs.iterator()
             )
         else:
-            header = [
-                "time",
-                "user",
-                "request",
-                "action",
-                "object_type",
-                "object_id",
-                "client_id",
-                "purpose",
-                "address",
-                "detail",
-            ]
+            header = audit_columns("purpose", "address", "detail")
             rows = (
                 [
                     e.at.isoformat(),
@@ -197,12 +180,31 @@ class AuditExportView(AuditView):
                 ]
                 for e in qs.iterator()
             )
-        response = StreamingHttpResponse(
-            csv_rows(header, rows), content_type="text/csv; charset=utf-8"
-        )
-        name = f"insyn-audit-{form.selected_log}-{timezone.localdate():%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        name = f"insyn-audit-{form.selected_log}-{timezone.localdate():%Y%m%d}"
+        return files.download(fmt, name, files.Sheet(str(AUDIT_SHEET), header, rows), stream=True)
+
+
+AUDIT_SHEET = pgettext_lazy("audit export", "Audit log")
+AUDIT_COLUMNS = {
+    "time": pgettext_lazy("audit export", "Time"),
+    "user": pgettext_lazy("audit export", "User"),
+    "request": pgettext_lazy("audit export", "Request"),
+    "action": pgettext_lazy("audit export", "Action"),
+    "object_type": pgettext_lazy("audit export", "Object type"),
+    "object_id": pgettext_lazy("audit export", "Object id"),
+    "client_id": pgettext_lazy("audit export", "Client id"),
+    "before": pgettext_lazy("audit export", "Before"),
+    "after": pgettext_lazy("audit export", "After"),
+    "purpose": pgettext_lazy("audit export", "Purpose"),
+    "address": pgettext_lazy("audit export", "Address"),
+    "detail": pgettext_lazy("audit export", "Detail"),
+}
+
+
+def audit_columns(*last: str) -> list[files.Column]:
+    """The audit file's columns: stable keys for programs, Swedish headers for people."""
+    keys = ("time", "user", "request", "action", "object_type", "object_id", "client_id", *last)
+    return [files.Column(k, AUDIT_COLUMNS[k]) for k in keys]
 
 
 @declare(personal_data=False)
