@@ -1,7 +1,7 @@
 """Every table the system hands out as a file, in three flavours (docs/analysis.md, "Files"):
 
 - **machine CSV** (`csv`): comma, decimal point, stable English column keys, codes rather than
-  names, numbers unrounded (12 significant digits, more than any measure carries), booleans
+  names, numbers unrounded (the shortest text that reads back as the same float), booleans
   `true`/`false`, UTF-8 without a BOM. For R, Python, pandas and other programs.
 - **Swedish CSV** (`csv-sv`): what Swedish Excel splits into columns when it is double-clicked:
   semicolon, decimal comma, UTF-8 with a BOM (å, ä, ö intact), Swedish headers and names, numbers
@@ -122,7 +122,7 @@ def machine_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return "" if not math.isfinite(value) else format(value, ".12g")
+        return repr(value) if math.isfinite(value) else ""  # reads back as the same float
     if _is_number(value):
         return str(value)
     if isinstance(value, dt.date | dt.datetime):
