@@ -95,9 +95,18 @@ class Sheet:
     about: Sequence[tuple[str, str]] = field(default_factory=list)
 
 
+_PLAIN = Column("", "")
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
+
+
+def _pairs(columns: Sequence[Column], row: Sequence[Any]) -> Iterator[tuple[Column, Any]]:
+    """Each cell with its column; a cell past the last column is plain (a note in a table)."""
+    for i, value in enumerate(row):
+        yield (columns[i] if i < len(columns) else _PLAIN), value
 
 
 def _is_number(value: Any) -> bool:
@@ -219,7 +228,7 @@ def swedish_csv(
     yield from lines
     for row in rows:
         with override("sv"):
-            line = writer.writerow([_swedish_cell(c, v) for c, v in zip(columns, row, strict=True)])
+            line = writer.writerow([_swedish_cell(c, v) for c, v in _pairs(columns, row)])
         yield line
     if footer:
         yield writer.writerow([])
@@ -249,7 +258,7 @@ def write_xlsx(target: Any, sheets: Sequence[Sheet], *, about_title: str = "") -
             for col, column in enumerate(sheet.columns):
                 ws.write_string(0, col, str(excel_safe(column.header())), bold)
             for r, values in enumerate(sheet.rows, start=1):
-                for col, (column, value) in enumerate(zip(sheet.columns, values, strict=True)):
+                for col, (column, value) in enumerate(_pairs(sheet.columns, values)):
                     shown = people_value(column, value)
                     if shown is None:
                         continue
