@@ -82,7 +82,7 @@ class Labelled:
     """A cell with a code for machines and a name for people (a unit's code and its name)."""
 
     code: Any
-    label: str
+    label: str | Promise
 
 
 @dataclass
@@ -312,12 +312,12 @@ def download(
         filename = f"{name}.xlsx"
     else:
         writer = swedish_csv if fmt == "csv-sv" else machine_csv
-        lines = writer(sheet.columns, sheet.rows, comment=comment)
+        chunks = writer(sheet.columns, sheet.rows, comment=comment)
         content_type = "text/csv; charset=utf-8"
         if stream:
-            response = StreamingHttpResponse(lines, content_type=content_type)
+            response = StreamingHttpResponse(chunks, content_type=content_type)
         else:
-            response = HttpResponse("".join(lines), content_type=content_type)
+            response = HttpResponse("".join(chunks), content_type=content_type)
         filename = f"{name}-sv.csv" if fmt == "csv-sv" else f"{name}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -144,7 +144,7 @@ class CompletionView(InsynView):
 class CompletionExportView(CompletionView):
     """Both completion tables as one file: Swedish CSV, XLSX or machine CSV."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         fmt = request.GET.get("format", "csv")
         if fmt not in files.FORMATS:
             raise Http404
