@@ -8,7 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,10 +142,15 @@ class ResultsExportView(InsynView):
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
         fmt = request.GET.get("format", "csv")
-        keys = selectors.questionnaire_keys(request.user)
-        form = ResultsForm(request.GET, keys=keys)
-        if fmt not in files.FORMATS or not keys or not form.is_valid():
+        if fmt not in files.FORMATS:
             raise Http404
+        keys = selectors.questionnaire_keys(request.user)
+        data = request.GET.copy()
+        if "questionnaire" not in data and keys:
+            data["questionnaire"] = keys[0][0]  # as the page does
+        form = ResultsForm(data, keys=keys)
+        if not keys or not form.is_valid():
+            return HttpResponseBadRequest(_("Choose a questionnaire you can see results of."))
         questionnaire = res.latest_version(form.cleaned_data["questionnaire"])
         if questionnaire is None:
             raise Http404
