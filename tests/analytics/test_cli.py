@@ -123,7 +123,9 @@ def test_xlsx_output_and_unit_filter(generated, tmp_path, tree):
     assert "written to" in err.getvalue()
     sheet = openpyxl.load_workbook(target).worksheets[0]
     values = list(sheet.values)
-    assert values[0][0] == "n" and values[0][-1] == "suppressed"
+    # people's headers (Swedish), numbers as numeric cells
+    assert values[0][0] == "antal (inskrivningar)" and values[0][-1] == "Dold (liten grupp)"
+    assert sheet.cell(row=2, column=1).data_type == "n"
     df = expected.frame("vux")
     assert values[1][0] == int((df["municipality_id"] == tree.vaxjo.pk).sum())
 

@@ -19,6 +19,7 @@ from insyn.analytics.forms import AnalysisForm, SavedAnalysisForm
 from insyn.analytics.models import SavedAnalysis
 from insyn.analytics.params import request_from_params
 from insyn.analytics.specs import SpecError, load_spec
+from insyn.core import exports as files
 from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
 
@@ -151,25 +152,16 @@ class ChartView(AnalysisMixin):
 
 
 class ExportView(AnalysisMixin):
-    """The suppressed table of one variable as CSV or XLSX."""
+    """The suppressed table of one variable as a file: machine CSV, Swedish CSV or XLSX
+    (insyn.core.exports)."""
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
         fmt = request.GET.get("format", "csv")
-        if fmt not in ("csv", "xlsx"):
+        if fmt not in files.FORMATS:
             raise Http404
         _form, result = self.one_variable(request)
         name = f"insyn-{result.programme.key}-{result.variable.key}-{timezone.localdate():%Y%m%d}"
-        if fmt == "xlsx":
-            response = HttpResponse(
-                exports.xlsx_bytes(result),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        else:
-            response = HttpResponse(
-                "".join(exports.csv_lines(result)), content_type="text/csv; charset=utf-8"
-            )
-        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-        return response
+        return files.download(fmt, name, exports.sheet(result), comment=exports.comment(result))
 
 
 class SavedCreateView(AnalysisMixin):

@@ -7,6 +7,7 @@ app_name = "followup"
 urlpatterns = [
     path("my/", worklist.WorklistView.as_view(), name="worklist"),
     path("completion/", worklist.CompletionView.as_view(), name="completion"),
+    path("completion/export", worklist.CompletionExportView.as_view(), name="completion_export"),
     # step 1: design
     path("programmes/", design.ProgrammeListView.as_view(), name="programmes"),
     path("programmes/new/", design.ProgrammeCreateView.as_view(), name="programme_create"),

@@ -1,5 +1,6 @@
 """A comparison as plain data (JSON for the API and the CLI) and as CSV for Swedish Excel
-(semicolon-separated, decimal comma, formula-safe through insyn.core.exports). Every row
+(insyn.core.exports.swedish_csv: semicolon-separated, decimal comma, only text formula-escaped).
+Every row
 carries the period and its source line; the reference value and Riket are rows of their own
 with their own source line."""
 
@@ -7,23 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from insyn.core.exports import csv_rows
+from insyn.core import exports as files
 from insyn.indicators.selectors.comparison_types import Comparison, Member
-
-
-class SvNumber:
-    """A number written with a decimal comma (Swedish Excel reads "12,5" as a number). Not a
-    str, so excel_safe leaves a negative number alone."""
-
-    def __init__(self, value: float, decimals: int = 1) -> None:
-        self.value = value
-        self.decimals = decimals
-
-    def __str__(self) -> str:
-        if float(self.value).is_integer():
-            return str(int(self.value))
-        return f"{self.value:.{self.decimals}f}".replace(".", ",")
-
 
 COLOUR_SV = {
     "green": "grön",
@@ -42,8 +28,10 @@ FUNNEL_SV = {
 }
 
 
-def _sv(value: float | None) -> SvNumber | None:
-    return None if value is None else SvNumber(value)
+def _sv(value: float | None) -> float | None:
+    """One decimal, as the page shows it; insyn.core.exports writes it with a decimal comma
+    ("80", "75,8") and never escapes it, negative or not."""
+    return None if value is None else round(float(value), 1)
 
 
 def member_dict(m: Member) -> dict[str, Any]:
@@ -174,4 +162,5 @@ def csv_records(c: Comparison) -> list[list[Any]]:
 
 
 def csv_text(c: Comparison) -> str:
-    return "".join(csv_rows(CSV_HEADER, csv_records(c), delimiter=";"))
+    columns = [files.Column(h, h) for h in CSV_HEADER]
+    return "".join(files.swedish_csv(columns, csv_records(c)))

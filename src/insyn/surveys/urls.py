@@ -15,6 +15,7 @@ urlpatterns = [
     path("responses/<int:pk>/enter/", responses.ResponseEnterView.as_view(), name="response_enter"),
     path("messages/<int:pk>/", responses.MessageEditView.as_view(), name="message"),
     path("results/", results.ResultsView.as_view(), name="results"),
+    path("results/export", results.ResultsExportView.as_view(), name="results_export"),
     path("results/<slug:key>/free-text/", results.FreeTextView.as_view(), name="free_text"),
     path("rounds/", results.RoundListView.as_view(), name="rounds"),
     path("rounds/<int:pk>/", results.RoundDetailView.as_view(), name="round"),

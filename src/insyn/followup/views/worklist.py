@@ -7,15 +7,16 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from insyn.core import exports as files
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
 from insyn.core.viewmixins import InsynView
-from insyn.followup import selectors
+from insyn.followup import completion_export, selectors
 from insyn.followup.models import Occasion, Programme
 
 PANEL_ROWS = 5
@@ -94,7 +95,10 @@ class CompletionView(InsynView):
     personal_data = False
     required_action = Action.VIEW_TEAM
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def filtered(
+        self, request: HttpRequest
+    ) -> tuple[CompletionFilter, bool, dt.date, dt.date, Any, Any]:
+        """The filter and both tables (empty when the filter is invalid)."""
         today = timezone.localdate()
         keys = (
             Programme.objects.restrict(request.user, Action.VIEW_ORG)
@@ -116,6 +120,12 @@ class CompletionView(InsynView):
             by_unit, by_worker = selectors.completion(
                 request.user, date_from=date_from, date_to=date_to, today=today, programme_key=key
             )
+        return form, valid, date_from, date_to, by_unit, by_worker
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form, valid, date_from, date_to, by_unit, by_worker = self.filtered(request)
+        query = request.GET.copy()
+        query.pop("format", None)
         return render(
             request,
             "followup/completion.html",
@@ -125,6 +135,22 @@ class CompletionView(InsynView):
                 "by_worker": by_worker,
                 "date_from": date_from,
                 "date_to": date_to,
+                "export_query": query.urlencode(),
             },
             status=200 if valid else 400,
         )
+
+
+class CompletionExportView(CompletionView):
+    """Both completion tables as one file: Swedish CSV, XLSX or machine CSV."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        fmt = request.GET.get("format", "csv")
+        if fmt not in files.FORMATS:
+            raise Http404
+        _form, valid, date_from, date_to, by_unit, by_worker = self.filtered(request)
+        if not valid:
+            raise Http404
+        sheet = completion_export.sheet(by_unit, by_worker, date_from, date_to)
+        name = f"insyn-completion-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+        return files.download(fmt, name, sheet)  # type: ignore[return-value]

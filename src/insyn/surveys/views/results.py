@@ -8,17 +8,26 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from insyn.core import exports as files
 from insyn.core.audit import record_access
 from insyn.core.roles import Action
 from insyn.core.scoping import has_action, path_in_scope
 from insyn.core.viewmixins import InsynView
 from insyn.followup.models import NonResponseReason
 from insyn.surveys import results as res
-from insyn.surveys import selectors
+from insyn.surveys import results_export, selectors
 from insyn.surveys.forms import ResultsForm, RoundForm, RoundInviteForm
 from insyn.surveys.models import (
     Invitation,
@@ -110,10 +119,46 @@ class ResultsView(InsynView):
                     )[:20]
                 ],
                 can_read_free_text=has_action(request.user, Action.VIEW_INDIVIDUAL),
+                export_query=_export_query(questionnaire.key, by),
             )
         elif keys:
             status = 400
         return render(request, "surveys/results.html", context, status=status)
+
+
+def _export_query(key: str, by: list[str]) -> str:
+    query = QueryDict(mutable=True)
+    query["questionnaire"] = key
+    query.setlist("by", by)
+    return query.urlencode()
+
+
+class ResultsExportView(InsynView):
+    """The results table as a file: Swedish CSV, XLSX or machine CSV (insyn.core.exports), the
+    same restricted and suppressed figures as the page."""
+
+    personal_data = False
+    required_action = Action.VIEW_AGGREGATE
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        fmt = request.GET.get("format", "csv")
+        if fmt not in files.FORMATS:
+            raise Http404
+        keys = selectors.questionnaire_keys(request.user)
+        data = request.GET.copy()
+        if "questionnaire" not in data and keys:
+            data["questionnaire"] = keys[0][0]  # as the page does
+        form = ResultsForm(data, keys=keys)
+        if not keys or not form.is_valid():
+            return HttpResponseBadRequest(_("Choose a questionnaire you can see results of."))
+        questionnaire = res.latest_version(form.cleaned_data["questionnaire"])
+        if questionnaire is None:
+            raise Http404
+        result = res.questionnaire_results(
+            questionnaire, selectors.results_responses(request.user), form.cleaned_data["by"]
+        )
+        name = f"insyn-{questionnaire.key}-results-{timezone.localdate():%Y%m%d}"
+        return files.download(fmt, name, results_export.sheet(result))
 
 
 class RoundListView(InsynView):

@@ -12,7 +12,7 @@ from insyn.analytics.aggregate import AnalysisError, Scope, aggregate
 from insyn.analytics.params import request_from_params
 from insyn.analytics.specs import SpecError, load_spec
 
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "csv-sv", "json", "xlsx")
 
 
 class Command(BaseCommand):
@@ -34,7 +34,14 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", metavar="DATE")
         parser.add_argument("--unit", action="append", metavar="CODE")
         parser.add_argument("--programme-version", action="append", metavar="N")
-        parser.add_argument("--format", choices=FORMATS, default="csv")
+        parser.add_argument(
+            "--format",
+            choices=FORMATS,
+            default="csv",
+            help="csv: for programs (comma, decimal point, English keys); csv-sv: for "
+            "Swedish Excel (semicolon, decimal comma, Swedish headers, rounded as on the "
+            "page); json; xlsx.",
+        )
         parser.add_argument("--output", metavar="FILE")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -67,9 +74,11 @@ class Command(BaseCommand):
             exports.write_xlsx(result, output)
         elif fmt == "json":
             self._emit(exports.json_text(result) + "\n", output)
+        elif fmt == "csv-sv":
+            lines = list(exports.swedish_csv_lines(result))
+            self._emit("".join(lines if output else lines[1:]), output)  # BOM only in a file
         else:
-            lines = list(exports.csv_lines(result))
-            self._emit("".join(lines if output else lines[1:]), output)
+            self._emit("".join(exports.csv_lines(result)), output)
         if output:
             hidden = sum(r.suppressed for r in result.rows)
             self.stderr.write(

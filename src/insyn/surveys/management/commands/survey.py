@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from insyn.core.exports import excel_safe
+from insyn.core import exports as files
 from insyn.organisations.models import OrgUnit
 from insyn.surveys import results as res
+from insyn.surveys import results_export
 from insyn.surveys.models import Questionnaire, Response
 from insyn.surveys.services import messaging
 from insyn.surveys.services import questionnaires as services
 
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "csv-sv", "json", "xlsx")
 
 
 class Command(BaseCommand):
@@ -38,7 +38,11 @@ class Command(BaseCommand):
         results = sub.add_parser("results", help="Suppressed results per question and group.")
         results.add_argument("key")
         results.add_argument("--by", default="", help="Comma-separated: role,unit,provider,period.")
-        results.add_argument("--format", default="csv", help="csv (default), json or xlsx.")
+        results.add_argument(
+            "--format",
+            default="csv",
+            help="csv (default, for programs), csv-sv (for Swedish Excel), json or xlsx.",
+        )
         results.add_argument("--output", help="File to write (required for xlsx).")
         sub.add_parser("send-due", help="Send the invitations and reminders whose time has come.")
 
@@ -115,50 +119,28 @@ class Command(BaseCommand):
                 f"anonymous survey with {result.respondents} answers: fewer than "
                 f"{res.min_cell()}, so no results are shown"
             )
-        rows = result.rows()
-        header = ["question", *by, "n", "mean", "share_positive", "ci_low", "ci_high", "suppressed"]
         if fmt == "json":
             text = json.dumps(
                 {
                     "questionnaire": questionnaire.key,
                     "version": questionnaire.version,
                     "by": by,
-                    "rows": rows,
+                    "rows": result.rows(),
                 },
                 ensure_ascii=False,
                 indent=2,
             )
             self._emit(options, text + "\n")
-        elif fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(
-                    [
-                        excel_safe(
-                            ""
-                            if row[h] is None
-                            else str(row[h]).lower()
-                            if h == "suppressed"
-                            else row[h]
-                        )
-                        for h in header
-                    ]
-                )
-            self._emit(options, buffer.getvalue())
+        elif fmt == "xlsx":
+            files.write_xlsx(options["output"], [results_export.sheet(result)])
+            self.stdout.write(f"written {options['output']} ({len(result.rows())} rows)")
         else:
-            import xlsxwriter
-
-            workbook = xlsxwriter.Workbook(options["output"])
-            sheet = workbook.add_worksheet("results")
-            sheet.write_row(0, 0, header)
-            for i, row in enumerate(rows, start=1):
-                sheet.write_row(
-                    i, 0, [excel_safe(row[h]) if row[h] is not None else "" for h in header]
-                )
-            workbook.close()
-            self.stdout.write(f"written {options['output']} ({len(rows)} rows)")
+            writer = files.swedish_csv if fmt == "csv-sv" else files.machine_csv
+            sheet = results_export.sheet(result)
+            lines = list(writer(sheet.columns, sheet.rows))
+            if fmt == "csv-sv" and not options.get("output"):
+                lines = lines[1:]  # the BOM belongs in a file, not on a terminal
+            self._emit(options, "".join(lines))
 
     def _emit(self, options: dict[str, Any], text: str) -> None:
         if options.get("output"):
