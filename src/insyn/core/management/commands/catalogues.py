@@ -49,11 +49,11 @@ class Command(BaseCommand):
                 count = catalogue.model._default_manager.count()
                 self.stdout.write(f"{catalogue.name}\t{catalogue.title}\t{count}")
             return
-        catalogue = catalogue_named(name)
-        if catalogue is None:
+        named = catalogue_named(name)
+        if named is None:
             raise CommandError(
                 _("Unknown catalogue: %(name)s (see `insyn catalogues list`).") % {"name": name}
             )
-        for row in catalogue_rows(catalogue):
+        for row in catalogue_rows(named):
             cells = [*row.key, row.label] + ([] if row.active else [_("inactive")])
             self.stdout.write("\t".join(cells))
