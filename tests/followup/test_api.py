@@ -66,7 +66,12 @@ def test_record_through_the_api(enrollment, staff):
     body = response.json()
     assert body["status"] == "done" and body["done_on"] == TODAY.isoformat()
     assert body["values"]["audit"] == 20 and body["values"]["audit.q1"] == "4"
-    assert body["scores"]["audit"] == {"total": 20.0, "band": "risk", "band_label": "Riskbruk"}
+    # a man with 20 points: WHO zone IV
+    assert body["scores"]["audit"] == {
+        "total": 20.0,
+        "band": "dependence",
+        "band_label": "Möjligt alkoholberoende",
+    }
     assert ChangeEntry.objects.filter(object_type="followup.occasion", action="record").count() == 1
 
 

@@ -1,4 +1,5 @@
-"""AUDIT and DUDIT scoring against hand-computed totals at every band edge, women and men."""
+"""AUDIT and DUDIT scoring against hand-computed totals at every band edge: women, men and X
+(who takes the women's lower cut-offs)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,40 @@ AUDIT_CASES = [
     ([1, 1, 1, 1, 1, 1, 0, 0, 0, 0], 6),
     ([1, 1, 1, 1, 1, 1, 1, 0, 0, 0], 7),
     ([2, 2, 2, 0, 0, 0, 0, 0, 2, 0], 8),
+    ([3, 2, 2, 1, 1, 1, 1, 0, 0, 2], 13),
+    ([3, 2, 2, 1, 1, 1, 1, 1, 0, 2], 14),
+    ([3, 3, 2, 1, 1, 1, 1, 1, 0, 2], 15),
+    ([3, 3, 3, 1, 1, 1, 1, 1, 0, 2], 16),
+    ([3, 3, 3, 2, 1, 1, 1, 1, 0, 2], 17),
+    ([3, 3, 3, 2, 2, 1, 1, 1, 0, 2], 18),
+    ([3, 3, 3, 2, 2, 2, 1, 1, 0, 2], 19),
+    ([3, 3, 3, 2, 2, 2, 2, 1, 0, 2], 20),
     ([4, 4, 4, 4, 4, 4, 4, 4, 4, 4], 40),
 ]
-# sex -> {total: band}
+# sex -> {total: band}. Men: WHO's zones (8–15 risk, 16–19 harmful, 20+ possible dependence);
+# women, and X who takes the women's cut-offs: the Swedish version's zones two points lower.
+_WOMEN = {0: "low", 5: "low", 6: "risk", 7: "risk", 8: "risk", 13: "risk", 14: "harmful"}
+_WOMEN |= {15: "harmful", 16: "harmful", 17: "harmful", 18: "dependence", 19: "dependence"}
+_WOMEN |= {20: "dependence", 40: "dependence"}
 AUDIT_BANDS = {
-    "K": {0: "low", 5: "low", 6: "risk", 7: "risk", 8: "risk", 40: "risk"},
-    "M": {0: "low", 5: "low", 6: "low", 7: "low", 8: "risk", 40: "risk"},
+    "K": _WOMEN,
+    "X": _WOMEN,
+    "M": {
+        0: "low",
+        5: "low",
+        6: "low",
+        7: "low",
+        8: "risk",
+        13: "risk",
+        14: "risk",
+        15: "risk",
+        16: "harmful",
+        17: "harmful",
+        18: "harmful",
+        19: "harmful",
+        20: "dependence",
+        40: "dependence",
+    },
 }
 DUDIT_CASES = [
     ([0] * 11, 0),
@@ -39,17 +68,11 @@ DUDIT_CASES = [
     ([4, 4, 4, 4, 4, 4, 1] + [0] * 4, 25),
     ([4] * 11, 44),
 ]
+_DUDIT_WOMEN = {0: "none", 1: "none", 2: "problems", 5: "problems", 6: "problems"}
+_DUDIT_WOMEN |= {24: "problems", 25: "dependence", 44: "dependence"}
 DUDIT_BANDS = {
-    "K": {
-        0: "none",
-        1: "none",
-        2: "problems",
-        5: "problems",
-        6: "problems",
-        24: "problems",
-        25: "dependence",
-        44: "dependence",
-    },
+    "K": _DUDIT_WOMEN,
+    "X": _DUDIT_WOMEN,
     "M": {
         0: "none",
         1: "none",
@@ -79,7 +102,7 @@ def instruments(tree, catalogues):
 
 
 @pytest.mark.parametrize(("points", "total"), AUDIT_CASES)
-@pytest.mark.parametrize("sex", ["K", "M"])
+@pytest.mark.parametrize("sex", ["K", "M", "X"])
 def test_audit_totals_and_bands(instruments, points, total, sex):
     variable = instruments["audit"]
     parsed = parse_instrument(variable, None, _items("audit", points))
@@ -89,7 +112,7 @@ def test_audit_totals_and_bands(instruments, points, total, sex):
 
 
 @pytest.mark.parametrize(("points", "total"), DUDIT_CASES)
-@pytest.mark.parametrize("sex", ["K", "M"])
+@pytest.mark.parametrize("sex", ["K", "M", "X"])
 def test_dudit_totals_and_bands(instruments, points, total, sex):
     variable = instruments["dudit"]
     parsed = parse_instrument(variable, None, _items("dudit", points))
@@ -101,6 +124,9 @@ def test_sex_x_uses_the_lower_cutoffs(instruments):
     audit = instruments["audit"].instrument
     assert band_for(audit, 6, "X").code == "risk"
     assert band_for(audit, 5, "X").code == "low"
+    dudit = instruments["dudit"].instrument
+    assert band_for(dudit, 2, "X").code == "problems"
+    assert band_for(dudit, 1, "X").code == "none"
 
 
 def test_items_nine_and_ten_only_take_0_2_4(instruments):

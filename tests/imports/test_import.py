@@ -303,17 +303,23 @@ def test_command_line(tree, addiction_programme, examples, tmp_path):
     call_command(
         "import", str(examples), "--municipality", "0780", "--dry-run", stdout=out, stderr=err
     )
-    assert "clients: 4 rows, 4 new" in out.getvalue() or "clients: 4 rader, 4 nya" in out.getvalue()
+    # One language throughout (the product's, Swedish): summary, progress and outcome.
+    assert "clients: 4 rader, 4 nya" in out.getvalue()
+    assert "Provkörning: allt är giltigt; inget skrevs." in out.getvalue()
     assert Client.objects.count() == 0
-    assert "clients: 4/4 rows" in err.getvalue()  # progress
-    call_command(
-        "import", str(examples), "--municipality", "0780", stdout=StringIO(), stderr=StringIO()
-    )
+    assert "Blad clients: 4 av 4 rader." in err.getvalue()  # progress
+    # 18 measurement rows are 4 occasions, and the progress line counts occasions
+    assert "Blad measurements: 4 av 4 mättillfällen." in err.getvalue()
+    assert "measurements: 18 rader; mättillfällen: 4 nya" in out.getvalue()
+    assert not any(word in out.getvalue() + err.getvalue() for word in ("rows", "Dry run"))
+    out = StringIO()
+    call_command("import", str(examples), "--municipality", "0780", stdout=out, stderr=StringIO())
     assert Client.objects.count() == 4
+    assert "Importerat till Växjö (0780)." in out.getvalue()
     folder = copy_examples(examples, tmp_path)
     edit(folder, "cases.csv", "2024-05-06", "06/05/2024")
     err = StringIO()
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match=r"1 problem hittades; inget importerades\."):
         call_command("import", str(folder), "--municipality", "0780", stdout=StringIO(), stderr=err)
     assert "cases.csv" in err.getvalue() and "opened_on" in err.getvalue()
     with pytest.raises(CommandError):

@@ -201,3 +201,27 @@ def test_waiting_uploads_expire_and_stuck_tasks_fail(
     running.refresh_from_db()
     assert running.status == "failed" and running.failure
     assert not ImportFile.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("sheet", "shown"),
+    [
+        ("measurements", "Blad measurements: 2 av 4 mättillfällen."),
+        ("clients", "Blad clients: 2 av 4 rader."),
+    ],
+)
+def test_progress_counts_occasions_for_measurements_and_rows_elsewhere(
+    login, tree, head, sheet, shown
+):
+    """The apply step goes occasion by occasion through the measurements sheet, so that is
+    what its progress counts (it said "rows" while counting occasions)."""
+    batch = ImportBatch.objects.create(
+        municipality=tree.vaxjo,
+        uploaded_by=head,
+        status=ImportBatch.Status.APPLYING,
+        progress_sheet=sheet,
+        progress_done=2,
+        progress_total=4,
+    )
+    page = login(head).get(reverse("imports:batch", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    assert shown in page.content.decode()

@@ -11,11 +11,16 @@ A file holds one section or a list of them:
 Foreign keys and many-to-many fields are given by the related row's natural key: `code`, or
 `key` for models that have one (OptionSet, Instrument), or a composite as a list.
 Files live in src/insyn/<app>/fixtures/catalogues/*.yaml and load in app order, then by name.
+
+A higher app whose data hangs on a catalogue row registers a change hook (`on_row_changed`) at
+start-up: it is called inside the load's transaction with the row and its fields' values before
+the change, so the app can carry its records over (followup moves instrument answers to an
+item's new answer set) or refuse the load with a ValidationError.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +29,17 @@ import yaml
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+
+RowHook = Callable[[models.Model, dict[str, Any]], None]
+_row_hooks: dict[str, list[RowHook]] = {}
+
+
+def on_row_changed(model_label: str, hook: RowHook) -> None:
+    """Call `hook(row, before)` after a load changes a row of `model_label` ("app.Model");
+    `before` holds the changed fields' previous values."""
+    hooks = _row_hooks.setdefault(model_label.lower(), [])
+    if hook not in hooks:
+        hooks.append(hook)
 
 
 @dataclass
@@ -86,11 +102,14 @@ def load_section(section: dict[str, Any], result: LoadResult) -> None:
             result.created += 1
         else:
             changed = [k for k, v in plain.items() if getattr(obj, k) != v]
+            before = {k: getattr(obj, k) for k in changed}
             for k in changed:
                 setattr(obj, k, plain[k])
             if changed:
                 obj.save(update_fields=changed)
                 result.updated += 1
+                for hook in _row_hooks.get(model._meta.label_lower, []):
+                    hook(obj, before)
             else:
                 result.unchanged += 1
         for name, related in m2m.items():

@@ -24,6 +24,7 @@ from django.db import connections
 from django.db.utils import load_backend
 
 from insyn.imports.models import ImportBatch
+from insyn.imports.report import progress_text
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,10 @@ class Progress:
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def text(self) -> str:
+        return progress_text(self.sheet, self.done, self.total)
 
 
 def _key(batch_id: int) -> str:

@@ -12,8 +12,31 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 _NUMBER_LIKE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+
+
+# Sheets whose records are not their rows: the measurements sheet is applied occasion by
+# occasion (all rows of one programme, intervention and stage are one occasion).
+OCCASION_SHEETS = frozenset({"measurements"})
+
+
+def progress_text(sheet: str, done: int, total: int) -> str:
+    """The progress line, the same in the CLI and on the web page, counting what the apply
+    step really counts: rows, or occasions for the measurements sheet."""
+    numbers = {"sheet": sheet, "done": done, "total": total}
+    if sheet in OCCASION_SHEETS:
+        return _("Sheet %(sheet)s: %(done)s of %(total)s occasions.") % numbers
+    return _("Sheet %(sheet)s: %(done)s of %(total)s rows.") % numbers
+
+
+def problems_text(count: int) -> str:
+    return ngettext(
+        "%(n)s problem found; nothing was imported.",
+        "%(n)s problems found; nothing was imported.",
+        count,
+    ) % {"n": count}
 
 
 def scrub(text: str) -> str:
@@ -97,7 +120,7 @@ class Report:
         for sheet, c in self.counts.items():
             numbers = {"sheet": sheet, "rows": c.rows, "c": c.created, "u": c.updated}
             numbers["n"] = c.unchanged
-            if sheet == "measurements":
+            if sheet in OCCASION_SHEETS:
                 text = _(
                     "%(sheet)s: %(rows)s rows; occasions: %(c)s new, %(u)s changed, %(n)s unchanged"
                 )

@@ -118,11 +118,11 @@ class OccasionForm(VersionedForm):
             for item in items:
                 item_name = field_name(f"{v.key}.{item.key}")
                 choices = [("", "–")] + [(o.code, o.display) for o in item.option_set.options.all()]
+                # The interviewer reads the item as published; the short label is for tables.
                 self.fields[item_name] = forms.Field(
-                    label=f"{item.number}. {item.label}",
+                    label=f"{item.number}. {item.text or item.label}",
                     required=False,
                     widget=forms.Select(choices=choices),
-                    help_text=item.text,
                 )
                 bound_items.append(self[item_name])
             total_label = _("Total (only if the items were not answered)") if items else v.label

@@ -86,7 +86,8 @@ class Option(models.Model):
 
 class Instrument(models.Model):
     """A standardised assessment (AUDIT, DUDIT, …): items whose answers carry points, a total,
-    and score bands by sex. Item wording is licensed text that the operator pastes in."""
+    and score bands by sex, all rows from the catalogue. `source` names the publication the
+    item texts, answer alternatives and cut-offs come from, so a reader can check them."""
 
     key = models.SlugField(_("key"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -97,6 +98,11 @@ class Instrument(models.Model):
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.LOWER
     )
     licence_note = models.TextField(_("licence note"), blank=True)
+    source = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_("The publication the items, answer alternatives and score bands follow."),
+    )
 
     class Meta:
         verbose_name = _("instrument")

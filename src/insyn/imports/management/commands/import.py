@@ -10,13 +10,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from insyn.imports.formats import read_path
 from insyn.imports.pipeline import municipality_by_code, run_import
+from insyn.imports.report import problems_text, progress_text
 
 
 class Progress:
-    """One progress line on stderr, redrawn at most a few times a second."""
+    """One progress line on stderr, redrawn at most a few times a second. Like every message
+    of the command it is in the product's language (Swedish unless LANGUAGE_CODE says else)."""
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
@@ -28,7 +31,7 @@ class Progress:
         if done != total and now - self.last < 0.5:
             return
         self.last = now
-        line = f"{sheet}: {done}/{total} rows"
+        line = progress_text(sheet, done, total)
         if self.tty:
             self.stream.write(f"\r{line}\x1b[K" + ("\n" if done == total else ""))
         elif done == total or total >= 1000:
@@ -69,8 +72,11 @@ class Command(BaseCommand):
         if not report.ok:
             for issue in report.issues:
                 self.stderr.write(str(issue))
-            raise CommandError(f"{len(report.issues)} problem(s) found; nothing was imported.")
+            raise CommandError(problems_text(len(report.issues)))
         if report.dry_run:
-            self.stdout.write("Dry run: everything is valid; nothing was written.")
+            self.stdout.write(_("Dry run: everything is valid; nothing was written."))
         else:
-            self.stdout.write(f"Imported into {municipality.name} ({municipality.code}).")
+            self.stdout.write(
+                _("Imported into %(name)s (%(code)s).")
+                % {"name": municipality.name, "code": municipality.code}
+            )
