@@ -12,3 +12,11 @@
     }
   });
 })();
+// A print button (data-print) appears only where JavaScript can press it.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
