@@ -27,7 +27,7 @@ def _served_debug(env: dict[str, str], var_dir: str) -> str:
     env = {k: v for k, v in env.items() if k not in {"PYTEST_VERSION", "INSYN_ENV"}}
     env |= {"INSYN_VAR_DIR": var_dir, "DJANGO_SETTINGS_MODULE": "insyn.settings"}
     code = "from django.conf import settings; print(settings.DEBUG)"
-    done = subprocess.run(  # noqa: S603 - our own interpreter
+    done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     return done.stdout.strip()

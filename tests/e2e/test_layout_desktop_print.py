@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 
 PASSWORD = "insyn-demo-2026"
 
@@ -44,3 +44,7 @@ def test_printed_page_has_no_menu_buttons_or_footer(page, demo):
     for selector in (".main-nav", ".user-menu", ".site-footer", ".language-form"):
         assert not page.locator(selector).first.is_visible(), selector
     assert page.locator("main h1").first.is_visible()
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="Hjälp", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Hjälp"
+    assert_accessible(page)
