@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 messages: $(STAMP)
 	@$(BIN)/python scripts/compilemessages.py
 
+# Serves without Django's debug pages; `make run DEBUG=1` turns them on for a developer.
 run: setup
-	$(BIN)/insyn run
+	$(if $(filter 1 yes true on,$(DEBUG)),INSYN_DEBUG=1 )$(BIN)/insyn run
 
 test: setup
 	@scripts/test.sh

@@ -10,6 +10,12 @@ from insyn.core.viewmixins import declare
 SpectacularSwaggerSplitView.personal_data = False  # type: ignore[attr-defined]
 admin.site.site_header = "insyn – system administration"
 
+# The product's error pages for the web, JSON for /api/ (insyn.core.errors).
+handler400 = "insyn.core.errors.bad_request"
+handler403 = "insyn.core.errors.permission_denied"
+handler404 = "insyn.core.errors.page_not_found"
+handler500 = "insyn.core.errors.server_error"
+
 urlpatterns = [
     path("", include("insyn.core.urls")),
     path("accounts/", include("insyn.accounts.urls")),

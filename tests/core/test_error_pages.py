@@ -70,3 +70,51 @@ def test_two_404s_are_byte_for_byte_the_same(login, staff):
     second = browser.get("/clients/999999/")
     assert first.status_code == second.status_code == 404
     assert first.content == second.content
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.core.error_urls")
+def test_403_page_in_the_layout_says_nothing_about_the_reason():
+    response = Client().get("/forbidden/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Inte tillåtet" in html
+    assert 'class="site-header"' in html
+    _clean(html)
+    assert "insyn.secret" not in html
+
+
+@pytest.mark.django_db
+def test_404_for_a_signed_in_user_lists_no_url_patterns(login, staff):
+    """What the demo server shows someone who mistypes an address: the product's page, not
+    Django's debug 404 with every URL pattern and view class."""
+    response = login(staff.case_worker).get("/clients/no-such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Sidan finns inte" in html
+    for leak in ("clients/<int:pk>/", "ClientDetailView", "Using the URLconf", "urlpatterns"):
+        assert leak not in html
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.core.error_urls")
+@pytest.mark.parametrize(
+    ("path", "status"), [("/api/boom/", 500), ("/api/forbidden/", 403), ("/api/nowhere", 404)]
+)
+def test_api_errors_stay_json(path, status):
+    """An API client gets the API's JSON error shape for failures outside DRF views too."""
+    response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
+    assert "a bug" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_bad_host_is_json_and_the_web_one_a_page(client):
+    api = client.get("/api/clients/", HTTP_HOST="evil.example")
+    assert api.status_code == 400
+    assert api.json() == {"detail": "Bad request."}
+    web = client.get("/clients/", HTTP_HOST="evil.example")
+    assert web.status_code == 400
+    assert "text/html" in web["Content-Type"]

@@ -111,3 +111,15 @@ def log_in(page: Any, username: str, password: str) -> None:
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state("networkidle")
+
+
+def nav_link(page: Any, name: str, *, exact: bool = False) -> Any:
+    """A main-menu link by its text, opening its menu group (Results, Manage) first if the
+    link sits in one."""
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    link = nav.get_by_role("link", name=name, exact=exact)
+    if not link.is_visible():
+        # a link in a closed group is hidden: look for it among hidden elements too
+        inner = page.get_by_role("link", name=name, exact=exact, include_hidden=True)
+        nav.locator("details", has=inner).locator("summary").click()
+    return link

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.analytics.factories import make_programme, populate
-from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.conftest import assert_accessible, log_in, nav_link
 from tests.factories import TEST_PASSWORD
 
 
@@ -21,8 +21,7 @@ def analysis_data(transactional_db, tree, staff, settings, tmp_path):
 
 def test_quality_lead_runs_an_analysis(page, analysis_data, staff):
     log_in(page, staff.quality_lead.username, TEST_PASSWORD)
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Analys", exact=True).click()
+    nav_link(page, "Analys", exact=True).click()
     page.wait_for_load_state("networkidle")
     # Generic labels ("Stage", "Break down by") may take another app's wording, so the
     # fields are found by id; their labels are checked by axe below.
@@ -56,9 +55,7 @@ def test_quality_lead_runs_an_analysis(page, analysis_data, staff):
 def test_unit_manager_reads_the_unit_overview(page, analysis_data, staff):
     log_in(page, staff.unit_manager.username, TEST_PASSWORD)
     assert page.get_by_role("heading", name="Uppföljningsresultat").count() == 1
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Enhetsöversikt"
-    ).click()
+    nav_link(page, "Enhetsöversikt").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Måluppfyllelse").count() == 1
     assert page.get_by_role("table", name="Genomförandegrad per mättillfälle").count() == 1

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from insyn.clients.models import Client, Intervention
 from insyn.core.identity import person_key
 from tests.clients.factories import personnummer
-from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.conftest import assert_accessible, log_in, nav_link
 
 PASSWORD = "insyn-demo-2026"
 
@@ -81,7 +81,7 @@ def test_case_worker_registers_a_client_and_records_the_journey(page, demo):
 
 def test_administrator_keeps_the_provider_register(page, demo):
     log_in(page, "admin", PASSWORD)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utförare").click()
+    nav_link(page, "Utförare").click()
     assert_accessible(page)
     page.get_by_role("link", name="Lägg till utförare").click()
     page.get_by_label("Namn", exact=False).first.fill("Behandlingshemmet Solgläntan AB")
@@ -99,6 +99,6 @@ def test_administrator_keeps_the_provider_register(page, demo):
 
 def test_import_page_is_accessible(page, demo):
     log_in(page, "handlaggare", PASSWORD)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Import").click()
+    nav_link(page, "Import").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Import från verksamhetssystemet"
     assert_accessible(page)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from insyn.followup.models import Programme
-from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.conftest import assert_accessible, log_in, nav_link
 from tests.factories import TEST_PASSWORD
 from tests.followup.factories import programme
 
@@ -19,9 +19,7 @@ def published(transactional_db, tree, staff, catalogues):
 
 def test_quality_lead_makes_a_new_version(page, published, staff):
     log_in(page, staff.quality_lead.username, TEST_PASSWORD)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Uppföljningsprogram"
-    ).click()
+    nav_link(page, "Uppföljningsprogram").click()
     assert_accessible(page)
     page.get_by_role("link", name=published.name).click()
     assert_accessible(page)

@@ -141,7 +141,19 @@ def _shows(name: str, build: Any, arg: Any = None) -> Any:
     return probe
 
 
+def _handout(tree: Any, staff: Any) -> Visit:
+    invitation, token = _invitation(tree, staff)
+    return Visit(
+        staff.case_worker,
+        reverse("surveys:handout"),
+        method="POST",
+        data={"token": token},
+        shows=[invitation],
+    )
+
+
 PROBES = {
+    post("surveys:handout"): _handout,
     "surveys:occasions": _shows("surveys:occasions", lambda t, s: _occasion(t)),
     "surveys:occasion": _shows("surveys:occasion", lambda t, s: _occasion(t), lambda o: o.pk),
     post("surveys:occasion"): _occasion_revoke,

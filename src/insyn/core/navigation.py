@@ -38,6 +38,17 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class NavGroup:
+    """Menu entries folded under one heading (a disclosure in the menu bar), so a role with
+    many pages keeps the menu on one line. Grouping is layout only: who sees an entry is still
+    decided by the entry itself; a group of one visible entry is that entry."""
+
+    key: str
+    label: str | Promise
+    members: tuple[str, ...]  # NavItem keys, in the order the group lists them
+
+
+@dataclass(frozen=True)
 class HomePanel:
     """A block on the start page, rendered from `template` with `context(request)`."""
 
@@ -52,11 +63,16 @@ class HomePanel:
 
 
 _NAV: dict[str, NavItem] = {}
+_GROUPS: dict[str, NavGroup] = {}
 _PANELS: dict[str, HomePanel] = {}
 
 
 def register_nav(item: NavItem) -> None:
     _NAV[item.key] = item
+
+
+def register_nav_group(group: NavGroup) -> None:
+    _GROUPS[group.key] = group
 
 
 def register_panel(panel: HomePanel) -> None:
@@ -86,6 +102,36 @@ def nav_for(request: HttpRequest, placement: str = "main") -> list[dict[str, Any
         for i in matching:
             i["current"] = i is best
     return items
+
+
+def nav_menu(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The menu bar from `nav_for`'s flat entries: each group stands where its first visible
+    member would, its members (as the group orders them) under it as `children`."""
+    group_of = {key: g for g in _GROUPS.values() for key in g.members}
+    by_key = {item["key"]: item for item in items}
+    menu: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for item in items:
+        group = group_of.get(item["key"])
+        if group is None:
+            menu.append(item)
+            continue
+        if group.key in placed:
+            continue
+        placed.add(group.key)
+        children = [by_key[key] for key in group.members if key in by_key]
+        if len(children) == 1:
+            menu.append(children[0])
+            continue
+        menu.append(
+            {
+                "key": group.key,
+                "label": group.label,
+                "children": children,
+                "current": any(child["current"] for child in children),
+            }
+        )
+    return menu
 
 
 def panels_for(request: HttpRequest) -> list[dict[str, Any]]:

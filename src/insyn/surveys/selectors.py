@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from insyn.core.roles import Action
 from insyn.core.scoping import granted_paths
 from insyn.followup.models import Occasion
 from insyn.organisations.models import OrgUnit
-from insyn.surveys.models import Answer, Question, Questionnaire, Response, SurveyRound
+from insyn.surveys.models import (
+    Answer,
+    Invitation,
+    InvitationToken,
+    Question,
+    Questionnaire,
+    Response,
+    SurveyRound,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -84,3 +94,18 @@ def free_text_answers(user: Actor, key: str) -> QuerySet[Answer]:
         .select_related("question", "response")
         .order_by("-response__submitted_on", "-id")
     )
+
+
+def handed_out_links(user: Actor, tokens: list[str]) -> list[tuple[str, Invitation]]:
+    """The open, handed-over invitations behind these link tokens that the user may change,
+    in the order given; any other token (unknown, used, revoked, expired, sent by e-mail or
+    text, outside the user's units) is left out, so it cannot be told from a missing one."""
+    hashes = {hashlib.sha256(t.encode()).hexdigest(): t for t in tokens if t and len(t) <= 100}
+    allowed = Invitation.objects.restrict(user, Action.CHANGE_INDIVIDUAL).filter(
+        channel=Invitation.Channel.HANDED, used_at__isnull=True, revoked_at__isnull=True
+    )
+    rows = InvitationToken.objects.filter(
+        token_hash__in=hashes, invitation__in=allowed.filter(expires_at__gt=timezone.now())
+    ).select_related("invitation__questionnaire")
+    found = {hashes[row.token_hash]: row.invitation for row in rows}
+    return [(t, found[t]) for t in dict.fromkeys(tokens) if t in found]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insyn.surveys.views import public, questionnaires, responses, results
+from insyn.surveys.views import handout, public, questionnaires, responses, results
 
 app_name = "surveys"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("occasions/<int:pk>/", responses.OccasionSurveysView.as_view(), name="occasion"),
     path("responses/<int:pk>/", responses.ResponseDetailView.as_view(), name="response"),
     path("responses/<int:pk>/enter/", responses.ResponseEnterView.as_view(), name="response_enter"),
+    path("links/print/", handout.HandoutView.as_view(), name="handout"),
     path("messages/<int:pk>/", responses.MessageEditView.as_view(), name="message"),
     path("results/", results.ResultsView.as_view(), name="results"),
     path("results/export", results.ResultsExportView.as_view(), name="results_export"),

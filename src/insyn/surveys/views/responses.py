@@ -30,6 +30,7 @@ from insyn.surveys.services import messaging
 from insyn.surveys.services import responses as response_services
 from insyn.surveys.services.answers import draft_from_answers, questions_for, read_form
 from insyn.surveys.views.fields import build_fields
+from insyn.surveys.views.handout import qr_data_uri
 
 
 class OccasionListView(InsynView):
@@ -128,6 +129,8 @@ class OccasionSurveysView(InsynView):
                         occasion,
                         new_link={
                             "url": invitation_services.link_for(token),
+                            "qr": qr_data_uri(invitation_services.link_for(token)),
+                            "token": token,
                             "role": invitation.get_respondent_role_display(),
                         },
                     )

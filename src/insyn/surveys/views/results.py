@@ -219,6 +219,7 @@ class RoundDetailView(InsynView):
         form: RoundInviteForm | None = None,
         links: list[str] | None = None,
         status: int = 200,
+        tokens: list[str] | None = None,
     ) -> HttpResponse:
         survey_round = self._round(request, pk)
         return render(
@@ -229,6 +230,7 @@ class RoundDetailView(InsynView):
                 "rate": res.round_rate(survey_round),
                 "form": form or RoundInviteForm(),
                 "links": links or [],
+                "tokens": tokens or [],
                 "can_invite": path_in_scope(
                     request.user, Action.CHANGE_INDIVIDUAL, survey_round.unit.path
                 ),
@@ -259,11 +261,12 @@ class RoundDetailView(InsynView):
             else:
                 form.add_error(None, exc.messages)
             return self.get(request, pk, form=form, status=400)
-        links = [services.link_for(token) for _inv, token in issued if token]
+        tokens = [token for _inv, token in issued if token]
+        links = [services.link_for(token) for token in tokens]
         if d["channel"] != Invitation.Channel.HANDED:
             messages.success(request, _("%(n)s invitations are scheduled.") % {"n": len(issued)})
             return redirect("surveys:round", pk=pk)
-        return self.get(request, pk, links=links)
+        return self.get(request, pk, links=links, tokens=tokens)
 
 
 class FreeTextView(InsynView):

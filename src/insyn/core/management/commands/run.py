@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,17 @@ def _gunicorn_version() -> tuple[int, ...]:
     import gunicorn
 
     return tuple(gunicorn.version_info)
+
+
+def served_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment gunicorn (and so the served settings) gets: debug off unless the
+    developer asked for it with INSYN_DEBUG=1 (`make run DEBUG=1`). Debug pages list every
+    address and view class to anyone who mistypes a URL; WhiteNoise serves the static files
+    either way."""
+    served = dict(environ)
+    if not served.get("INSYN_DEBUG"):
+        served["INSYN_DEBUG"] = "0"
+    return served
 
 
 class Command(BaseCommand):
@@ -74,7 +86,7 @@ class Command(BaseCommand):
             # $XDG_RUNTIME_DIR or ~/.gunicorn), so a second app node there would take it over
             # from the first; insyn does not use it.
             argv.append("--no-control-socket")
-        # The demo server runs without debug pages (they list every address and view to anyone);
-        # a developer who wants them sets INSYN_DEBUG=1. WhiteNoise serves the static files.
-        os.environ.setdefault("INSYN_DEBUG", "0")
-        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
+        if served_environment(os.environ)["INSYN_DEBUG"] not in {"0", "false", "no", "off"}:
+            self.stdout.write(self.style.WARNING("debug pages are on (INSYN_DEBUG)"))
+        # replaces this process with gunicorn
+        os.execve(sys.executable, argv, served_environment(os.environ))  # noqa: S606

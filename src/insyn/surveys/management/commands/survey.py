@@ -1,4 +1,5 @@
-"""`insyn survey list | export KEY | import FILE | load-templates | results KEY | send-due`."""
+"""`insyn survey list | export KEY | import FILE | load-templates | results KEY | send-due |
+invite`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from insyn.core import exports as files
 from insyn.organisations.models import OrgUnit
 from insyn.surveys import results as res
 from insyn.surveys import results_export
+from insyn.surveys.management.invite import add_invite_parser, run_invite
 from insyn.surveys.models import Questionnaire, Response
 from insyn.surveys.services import messaging
 from insyn.surveys.services import questionnaires as services
@@ -45,6 +47,7 @@ class Command(BaseCommand):
         )
         results.add_argument("--output", help="File to write (required for xlsx).")
         sub.add_parser("send-due", help="Send the invitations and reminders whose time has come.")
+        add_invite_parser(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -151,3 +154,6 @@ class Command(BaseCommand):
 
     def do_send_due(self, options: dict[str, Any]) -> None:
         self.stdout.write(f"messages due: {messaging.send_due()}")
+
+    def do_invite(self, options: dict[str, Any]) -> None:
+        run_invite(options, self.stdout.write)
