@@ -17,6 +17,7 @@ from insyn.followup.models.design import (
     InstrumentItem,
     NonResponseReason,
     Option,
+    STAGE_ORDER,
     Programme,
     Stage,
     Variable,
@@ -106,6 +107,10 @@ class OccasionQuerySet(ScopedQuerySet):
 
     def overdue(self, today: dt.date) -> OccasionQuerySet:
         return self.open().filter(window_end__lt=today)
+
+    def in_stage_order(self) -> OccasionQuerySet:
+        """An enrolment's occasions as its programme orders its stages (see `Stage.position`)."""
+        return self.order_by("enrollment_id", *STAGE_ORDER, "id")
 
 
 class Occasion(Versioned, ScopedModel):
