@@ -168,7 +168,9 @@ class Event:
     """One dated step on the client's timeline."""
 
     day: dt.date | None
-    kind: str  # case_opened, case_closed, decision, started, ended, occasion, goal_set, goal_assessed
+    kind: (
+        str  # case_opened, case_closed, decision, started, ended, occasion, goal_set, goal_assessed
+    )
     obj: Any
     status: str = ""
 
