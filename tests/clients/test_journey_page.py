@@ -21,7 +21,7 @@ def enrollment(tree, staff, catalogues):
 
 
 def _order(html: str, names: tuple[str, ...]) -> list[str]:
-    return [m for m in re.findall(r">(" + "|".join(names) + r")</a>", html)]
+    return list(re.findall(r">(" + "|".join(names) + r")</a>", html))
 
 
 def test_the_client_page_lists_before_ahead_of_after(enrollment, staff, login):

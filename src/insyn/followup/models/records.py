@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from insyn.core.concurrency import Versioned
 from insyn.core.scoping import ScopedModel, ScopedQuerySet
 from insyn.followup.models.design import (
+    STAGE_ORDER,
     Direction,
     InstrumentItem,
     NonResponseReason,
     Option,
-    STAGE_ORDER,
     Programme,
     Stage,
     Variable,
