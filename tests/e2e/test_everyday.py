@@ -19,7 +19,7 @@ def quality_lead(placement_world):  # noqa: F811 - the fixture imported above
     from insyn.organisations.models import OrgUnit
     from tests.factories import user_with_role
 
-    worker, occasion = placement_world
+    _worker, occasion = placement_world
     aov = OrgUnit.objects.get(code="AOV")
     return user_with_role(Role.QUALITY_LEAD, aov, username="kvalitet"), occasion
 
@@ -40,8 +40,7 @@ def test_survey_results_fit_1366_px_and_are_accessible(page, quality_lead, passw
     page.set_viewport_size(WIDE)
     log_in(page, lead.username, password)
     page.goto(
-        "/surveys/results/?questionnaire=placering-barn-unga"
-        "&by=role&by=unit&by=provider&by=period"
+        "/surveys/results/?questionnaire=placering-barn-unga&by=role&by=unit&by=provider&by=period"
     )
     table = page.locator("#results-table")
     assert table.count() == 1
