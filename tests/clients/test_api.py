@@ -138,8 +138,15 @@ def test_scope_on_reads_and_writes(login, staff, tree, catalogues):
             "decided_on": "2025-02-01",
         },
     )
+    # The quality lead changes no client data anywhere: like the web, the API says 404.
+    assert create.status_code == 404
+    # A case worker of another unit may change data, just not this case's: the case is unknown.
+    body = {"case": case.pk, "intervention_type": "other", "legal_basis": "other"}
+    other = login(staff.other_case_worker)
+    create = _post(other, "/api/decisions/", {**body, "decided_on": "2025-02-01"})
     assert create.status_code == 400 and "case" in create.json()
-    assert login(staff.analyst).get("/api/clients/").json()["count"] == 0
+    # The analyst reads no individual at all: 404, as on the web (not an empty list).
+    assert login(staff.analyst).get("/api/clients/").status_code == 404
 
 
 def test_providers_and_catalogues_are_readable(api, tree):

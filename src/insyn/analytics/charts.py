@@ -62,8 +62,16 @@ def chart_data(result: AnalysisResult) -> tuple[list[dict[str, Any]], str, str]:
     return data, gettext("Share"), "share"
 
 
+def series_order(data: list[dict[str, Any]]) -> list[str]:
+    """The series in the order `chart_data` made them: the programme's stage order (before,
+    then after) or the option set's order. Vega-Lite would sort them alphabetically, and
+    "Efter" comes before "Före"."""
+    return list(dict.fromkeys(str(row["series"]) for row in data))
+
+
 def spec(result: AnalysisResult) -> dict[str, Any]:
     data, title, kind = chart_data(result)
+    order = series_order(data)
     ndims = len(result.dimensions)
     y = alt.Y(
         "value:Q",
@@ -71,20 +79,25 @@ def spec(result: AnalysisResult) -> dict[str, Any]:
         axis=alt.Axis(format=".0%" if kind == "share" else ",.1f"),
         scale=alt.Scale(domain=[0, 1]) if kind == "share" else alt.Undefined,
     )
-    x_field = "d0:N" if ndims else "series:N"
     x_title = str(result.dimensions[0].label) if ndims else ""
+    x = (
+        alt.X("d0:N", title=x_title, axis=alt.Axis(labelAngle=0, labelLimit=140))
+        if ndims
+        else alt.X("series:N", sort=order, title="", axis=alt.Axis(labelAngle=0, labelLimit=140))
+    )
     encoding: dict[str, Any] = {
-        "x": alt.X(x_field, title=x_title, axis=alt.Axis(labelAngle=0, labelLimit=140)),
+        "x": x,
         "y": y,
         "color": alt.Color(
             "series:N",
             title="",
-            scale=alt.Scale(range=PALETTE),
+            sort=order,
+            scale=alt.Scale(domain=order, range=PALETTE),
             legend=alt.Legend(orient="bottom"),
         ),
     }
     if ndims:
-        encoding["xOffset"] = alt.XOffset("series:N")
+        encoding["xOffset"] = alt.XOffset("series:N", sort=order)
     chart: Any = alt.Chart(alt.Data(values=data)).mark_bar().encode(**encoding)
     if ndims >= 2:
         chart = chart.encode(opacity=alt.value(1)).properties(width=WIDTH // 2, height=180)

@@ -85,8 +85,15 @@ class AnalysisForm(forms.Form):
             versions = [(str(v), str(v)) for v in sorted(spec.versions.values())]
             set_choices(self.fields["version"], versions)
 
+    def variable_label(self, key: str) -> str:
+        """The variable's name as the form lists it (a heading never shows a raw key)."""
+        variable = self.spec.variable(key) if self.spec is not None else None
+        return variable.label if variable is not None else key
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.data.get("show") and not data.get("variable") and "variable" not in self.errors:
+            self.add_error("variable", _("Choose at least one variable."))
         if data.get("mode") == "compare" and self.spec is not None:
             # Forgiving default: the programme's first 'before' and first 'after' stage.
             befores = [s.key for s in self.spec.stages if s.kind == "before"]

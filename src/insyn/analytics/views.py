@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
@@ -100,12 +101,12 @@ class AnalysisView(AnalysisMixin):
     def get(self, request: HttpRequest) -> HttpResponse:
         form = self.build_form(request)
         results: list[dict[str, Any]] = []
-        asked = bool(request.GET.get("variable"))
+        # "Show results" asks even with no variable ticked (the form then says so);
+        # "Show the programme's variables" only refreshes the choices.
+        asked = bool(request.GET.get("variable") or request.GET.get("show"))
         if asked and form.is_valid():
             for variable in form.cleaned_data["variable"]:
                 results.append(self._one(request, form, variable))
-        elif asked:
-            pass  # the form shows its errors
         query = request.GET.urlencode()
         return render(
             request,
@@ -114,6 +115,10 @@ class AnalysisView(AnalysisMixin):
                 "form": form,
                 "results": results,
                 "asked": asked,
+                "min_cell": next(
+                    (r["result"].min_cell for r in results if "result" in r),
+                    settings.INSYN_MIN_CELL,
+                ),
                 "query": query,
                 "saved": selectors.saved_for(request.user),
                 "save_form": SavedAnalysisForm(initial={"query": query}),
@@ -130,7 +135,7 @@ class AnalysisView(AnalysisMixin):
         try:
             result = self.result_for(form, variable)
         except AnalysisError as exc:
-            return {"variable": variable, "error": str(exc)}
+            return {"variable": variable, "label": form.variable_label(variable), "error": str(exc)}
         return {
             "variable": variable,
             "result": result,

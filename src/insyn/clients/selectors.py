@@ -29,7 +29,7 @@ from insyn.organisations.models import Membership, OrgUnit
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from insyn.followup.models import Enrollment, Occasion
+    from insyn.followup.models import Enrollment, Goal, Occasion
 
     UserT = User | AnonymousUser
 
@@ -185,7 +185,9 @@ class Event:
     """One dated step on the client's timeline."""
 
     day: dt.date | None
-    kind: str  # case_opened, case_closed, decision, started, ended, occasion
+    kind: (
+        str  # case_opened, case_closed, decision, started, ended, occasion, goal_set, goal_assessed
+    )
     obj: Any
     status: str = ""
 
@@ -216,13 +218,14 @@ class Journey:
     enrollments: list[Enrollment]
     occasions: list[Occasion]
     today: dt.date
+    goals: list[Goal] = field(default_factory=list)
 
     def shown_objects(self) -> list[Any]:
         """Everything on the page, for the access log."""
         objects: list[Any] = [self.client]
         for cj in self.cases:
             objects += [cj.case, *cj.decisions, *(ij.intervention for ij in cj.interventions)]
-        return objects + list(self.enrollments) + list(self.occasions)
+        return objects + list(self.enrollments) + list(self.occasions) + list(self.goals)
 
     def timeline(self) -> list[Event]:
         """Every dated step, oldest first; occasions carry their status as of today."""
@@ -238,17 +241,38 @@ class Journey:
                     events.append(Event(i.started_on, "started", i))
                 if i.ended_on:
                     events.append(Event(i.ended_on, "ended", i))
+        position = {o.pk: n for n, o in enumerate(self.occasions)}  # already in stage order
         for o in self.occasions:
             status = o.current_status(self.today)
             events.append(Event(o.done_on or o.due_on, "occasion", o, status=status))
-        order = {"case_opened": 0, "decision": 1, "started": 2, "occasion": 3, "ended": 4}
-        return sorted(events, key=lambda e: (e.day or dt.date.max, order.get(e.kind, 5), e.obj.pk))
+        for g in self.goals:
+            events.append(Event(g.set_on, "goal_set", g))
+            if g.assessed_on:
+                events.append(Event(g.assessed_on, "goal_assessed", g))
+        order = {
+            "case_opened": 0,
+            "decision": 1,
+            "started": 2,
+            "occasion": 3,
+            "goal_set": 4,
+            "goal_assessed": 5,
+            "ended": 6,
+        }
+        return sorted(
+            events,
+            key=lambda e: (
+                e.day or dt.date.max,
+                order.get(e.kind, 7),
+                position.get(e.obj.pk, 0) if e.kind == "occasion" else 0,
+                e.obj.pk,
+            ),
+        )
 
 
 def client_journey(user: UserT, client: Client) -> Journey:
     """Cases → decisions → interventions → follow-up enrolments and occasions, as far as the
     user may see them (a case in another unit is left out)."""
-    from insyn.followup.models import Enrollment, Occasion
+    from insyn.followup.models import Enrollment, Goal, Occasion
 
     cases = list(
         Case.objects.restrict(user, Action.VIEW_INDIVIDUAL)
@@ -266,7 +290,13 @@ def client_journey(user: UserT, client: Client) -> Journey:
         Occasion.objects.restrict(user, Action.VIEW_INDIVIDUAL)
         .filter(enrollment__in=enrollments)
         .select_related("stage", "non_response_reason")
-        .order_by("due_on", "pk")
+        .in_stage_order()
+    )
+    goals = list(
+        Goal.objects.restrict(user, Action.VIEW_INDIVIDUAL)
+        .filter(enrollment__in=enrollments)
+        .select_related("enrollment__programme")
+        .order_by("set_on", "pk")
     )
     occasions_of: dict[int, list[Occasion]] = {}
     for o in occasions:
@@ -296,6 +326,7 @@ def client_journey(user: UserT, client: Client) -> Journey:
         enrollments=enrollments,
         occasions=occasions,
         today=timezone.localdate(),
+        goals=goals,
     )
 
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from insyn.core.audit import record_access
 from insyn.core.concurrency import VersionConflict, etag_for, parse_if_match
 from insyn.core.roles import Action
+from insyn.core.scoping import has_action
 from insyn.core.validation import parse_int
 from insyn.core.viewmixins import declare, note_denied
 
@@ -74,6 +75,19 @@ def service_error(exc: DjangoValidationError) -> exceptions.APIException:
     if "__all__" in body:
         body["non_field_errors"] = body.pop("__all__")
     return exceptions.ValidationError(body)
+
+
+class HoldsAction(permissions.BasePermission):
+    """The API's side of `InsynView.allows`: a user who holds the view's action nowhere gets
+    the web's answer, 404, not an empty list (nor, in the browsable API, a form offering
+    every unit in the country). The view names the action with `required_action()`."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False  # DRF answers 401 with its WWW-Authenticate header
+        if not has_action(request.user, view.required_action()):
+            raise exceptions.NotFound
+        return True
 
 
 class ScopedViewSetMixin:

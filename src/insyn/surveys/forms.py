@@ -46,11 +46,16 @@ class InviteForm(forms.Form):
     expires_in_days = forms.IntegerField(
         label=_("Link works for (days)"), initial=30, min_value=1, max_value=120
     )
+    # No reminder by default: the first channel offered is a link handed over, which cannot
+    # be reminded of (the service refuses the pair), so defaults never contradict each other.
     reminder_days = forms.CharField(
         label=_("Reminders after (days)"),
         required=False,
-        initial="7",
-        help_text=_("Comma-separated, e.g. 7, 14. Never sent once an answer has come."),
+        initial="",
+        help_text=_(
+            "Only for e-mail and text messages. Comma-separated, e.g. 7, 14. "
+            "Never sent once an answer has come."
+        ),
     )
 
     def __init__(self, *args: Any, responses: list[Response], **kwargs: Any) -> None:
@@ -141,7 +146,12 @@ class RoundInviteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    reminder_days = forms.CharField(label=_("Reminders after (days)"), required=False, initial="7")
+    reminder_days = forms.CharField(
+        label=_("Reminders after (days)"),
+        required=False,
+        initial="",
+        help_text=_("Only for e-mail and text messages. Comma-separated, e.g. 7, 14."),
+    )
 
     def clean_reminder_days(self) -> list[int]:
         return _days(self.cleaned_data.get("reminder_days") or "")

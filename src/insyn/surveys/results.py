@@ -154,7 +154,7 @@ def _cell(question: Question, key: str, group: dict[str, str], values: list[tupl
                 distribution[code] = (distribution.get(code) or 0) + 1
     share = positive / n if positive is not None and n else None
     interval = wilson(positive, n) if positive is not None else None
-    if question.type == Question.Type.SINGLE and not numbers:
+    if question.type not in Question.MEAN_TYPES:
         mean = None
     return Cell(
         question=key,
@@ -376,12 +376,10 @@ def compare_roles(
             threshold = Question.POSITIVE_FROM if q.type == Question.Type.SCALE else 1
             pos = sum(1 for x in xs if x >= threshold)
             ci = wilson(pos, n) if share_is_safe(pos, n) else None
-            # On yes/no the mean is the share: it goes with it.
-            mean_shown = ci is not None or q.type == Question.Type.SCALE
             cells[role] = {
                 "question": q.key,
                 "n": n,
-                "mean": sum(xs) / n if mean_shown else None,
+                "mean": sum(xs) / n if q.type in Question.MEAN_TYPES else None,
                 "share_positive": pos / n if ci else None,
                 "ci_low": ci[0] if ci else None,
                 "ci_high": ci[1] if ci else None,

@@ -18,6 +18,7 @@ from insyn.clients.views.base import identity_number_in_address
 from insyn.core import context
 from insyn.core.api import (
     AuditedReadMixin,
+    HoldsAction,
     VersionedMixin,
     service_error,
     versioned_read_schema,
@@ -81,6 +82,12 @@ class IndividualViewSet(
     """Reads need VIEW_INDIVIDUAL, writes CHANGE_INDIVIDUAL; both look the same when denied."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    permission_classes = [HoldsAction]
+
+    def required_action(self) -> Action:
+        """What the web asks of the same pages: reading needs individual access, writing the
+        right to change it (see `HoldsAction`)."""
+        return Action.VIEW_INDIVIDUAL if self.request.method in SAFE else Action.CHANGE_INDIVIDUAL
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -100,8 +107,7 @@ class IndividualViewSet(
         return response
 
     def scoped_queryset(self) -> Any:
-        scope = Action.VIEW_INDIVIDUAL if self.request.method in SAFE else Action.CHANGE_INDIVIDUAL
-        return self.get_base_queryset().restrict(self.request.user, scope)
+        return self.get_base_queryset().restrict(self.request.user, self.required_action())
 
     def merged(self, serializer: serializers.BaseSerializer, names: list[str]) -> dict[str, Any]:
         """The instance's values overlaid with what the request gives (PUT and PATCH alike),

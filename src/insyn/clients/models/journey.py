@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from insyn.core.catalogues import CatalogueItem
@@ -156,6 +157,16 @@ class Sex(models.TextChoices):
     WOMAN = "K", _("Woman")
     MAN = "M", _("Man")
     OTHER = "X", _("Other / not stated")
+
+    @classmethod
+    def spelled_out(cls) -> str:
+        """The choices as the form lists them ("Kvinna, Man eller Annat / ej angivet"), for
+        messages: a message must not speak in codes the person never sees."""
+        labels = [str(label) for label in cls.labels]
+        return gettext("%(first)s or %(last)s") % {
+            "first": ", ".join(labels[:-1]),
+            "last": labels[-1],
+        }
 
 
 class ClientQuerySet(ScopedQuerySet):

@@ -87,7 +87,11 @@ def _person_fields(
         errors.add("birth_date", _("Without an identity number the birth date is required."))
     check_not_future(errors, "birth_date", birth_date)
     if sex not in Sex.values:
-        errors.add("sex", _("Without an identity number the sex is required (K, M or X)."))
+        errors.add(
+            "sex",
+            _("Without an identity number the sex is required: %(choices)s.")
+            % {"choices": Sex.spelled_out()},
+        )
     return {
         "person_key": "",
         "personnummer_encrypted": "",

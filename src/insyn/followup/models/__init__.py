@@ -1,4 +1,5 @@
 from insyn.followup.models.design import (
+    STAGE_ORDER,
     Direction,
     Instrument,
     InstrumentItem,
@@ -14,6 +15,7 @@ from insyn.followup.models.design import (
 from insyn.followup.models.records import Enrollment, Goal, Occasion, ReminderDigest, Value
 
 __all__ = [
+    "STAGE_ORDER",
     "Direction",
     "Enrollment",
     "Goal",

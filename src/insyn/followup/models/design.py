@@ -292,6 +292,16 @@ class Stage(models.Model):
     def audit_org_path(self) -> str:
         return self.programme.owner.path
 
+    @property
+    def position(self) -> tuple[int, int]:
+        """Where the stage stands in its programme: the one order every list of stages uses
+        (never the due date, which an open "after" stage does not have yet, nor the name)."""
+        return (self.sort_order, self.pk or 0)
+
+
+# The ORM spelling of `Stage.position`, for querysets of anything that has a stage.
+STAGE_ORDER = ("stage__sort_order", "stage_id")
+
 
 class Variable(models.Model):
     class Type(models.TextChoices):

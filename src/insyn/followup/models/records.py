@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from insyn.core.concurrency import Versioned
 from insyn.core.scoping import ScopedModel, ScopedQuerySet
 from insyn.followup.models.design import (
+    STAGE_ORDER,
     Direction,
     InstrumentItem,
     NonResponseReason,
@@ -113,6 +114,10 @@ class OccasionQuerySet(ScopedQuerySet):
 
     def overdue(self, today: dt.date) -> OccasionQuerySet:
         return self.open().filter(window_end__lt=today)
+
+    def in_stage_order(self) -> OccasionQuerySet:
+        """An enrolment's occasions as its programme orders its stages (see `Stage.position`)."""
+        return self.order_by("enrollment_id", *STAGE_ORDER, "id")
 
 
 class Occasion(Versioned, ScopedModel):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -77,9 +78,10 @@ class InterventionFollowupView(InsynView):
         form: EnrolForm | None,
         status: int = 200,
     ) -> HttpResponse:
+        occasions = Occasion.objects.select_related("stage", "non_response_reason")
         enrollments = list(
             intervention.enrollments.select_related("programme", "responsible").prefetch_related(
-                "occasions__stage", "occasions__non_response_reason"
+                Prefetch("occasions", queryset=occasions.in_stage_order())
             )
         )
         record_access(
@@ -134,9 +136,9 @@ class EnrollmentView(InsynView):
         record_access(
             actor=request.user, action="view", objects=[enrollment], purpose=_purpose(request)
         )
-        occasions = enrollment.occasions.select_related("stage", "non_response_reason").order_by(
-            "stage__sort_order", "id"
-        )
+        occasions = enrollment.occasions.select_related(
+            "stage", "non_response_reason"
+        ).in_stage_order()
         return render(
             request,
             "followup/enrollment.html",

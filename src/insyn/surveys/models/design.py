@@ -163,6 +163,9 @@ class Question(models.Model):
     CHOICE_TYPES = (Type.SINGLE, Type.MULTIPLE)
     # Share positive: 4–5 on the scale, "yes" on yes/no.
     POSITIVE_FROM = 4
+    # A mean says something on a scale, a number, or a choice whose options carry values; on
+    # yes/no it is only the share again, written as a fraction ("0,75").
+    MEAN_TYPES = (Type.SCALE, Type.NUMBER, Type.SINGLE)
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(

@@ -44,6 +44,13 @@ class SurveyRound(ScopedModel):
         return self.name
 
 
+ANSWERED_BY = {
+    "self": _("Answered by the respondent (link)"),
+    "dialog": _("Answered in a dialog interview"),
+    "neutral": _("Answered to a neutral interviewer"),
+}
+
+
 class Response(ScopedModel):
     """An expected or given response of one respondent; `status` says which."""
 
@@ -111,6 +118,16 @@ class Response(ScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    @property
+    def status_label(self) -> str:
+        """The status in one phrase, naming how an answer came ("Besvarad i dialogintervju"):
+        every page shows this rather than gluing status and mode together, which repeated
+        the word ("Besvarad (Besvarad själv (länk))")."""
+        if self.status == self.Status.SUBMITTED and self.mode in ANSWERED_BY:
+            return str(ANSWERED_BY[self.mode])
+        return str(self.get_status_display())
+
     scope_path_lookup = "unit__path"
 
     class Meta:

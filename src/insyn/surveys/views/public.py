@@ -96,8 +96,13 @@ class AnswerView(PublicView):
         with translation.override(lang or translation.get_language()):
             questions = services.invitation_questions(invitation)
             fields = build_fields(questions, draft, errors)
+            municipality = invitation.unit.municipality
             context = {
                 "questionnaire": invitation.questionnaire,
+                # Who asks, in the respondent's words: the municipality, never the staff
+                # description of the questionnaire (who answers when, as a dialog interview …).
+                "municipality": municipality.name if municipality else "",
+                "any_required": any(f["required"] for f in fields),
                 "fields": fields,
                 "errors": [f for f in fields if f["error"]],
                 "saved": saved,
