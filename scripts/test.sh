@@ -50,6 +50,17 @@ if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
   fi
 fi
 
+# ---- poppler (pdftoppm/pdftotext): the report tests look at rendered PDF pages -------------------
+if ! command -v pdftoppm >/dev/null; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    banner "installing poppler-utils for the PDF page checks"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >/dev/null 2>&1 \
+      || loud "apt-get install of poppler-utils failed"
+  else
+    loud "pdftoppm is missing: the report page-image tests will fail (apt-get install poppler-utils)"
+  fi
+fi
+
 # ---- 1. SQLite ----------------------------------------------------------------------------------
 DATABASE_URL="sqlite:///var/test-unused.sqlite3" INSYN_TEST_PART=sqlite \
   run_pytest "SQLite suite" -m "not e2e" -n "$WORKERS" -p xdist

@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "insyn.imports",
     "insyn.quality",
     "insyn.indicators",
+    "insyn.reports",
 ]
 
 MIDDLEWARE = [

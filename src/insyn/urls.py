@@ -28,6 +28,7 @@ urlpatterns = [
     path("quality/", include("insyn.quality.urls")),
     path("feedback/", include("insyn.quality.public_urls")),
     path("indicators/", include("insyn.indicators.urls")),
+    path("reports/", include("insyn.reports.urls")),
     path("api/", include("insyn.api_urls")),
     # Swagger UI sets a few inline styles; scripts stay 'self' only, on this page too.
     path(

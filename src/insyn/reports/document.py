@@ -1,0 +1,147 @@
+"""The resolved document: every block of a template turned into data (text runs, tables with
+their source, period and suppression already applied, messages about what is missing).
+
+The three renderers (HTML, PDF, DOCX) read only this, so they print the same figures; a frozen
+report stores it as JSON (`to_data`/`from_data`) and is rendered from that, never from live data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Run:
+    """A piece of text. `figure`: a live number put in by a placeholder (`source` says whence)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str = ""
+    figure: bool = False
+    suppressed: bool = False
+    source: str = ""
+
+
+@dataclass
+class Paragraph:
+    style: str  # p, h3, h4, li (bulleted), oli (numbered), quote
+    runs: list[Run] = field(default_factory=list)
+    type: str = "paragraph"
+
+    @property
+    def plain(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Cell:
+    text: str
+    value: float | int | None = None  # the number behind `text`, None for text or hidden
+    suppressed: bool = False
+    header: bool = False
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    source: str
+    period: str
+    notes: list[str] = field(default_factory=list)
+    type: str = "table"
+
+
+@dataclass
+class Message:
+    """What a block could not show and why (a missing indicator, a year without data)."""
+
+    text: str
+    type: str = "message"
+
+
+Item = Paragraph | Table | Message
+
+
+@dataclass
+class Block:
+    id: str
+    kind: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # every source line the block's figures cite
+    editable: bool = False  # a narrative block the quality lead writes
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    title: str
+    municipality_code: str
+    municipality_name: str
+    year: int
+    template_key: str
+    template_version: int
+    language: str
+    built_at: str  # ISO time the figures were read
+    status: str  # draft / approved
+    approved_at: str = ""
+    approved_by: str = ""
+    min_cell: int = 5
+    chapters: list[Chapter] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Document:
+        chapters = [
+            Chapter(
+                id=c["id"],
+                title=c["title"],
+                blocks=[
+                    Block(
+                        id=b["id"],
+                        kind=b["kind"],
+                        title=b["title"],
+                        items=[_item(i) for i in b["items"]],
+                        sources=list(b.get("sources", [])),
+                        editable=bool(b.get("editable", False)),
+                    )
+                    for b in c["blocks"]
+                ],
+            )
+            for c in data["chapters"]
+        ]
+        fields = {k: v for k, v in data.items() if k != "chapters"}
+        return cls(**fields, chapters=chapters)
+
+    def blocks(self) -> list[Block]:
+        return [b for c in self.chapters for b in c.blocks]
+
+    def tables(self) -> list[Table]:
+        return [i for b in self.blocks() for i in b.items if isinstance(i, Table)]
+
+
+def _item(data: dict[str, Any]) -> Item:
+    kind = data.get("type")
+    if kind == "paragraph":
+        return Paragraph(style=data["style"], runs=[Run(**r) for r in data["runs"]])
+    if kind == "table":
+        return Table(
+            caption=data["caption"],
+            columns=list(data["columns"]),
+            rows=[[Cell(**c) for c in row] for row in data["rows"]],
+            source=data["source"],
+            period=data["period"],
+            notes=list(data.get("notes", [])),
+        )
+    return Message(text=data["text"])
