@@ -19,7 +19,7 @@ class CoreConfig(AppConfig):
             NavGroup(
                 "results",
                 _("Results"),
-                ("followup_completion", "dashboard", "analysis", "surveys-results"),
+                ("followup_completion", "dashboard", "analysis", "surveys-results", "reports"),
             )
         )
         register_nav_group(
