@@ -7,7 +7,7 @@ of the materialised path, so scoping is one indexed `LIKE 'path%'` per granted u
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from django.db import models
 from django.db.models import Q
@@ -17,10 +17,23 @@ from insyn.core.roles import PERMISSIONS, Action
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from insyn.accounts.models import User
+
+class Member(Protocol):
+    """What scoping needs of a user: accounts' User is one. Said here, in core, so core does
+    not import the accounts app above it (which builds its models on this module)."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def memberships(self) -> Any:
+        """Rows with `role` and `org_unit` (a related manager)."""
 
 
-def granted_paths(user: User | AnonymousUser | None, action: Action | str) -> list[str]:
+def granted_paths(user: Member | AnonymousUser | None, action: Action | str) -> list[str]:
     """The minimal set of subtree roots where `user` may perform `action`."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
@@ -44,11 +57,11 @@ def granted_paths(user: User | AnonymousUser | None, action: Action | str) -> li
     return minimal
 
 
-def has_action(user: User | AnonymousUser | None, action: Action | str) -> bool:
+def has_action(user: Member | AnonymousUser | None, action: Action | str) -> bool:
     return bool(granted_paths(user, action))
 
 
-def path_in_scope(user: User | AnonymousUser | None, action: Action | str, path: str) -> bool:
+def path_in_scope(user: Member | AnonymousUser | None, action: Action | str, path: str) -> bool:
     return any(path.startswith(root) for root in granted_paths(user, action))
 
 
@@ -67,7 +80,7 @@ class ScopedQuerySet(models.QuerySet):
     any of its cases).
     """
 
-    def restrict(self, user: User | AnonymousUser | None, action: Action | str) -> Self:
+    def restrict(self, user: Member | AnonymousUser | None, action: Action | str) -> Self:
         paths = granted_paths(user, action)
         if not paths:
             return self.none()
@@ -95,7 +108,7 @@ class ScopedModel(models.Model):
 
 
 def restrict(
-    user: User | AnonymousUser | None, action: Action | str, queryset: models.QuerySet
+    user: Member | AnonymousUser | None, action: Action | str, queryset: models.QuerySet
 ) -> models.QuerySet:
     """Functional spelling of `queryset.restrict(user, action)` for any scoped queryset."""
     return queryset.restrict(user, action)  # type: ignore[attr-defined]

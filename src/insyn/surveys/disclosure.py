@@ -24,7 +24,7 @@ different queries (docs/surveys.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 
@@ -36,9 +36,7 @@ from insyn.core.suppression import (
     suppress_groups,
 )
 from insyn.surveys.models import Question
-
-if TYPE_CHECKING:
-    from insyn.surveys.results import Cell, RateRow
+from insyn.surveys.result_cells import Cell, RateRow
 
 SCALE_VALUES = ("1", "2", "3", "4", "5")
 _POSITIVE = "positive"

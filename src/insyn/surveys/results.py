@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,6 +24,7 @@ from insyn.surveys.disclosure import (
     share_is_safe,
 )
 from insyn.surveys.models import Invitation, Question, Questionnaire, Response
+from insyn.surveys.result_cells import Cell, RateRow
 
 DIMENSIONS = ("role", "unit", "provider", "period")
 _DIM_FIELDS = {
@@ -54,32 +55,6 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None
 
 def period_of(day: Any) -> str:
     return str(day.year) if day else ""
-
-
-@dataclass
-class Cell:
-    question: str
-    group: dict[str, str]
-    n: int
-    unknown: int | None
-    mean: float | None
-    positive: int | None
-    share_positive: float | None
-    ci_low: float | None
-    ci_high: float | None
-    # Answer counts by value or option code; None where a small count is hidden.
-    distribution: dict[str, int | None] = field(default_factory=dict)
-    suppressed: bool = False
-
-    def hide(self) -> None:
-        self.suppressed = True
-        self.mean = self.share_positive = self.ci_low = self.ci_high = None
-        self.positive = None
-        self.unknown = None
-        self.distribution = {}
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -238,18 +213,6 @@ def questionnaire_results(
 
 
 # --- response rates and non-response ---------------------------------------------------------
-
-
-@dataclass
-class RateRow:
-    group: dict[str, str]
-    expected: int
-    answered: int | None
-    non_response: int | None
-    waiting: int | None
-    reasons: dict[str, int | None]
-    rate: float | None
-    suppressed: bool = False
 
 
 _RATE_DIMS = {

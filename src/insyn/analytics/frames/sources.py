@@ -15,12 +15,12 @@ programme's own variables. See docs/analysis.md, "Frame sources".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from dataclasses import replace
+from typing import Protocol, runtime_checkable
 
 import pyarrow as pa
 
-if TYPE_CHECKING:
-    from insyn.analytics.specs import ProgrammeSpec, VariableSpec
+from insyn.analytics.spec_types import ProgrammeSpec, VariableSpec
 
 # The columns a source's `values()` returns (long format, one row per value).
 VALUES_SCHEMA = pa.schema(
@@ -81,8 +81,6 @@ def frame_sources() -> list[FrameSource]:
 
 
 def source_variables(spec: ProgrammeSpec) -> list[VariableSpec]:
-    from dataclasses import replace
-
     found: list[VariableSpec] = []
     for source in frame_sources():
         for variable in source.variables(spec):

@@ -7,6 +7,7 @@ so the client is enrolled in matching programmes and occasions follow the new da
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -40,10 +41,22 @@ if TYPE_CHECKING:
     from insyn.clients.services.common import ActorT
 
 
-def _notify_followup(actor: ActorT, intervention: Intervention) -> None:
-    from insyn.followup.services import intervention_changed
+# Called as listener(actor=..., intervention=...) inside the write's transaction after an
+# intervention is created or changed. Followup registers its rescheduling and enrolment here in
+# its AppConfig.ready(), so clients never imports the app above it (ARCHITECTURE: layered apps).
+InterventionListener = Callable[..., object]
+_intervention_listeners: list[InterventionListener] = []
 
-    intervention_changed(actor=actor, intervention=intervention)
+
+def on_intervention_changed(listener: InterventionListener) -> None:
+    """Register a listener told of every created or changed intervention."""
+    if listener not in _intervention_listeners:
+        _intervention_listeners.append(listener)
+
+
+def _notify_followup(actor: ActorT, intervention: Intervention) -> None:
+    for listener in _intervention_listeners:
+        listener(actor=actor, intervention=intervention)
 
 
 def legal_basis_in_force(legal_basis: LegalBasis, day: dt.date) -> bool:

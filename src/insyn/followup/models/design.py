@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insyn.core.catalogues import CatalogueItem
 from insyn.core.scoping import ScopedModel, ScopedQuerySet, paths_q
+from insyn.core.versioning import Versioned
 
 
 class NonResponseReason(CatalogueItem):
@@ -165,13 +166,9 @@ class ProgrammeQuerySet(ScopedQuerySet):
     pass
 
 
-class Programme(ScopedModel):
-    """A follow-up programme version (uppföljningsplan)."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        RETIRED = "retired", _("Retired")
+class Programme(Versioned, ScopedModel):
+    """A follow-up programme version (uppföljningsplan); versioned by the one rule in
+    core.versioning (key, version, status, published_at and previous come from there)."""
 
     class Sampling(models.TextChoices):
         ALL = "all", _("All clients")
@@ -179,8 +176,6 @@ class Programme(ScopedModel):
         EVEN_WEEKS = "even_weeks", _("Intake in even ISO weeks")
         PERIOD = "period", _("Intake within a period")
 
-    key = models.SlugField(_("key"), max_length=60)
-    version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
     target_group = models.TextField(_("target group"), blank=True)
@@ -190,13 +185,6 @@ class Programme(ScopedModel):
         related_name="programmes",
         verbose_name=_("owner"),
         help_text=_("The organisation that maintains the programme; units below it use it."),
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    previous = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     # Inclusion: interventions of these types (none = any type) in cases of these units'
     # subtrees (none = anywhere below the owner).
@@ -246,10 +234,6 @@ class Programme(ScopedModel):
 
     def scope_path(self) -> str:
         return self.owner.path
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
 
 
 class Stage(models.Model):

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insyn.clients.models import InterventionType
 from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
+from insyn.core.versioning import version_new, version_publish, version_retire
 from insyn.followup.models import (
     Instrument,
     OptionSet,
@@ -204,42 +204,20 @@ def programme_update(
 
 @transaction.atomic
 def programme_publish(*, actor: User | AnonymousUser | None, programme: Programme) -> Programme:
-    """Publish a draft; from now on it enrols clients and never changes destructively."""
+    """Publish a draft; from now on it enrols clients and never changes destructively
+    (the rule of core.versioning, with the design's own problems beside it)."""
     ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
-    _ensure_draft(programme)
-    problems = publish_problems(spec_from_programme(programme))
-    newer = Programme.objects.filter(key=programme.key, version__gt=programme.version)
-    if newer.exclude(status=Programme.Status.DRAFT).exists():
-        problems.append(_("A newer version of this programme is already published."))
-    if problems:
-        raise ValidationError(problems)
-    before = snapshot(programme)
-    programme.status = Programme.Status.PUBLISHED
-    programme.published_at = timezone.now()
-    programme.save(update_fields=["status", "published_at", "updated_at"])
-    record_change(actor=actor, action="publish", obj=programme, before=before)
-    return programme
+    return version_publish(
+        actor=actor, obj=programme, problems=publish_problems(spec_from_programme(programme))
+    )
 
 
 @transaction.atomic
 def programme_retire(*, actor: User | AnonymousUser | None, programme: Programme) -> int:
-    """Stop enrolling under this programme: every published version of the key is retired.
-
-    Enrolments already made keep their occasions and can still be recorded.
-    """
+    """Stop enrolling under this programme: every published version of the key is retired
+    (core.versioning). Enrolments already made keep their occasions and can still be recorded."""
     ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
-    count = 0
-    for version in Programme.objects.filter(
-        key=programme.key, status=Programme.Status.PUBLISHED
-    ).select_for_update():
-        before = snapshot(version)
-        version.status = Programme.Status.RETIRED
-        version.save(update_fields=["status", "updated_at"])
-        record_change(actor=actor, action="retire", obj=version, before=before)
-        count += 1
-    if not count:
-        raise ValidationError(_("Only a published programme can be retired."))
-    return count
+    return len(version_retire(actor=actor, obj=programme))
 
 
 @transaction.atomic
@@ -403,13 +381,13 @@ def programme_build(
 
 @transaction.atomic
 def programme_new_version(*, actor: User | AnonymousUser | None, programme: Programme) -> Programme:
-    """The draft to edit instead of a published version: an existing draft of the same key, or
-    a copy of this version numbered after the newest one."""
+    """The draft to edit instead of a published version (core.versioning): an existing draft of
+    the same key, or a copy of this version numbered after the newest one."""
     ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
-    draft = Programme.objects.filter(key=programme.key, status=Programme.Status.DRAFT).first()
-    if draft is not None:
-        return draft
-    top = Programme.objects.filter(key=programme.key).aggregate(m=Max("version"))["m"] or 0
-    spec = spec_from_programme(programme)
-    spec.version = top + 1
-    return programme_build(actor=actor, spec=spec, owner=programme.owner, previous=programme)
+
+    def copy(number: int) -> Programme:
+        spec = spec_from_programme(programme)
+        spec.version = number
+        return programme_build(actor=actor, spec=spec, owner=programme.owner, previous=programme)
+
+    return version_new(obj=programme, copy=copy)

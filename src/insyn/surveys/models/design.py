@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insyn.core.catalogues import CatalogueItem
 from insyn.core.scoping import ScopedModel, ScopedQuerySet, paths_q
+from insyn.core.versioning import Versioned
 
 
 def _pick(sv: str, en: str) -> str:
@@ -54,21 +55,14 @@ class QuestionnaireQuerySet(ScopedQuerySet):
     pass
 
 
-class Questionnaire(ScopedModel):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        RETIRED = "retired", _("Retired")
+class Questionnaire(Versioned, ScopedModel):
+    """A questionnaire version; versioned by the one rule in core.versioning (key, version,
+    status, published_at and previous come from there)."""
 
-    key = models.SlugField(_("key"), max_length=60)
-    version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
     anonymous = models.BooleanField(
         _("anonymous"),
         default=False,
@@ -79,10 +73,6 @@ class Questionnaire(ScopedModel):
         on_delete=models.PROTECT,
         related_name="questionnaires",
         verbose_name=_("owner"),
-    )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    previous = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,10 +102,6 @@ class Questionnaire(ScopedModel):
 
     def scope_path(self) -> str:
         return self.owner.path
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
 
 
 class Section(models.Model):

@@ -9,11 +9,9 @@ leaves a `MessageLog` row.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -21,16 +19,14 @@ from django.utils.translation import gettext as _
 from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
-from insyn.surveys import sms
-from insyn.surveys.models import Invitation, MessageLog, Response, ScheduledMessage
-from insyn.surveys.services.invitations import link_for, token_new
+from insyn.surveys.models import Invitation, ScheduledMessage
+from insyn.surveys.tasks import send_due as send_due  # the periodic entry point, re-exported
+from insyn.surveys.tasks import send_message
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from insyn.accounts.models import User
-
-logger = logging.getLogger(__name__)
 
 
 def default_texts(invitation: Invitation, kind: str) -> tuple[str, str]:
@@ -57,8 +53,6 @@ def default_texts(invitation: Invitation, kind: str) -> tuple[str, str]:
 def _enqueue(message: ScheduledMessage) -> None:
     """After commit: defer a task to the message's time where the queue can; otherwise send
     now if due (the periodic send-due picks up the rest)."""
-    from insyn.surveys.tasks import send_message
-
     pk, send_at = message.pk, message.send_at
 
     def go() -> None:
@@ -128,87 +122,3 @@ def message_cancel(*, actor: User | AnonymousUser | None, message: ScheduledMess
     message.outcome = "cancelled by staff"
     message.save(update_fields=["status", "processed_at", "outcome", "updated_at"])
     record_change(actor=actor, action="cancel", obj=message, before=before)
-
-
-def mask(contact: str) -> str:
-    if "@" in contact:
-        local, _at, domain = contact.partition("@")
-        return f"{local[:1]}***@{domain}"
-    return f"{contact[:5]}***{contact[-2:]}" if len(contact) > 7 else "***"
-
-
-def _hold_back_reason(message: ScheduledMessage, now: dt.datetime) -> str:
-    invitation = message.invitation
-    response = invitation.response
-    if invitation.used_at or (response and response.status == Response.Status.SUBMITTED):
-        return "answered"
-    if response and response.status == Response.Status.NON_RESPONSE:
-        return "non-response recorded"
-    if invitation.revoked_at:
-        return "revoked"
-    if invitation.expires_at <= now:
-        return "expired"
-    if not invitation.contact:
-        return "no address"
-    return ""
-
-
-def deliver(message_id: int) -> str:
-    """Send one message if it is still pending and due, and its invitation still waits for an
-    answer. Returns what happened: sent, skipped, failed, not_due or gone."""
-    now = timezone.now()
-    with transaction.atomic():
-        message = (
-            ScheduledMessage.objects.select_for_update(of=("self",))
-            .select_related("invitation__response", "invitation__questionnaire")
-            .filter(pk=message_id)
-            .first()
-        )
-        if message is None or message.status != ScheduledMessage.Status.PENDING:
-            return "gone"
-        if message.send_at > now:
-            return "not_due"
-        invitation = message.invitation
-        log = MessageLog(
-            message=message, at=now, channel=message.channel, recipient=mask(invitation.contact)
-        )
-        reason = _hold_back_reason(message, now)
-        if reason:
-            message.status, message.outcome = ScheduledMessage.Status.SKIPPED, reason
-            log.outcome, log.detail = "skipped", reason
-        else:
-            link = link_for(token_new(invitation))
-            body = message.body.replace("{link}", link)
-            if link not in body:
-                body = f"{body}\n{link}"
-            try:
-                if message.channel == Invitation.Channel.EMAIL:
-                    send_mail(message.subject, body, None, [invitation.contact])
-                else:
-                    sms.send_sms(invitation.contact, body)
-            except Exception as exc:  # any transport failure is logged, never raised to the queue
-                logger.warning("message %s failed: %s", message.pk, exc)
-                message.status, message.outcome = ScheduledMessage.Status.FAILED, str(exc)[:200]
-                log.outcome, log.detail = "failed", str(exc)[:300]
-            else:
-                message.status, message.outcome = ScheduledMessage.Status.SENT, "sent"
-                log.outcome = "sent"
-        message.processed_at = now
-        message.save(update_fields=["status", "outcome", "processed_at", "updated_at"])
-        log.save()
-        return log.outcome
-
-
-def send_due(now: dt.datetime | None = None) -> int:
-    """Enqueue every pending message whose time has come (the cron / worker entry point)."""
-    from insyn.surveys.tasks import send_message
-
-    now = now or timezone.now()
-    ids = list(
-        ScheduledMessage.objects.filter(
-            status=ScheduledMessage.Status.PENDING, send_at__lte=now
-        ).values_list("pk", flat=True)
-    )
-    for pk in ids:
-        send_message.enqueue(pk)
-    return len(ids)

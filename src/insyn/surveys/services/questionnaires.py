@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
+from insyn.core.versioning import version_new, version_publish, version_retire
 from insyn.organisations.models import OrgUnit
 from insyn.surveys.models import (
     BbicArea,
@@ -73,6 +73,7 @@ QUESTION_FIELDS: list[tuple[str, Any]] = [
     ("topic", ""),
     ("min_age", None),
 ]
+HEAD_NAMES = tuple(name for name, _default in HEAD_FIELDS)
 OPTION_FIELDS: list[tuple[str, Any]] = [
     ("label", None),
     ("label_en", ""),
@@ -373,7 +374,7 @@ def questionnaire_import(
         if current.responses.exists():
             raise ValidationError(_("This draft already has answers; make a new version."))
         before = snapshot(current)
-        for name in ("name", "name_en", "description", "description_en", "anonymous"):
+        for name in HEAD_NAMES:
             setattr(current, name, parsed[name])
         current.save()
         _write_content(current, parsed)
@@ -387,7 +388,7 @@ def questionnaire_import(
         version=version,
         owner=owner,
         previous=previous,
-        **{k: parsed[k] for k in ("name", "name_en", "description", "description_en", "anonymous")},
+        **{k: parsed[k] for k in HEAD_NAMES},
     )
     _write_content(questionnaire, parsed)
     record_change(actor=actor, action="create", obj=questionnaire)
@@ -399,35 +400,42 @@ def questionnaire_import(
 def _set_status(
     actor: User | AnonymousUser | None, questionnaire: Questionnaire, status: str
 ) -> None:
+    """The status a file gives one version, along the one rule's steps (core.versioning): a draft
+    is published only where no newer version is; a file describing a retired version retires
+    that version. A file whose status lies behind the stored one (a shipped template says
+    "published", the municipality has since retired it) leaves the stored status alone."""
+    order: list[str] = list(Questionnaire.Status.values)  # draft, published, retired
+    if order.index(status) <= order.index(questionnaire.status):
+        return
+    if status == Questionnaire.Status.PUBLISHED:
+        version_publish(actor=actor, obj=questionnaire)
+        return
     before = snapshot(questionnaire)
     questionnaire.status = status
-    if status == Questionnaire.Status.PUBLISHED and questionnaire.published_at is None:
-        questionnaire.published_at = timezone.now()
-    questionnaire.save(update_fields=["status", "published_at", "updated_at"])
-    record_change(actor=actor, action=f"status_{status}", obj=questionnaire, before=before)
+    questionnaire.save(update_fields=["status", "updated_at"])
+    record_change(actor=actor, action="retire", obj=questionnaire, before=before)
 
 
 @transaction.atomic
 def questionnaire_publish(
     *, actor: User | AnonymousUser | None, questionnaire: Questionnaire
 ) -> Questionnaire:
+    """Publish a draft (the rule of core.versioning, and it must hold questions)."""
     ensure_in_scope(actor, Action.DESIGN, questionnaire.owner.path)
-    if questionnaire.status != Questionnaire.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be published."))
+    problems = []
     if not Question.objects.filter(section__questionnaire=questionnaire).exists():
-        raise ValidationError(_("A questionnaire without questions cannot be published."))
-    _set_status(actor, questionnaire, Questionnaire.Status.PUBLISHED)
-    return questionnaire
+        problems.append(_("A questionnaire without questions cannot be published."))
+    return version_publish(actor=actor, obj=questionnaire, problems=problems)
 
 
 @transaction.atomic
 def questionnaire_retire(
     *, actor: User | AnonymousUser | None, questionnaire: Questionnaire
 ) -> Questionnaire:
+    """Withdraw the questionnaire: every published version of its key is retired
+    (core.versioning), so no new invitation can use it; answers given stay."""
     ensure_in_scope(actor, Action.DESIGN, questionnaire.owner.path)
-    if questionnaire.status != Questionnaire.Status.PUBLISHED:
-        raise ValidationError(_("Only a published questionnaire can be retired."))
-    _set_status(actor, questionnaire, Questionnaire.Status.RETIRED)
+    version_retire(actor=actor, obj=questionnaire)
     return questionnaire
 
 
@@ -435,21 +443,24 @@ def questionnaire_retire(
 def questionnaire_new_version(
     *, actor: User | AnonymousUser | None, questionnaire: Questionnaire
 ) -> Questionnaire:
-    """Copy a version into a new draft: the way to edit what is published."""
+    """The draft to edit instead of a published version (core.versioning): an existing draft of
+    the key, or a copy of this version numbered after the newest one."""
     ensure_in_scope(actor, Action.DESIGN, questionnaire.owner.path)
-    latest = Questionnaire.objects.filter(key=questionnaire.key).order_by("-version").first()
-    assert latest is not None
-    parsed = parse_definition(questionnaire_to_dict(questionnaire))
-    copy = Questionnaire.objects.create(
-        key=questionnaire.key,
-        version=latest.version + 1,
-        owner=questionnaire.owner,
-        previous=questionnaire,
-        **{k: parsed[k] for k in ("name", "name_en", "description", "description_en", "anonymous")},
-    )
-    _write_content(copy, parsed)
-    record_change(actor=actor, action="create", obj=copy)
-    return copy
+
+    def copy(number: int) -> Questionnaire:
+        parsed = parse_definition(questionnaire_to_dict(questionnaire))
+        draft = Questionnaire.objects.create(
+            key=questionnaire.key,
+            version=number,
+            owner=questionnaire.owner,
+            previous=questionnaire,
+            **{k: parsed[k] for k in HEAD_NAMES},
+        )
+        _write_content(draft, parsed)
+        record_change(actor=actor, action="create", obj=draft)
+        return draft
+
+    return version_new(obj=questionnaire, copy=copy)
 
 
 def template_files() -> list[Path]:
