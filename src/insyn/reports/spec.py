@@ -109,3 +109,12 @@ def load(key: str) -> dict[str, Any]:
 
 def blocks(template: dict[str, Any]) -> list[dict[str, Any]]:
     return [b for c in template["chapters"] for b in (c.get("blocks") or [])]
+
+
+def block_label(template: dict[str, Any], block_id: str, language: str) -> str:
+    """A block's title, else its chapter's (an untitled text is named by its chapter)."""
+    for chapter in template["chapters"]:
+        for block in chapter.get("blocks") or []:
+            if block["id"] == block_id:
+                return text(block.get("title"), language) or text(chapter["title"], language)
+    return block_id

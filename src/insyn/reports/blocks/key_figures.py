@@ -72,7 +72,8 @@ def key_figures(ctx: BuildContext, spec: dict[str, Any]) -> Block:
     if rows:
         items.append(
             Table(
-                caption=title or _("Key figures"),
+                caption=_("Key figures %(first)s–%(last)s")
+                % {"first": years[0], "last": years[-1]},
                 columns=columns,
                 rows=rows,
                 source="; ".join(sorted(sources)) or _("No source: no values"),

@@ -71,7 +71,7 @@ def resolve(
         template_key=template["key"],
         template_version=int(template["version"]),
         language=language,
-        built_at=timezone.localtime().isoformat(timespec="seconds"),
+        built_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         status="draft",
         min_cell=int(settings.INSYN_MIN_CELL),
         chapters=chapters,

@@ -117,7 +117,7 @@ def approve(*, actor: User, report: Report, expected_version: int | None) -> Rep
             title=report.title,
         )
         doc.status = Report.Status.APPROVED
-        doc.approved_at = timezone.localtime(now).isoformat(timespec="seconds")
+        doc.approved_at = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
         doc.approved_by = actor.get_full_name() or actor.get_username()
         report.frozen_document = doc.to_data()
         report.status = Report.Status.APPROVED

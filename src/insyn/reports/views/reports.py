@@ -160,7 +160,7 @@ class ReportTextView(ReportsView):
         ctx = {
             "report": report,
             "block": block,
-            "title": spec.text(block.get("title"), report.language) or block["id"],
+            "title": spec.block_label(report.template, block["id"], report.language),
             "form": form,
         }
         return render(self.request, "reports/text.html", ctx, status=status)
