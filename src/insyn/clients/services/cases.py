@@ -188,7 +188,9 @@ def case_update(
     if case_worker is not None and case_worker.pk != case.case_worker_id:
         _check_case_worker(errors, case_worker, unit)
     dates.check_case(errors, client=case.client, opened_on=opened_on, closed_on=closed_on)
-    dates.check_case_contents(errors, case=case, opened_on=opened_on, closed_on=closed_on)
+    dates.check_opening(errors, case=case, opened_on=opened_on)
+    if closed_on is not None and closed_on != case.closed_on:
+        dates.check_closing(errors, case=case, closed_on=closed_on)
     errors.raise_if_any()
     moved = unit.pk != case.unit_id
     from_path = case.unit.path
@@ -225,7 +227,7 @@ def case_close(
         raise ValidationError({"closed_on": _("The case is already closed.")})
     errors = Errors()
     dates.check_case(errors, client=case.client, opened_on=case.opened_on, closed_on=closed_on)
-    dates.check_case_contents(errors, case=case, opened_on=case.opened_on, closed_on=closed_on)
+    dates.check_closing(errors, case=case, closed_on=closed_on)
     errors.raise_if_any()
     save_changed(actor=actor, obj=case, values={"closed_on": closed_on}, action="close")
     _refresh_reactualisation(actor, case.client)

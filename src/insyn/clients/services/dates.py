@@ -83,26 +83,25 @@ def check_birth_date(errors: Errors, *, client: Client, birth_date: dt.date | No
         )
 
 
-def check_case_contents(
-    errors: Errors, *, case: Case, opened_on: dt.date, closed_on: dt.date | None
-) -> None:
-    """What the case already holds must stay inside the new opening and closing days: nothing
-    before the opening, and nothing open, or dated later, at the closing (the case is blocked,
-    see the module docstring)."""
-    decided = list(case.decisions.order_by("decided_on").values_list("decided_on", flat=True))
-    if decided and opened_on > decided[0]:
+def check_opening(errors: Errors, *, case: Case, opened_on: dt.date) -> None:
+    """A case's opening day moved: nothing it holds may come before it."""
+    if case.decisions.filter(decided_on__lt=opened_on).exists():
         errors.add("opened_on", _("The case has a decision dated before this day."))
     if case.investigations.filter(started_on__lt=opened_on).exists():
         errors.add("opened_on", _("The case has an investigation started before this day."))
     if case.interventions.filter(started_on__lt=opened_on).exists():
         errors.add("opened_on", _("The case has an intervention started before this day."))
-    if closed_on is None:
-        return
-    if decided and decided[-1] > closed_on:
+
+
+def check_closing(errors: Errors, *, case: Case, closed_on: dt.date) -> None:
+    """The case closes (or its closing day moves): nothing in it may still be open, or dated
+    after the closing day. The case is blocked, see the module docstring; the caller checks
+    only a closing day that changes, so an old inconsistency does not block other edits."""
+    last = case.decisions.order_by("-decided_on").values_list("decided_on", flat=True).first()
+    if last is not None and last > closed_on:
         errors.add(
             "closed_on",
-            _("The case has a decision dated %(day)s, after this day.")
-            % {"day": _day(decided[-1])},
+            _("The case has a decision dated %(day)s, after this day.") % {"day": _day(last)},
         )
     late = case.investigations.filter(started_on__gt=closed_on).order_by("started_on").first()
     if late is not None:
