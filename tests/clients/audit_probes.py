@@ -20,7 +20,15 @@ def _journey(tree: Any) -> dict[str, Any]:
     client = f.client(tree.vux_unit, number=f.personnummer(dt.date(1979, 4, 2)))
     case = f.case(client)
     decision = f.decision(case)
-    intervention = f.intervention(case, decision_=decision, started_on=dt.date(2025, 2, 1))
+    # Ended, so the probe that closes the case (2025-06-30) is not refused: a case cannot be
+    # closed while an intervention in it is still running.
+    intervention = f.intervention(
+        case,
+        decision_=decision,
+        started_on=dt.date(2025, 2, 1),
+        ended_on=dt.date(2025, 6, 1),
+        end_reason="completed",
+    )
     investigation = cf.investigation(case, started_on=case.opened_on)
     appeal = cf.appeal(decision)
     return {

@@ -49,7 +49,12 @@ COLUMN_OF = {
     "clients": {},
     "cases": {"unit": "unit_code", "case_worker": ""},
     "interventions": {"executed_on": "started_on", "decision": "", "comment": ""},
-    "measurements": {"done_on": "occurred_on", "reason": "non_response_reason", "note": ""},
+    "measurements": {
+        "done_on": "occurred_on",
+        "on": "occurred_on",
+        "reason": "non_response_reason",
+        "note": "",
+    },
     "goals": {"set_on": "", "enrollment": ""},
     **CASEWORK_COLUMNS,
 }
@@ -84,6 +89,9 @@ class Applier:
         self.clients: dict[str, Client] = {}
         self.cases: dict[str, Case] = {}
         self.interventions: dict[str, Intervention] = {}
+        # Cases already in insyn that the files close (or close on another day): closed after
+        # their interventions, investigations and appeals are written (see _close_cases).
+        self.closings: list[tuple[CaseRec, Case, str]] = []
         self.preloaded = False
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -94,8 +102,10 @@ class Applier:
         row: Row,
         fn: Callable[[], tuple[T, str]],
         rows_by_key: Mapping[str, Row] | None = None,
+        count: bool = True,
     ) -> T | None:
-        """Run one row's writes in a savepoint; report a failure at its row and column."""
+        """Run one row's writes in a savepoint; report a failure at its row and column.
+        With `count` off the row is not counted again (a second step of a counted row)."""
         label = self.plan.labels.get(sheet, sheet)
         try:
             with transaction.atomic():
@@ -106,8 +116,9 @@ class Applier:
         except Http404:
             self.report.add(label, row.number, "", _("Outside the units you may change."))
             return None
-        count = self.report.count(sheet)
-        setattr(count, outcome, getattr(count, outcome) + 1)
+        if count:
+            counts = self.report.count(sheet)
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
         return result
 
     def _report(
@@ -219,6 +230,8 @@ class Applier:
                 else:
                     self.attempt(sheet, rec.row, partial(write, rec))
                 self.tick(sheet, n, len(records))
+            if sheet == "appeals":
+                self._close_cases()
 
     def _first_unit(self, client_ref: str) -> Any:
         for rec in self.plan.cases:
@@ -291,6 +304,7 @@ class Applier:
             return case, Outcome.CREATED
         if existing.client_id != client.pk:
             raise ValidationError({"client_ref": [_("The case belongs to another client.")]})
+        close_later = rec.closed_on is not None and rec.closed_on != existing.closed_on
         clients.case_update(
             actor=self.actor,
             case=existing,
@@ -299,9 +313,39 @@ class Applier:
             source=rec.source,
             reason=rec.reason,
             case_worker=existing.case_worker,
+            closed_on=existing.closed_on if close_later else rec.closed_on,
+        )
+        outcome = self.changed_since(mark)
+        if close_later:
+            self.closings.append((rec, existing, outcome))
+        return existing, outcome
+
+    def _close_cases(self) -> None:
+        """Close the existing cases the files close. A case cannot close while an
+        intervention in it still runs, so a file that ends an intervention and closes its case
+        is applied in that order: the closing waits until the interventions (and the
+        investigations and appeals) are written, and is reported on the case's row."""
+        for rec, case, first in self.closings:
+            closed = self.attempt(
+                "cases", rec.row, partial(self._close_case, rec, case), count=False
+            )
+            if closed is not None and first == Outcome.UNCHANGED:
+                counts = self.report.count("cases")
+                counts.unchanged -= 1
+                counts.updated += 1
+
+    def _close_case(self, rec: CaseRec, case: Case) -> tuple[Case, str]:
+        clients.case_update(
+            actor=self.actor,
+            case=case,
+            unit=case.unit,
+            opened_on=case.opened_on,
+            source=case.source,
+            reason=case.reason,
+            case_worker=case.case_worker,
             closed_on=rec.closed_on,
         )
-        return existing, self.changed_since(mark)
+        return case, Outcome.UPDATED
 
     def _intervention(self, rec: InterventionRec) -> tuple[Intervention, str]:
         case = self.case(rec.case_ref)

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from insyn.accounts.models import User
 from insyn.clients.models import Case, CaseSource, Client, IntakeReason
+from insyn.clients.services import dates
 from insyn.clients.services.common import (
     Errors,
-    check_not_future,
     create_with_ref,
     months_before,
     next_ref,
@@ -101,13 +101,6 @@ def _check_case_worker(errors: Errors, case_worker: User | None, unit: OrgUnit) 
         errors.add("case_worker", _("The case worker does not work in this unit."))
 
 
-def _check_dates(errors: Errors, opened_on: dt.date, closed_on: dt.date | None) -> None:
-    check_not_future(errors, "opened_on", opened_on)
-    check_not_future(errors, "closed_on", closed_on)
-    if closed_on is not None and closed_on < opened_on:
-        errors.add("closed_on", _("A case cannot close before it was opened."))
-
-
 @transaction.atomic
 def case_open(
     *,
@@ -134,7 +127,7 @@ def case_open(
     ref = errors.check(lambda: clean_ref(case_ref, "case_ref"))
     _check_unit(errors, client, unit)
     _check_case_worker(errors, case_worker, unit)
-    _check_dates(errors, opened_on, closed_on)
+    dates.check_case(errors, client=client, opened_on=opened_on, closed_on=closed_on)
     if ref and Case.objects.filter(municipality_id=client.municipality_id, case_ref=ref).exists():
         errors.add("case_ref", _("The case reference %(ref)s is already used.") % {"ref": ref})
     errors.raise_if_any()
@@ -194,13 +187,10 @@ def case_update(
     _check_unit(errors, case.client, unit)
     if case_worker is not None and case_worker.pk != case.case_worker_id:
         _check_case_worker(errors, case_worker, unit)
-    _check_dates(errors, opened_on, closed_on)
-    first_decision = case.decisions.order_by("decided_on").values_list("decided_on", flat=True)
-    earliest = first_decision.first()
-    if earliest is not None and opened_on > earliest:
-        errors.add("opened_on", _("The case has a decision dated before this day."))
-    if case.investigations.filter(started_on__lt=opened_on).exists():
-        errors.add("opened_on", _("The case has an investigation started before this day."))
+    dates.check_case(errors, client=case.client, opened_on=opened_on, closed_on=closed_on)
+    dates.check_opening(errors, case=case, opened_on=opened_on)
+    if closed_on is not None and closed_on != case.closed_on:
+        dates.check_closing(errors, case=case, closed_on=closed_on)
     errors.raise_if_any()
     moved = unit.pk != case.unit_id
     from_path = case.unit.path
@@ -227,13 +217,17 @@ def case_update(
 def case_close(
     *, actor: ActorT, case: Case, closed_on: dt.date, expected_version: int | None = None
 ) -> Case:
+    """Close the case. Refused while an intervention in it is still running or anything in
+    it is dated after `closed_on` (services.dates): closing blocks, it never ends what is
+    open on the case worker's behalf."""
     lock_row(case)
     ensure_in_scope(actor, Action.CHANGE_INDIVIDUAL, case.unit.path)
     check_version(case, expected_version)
     if case.closed_on is not None:
         raise ValidationError({"closed_on": _("The case is already closed.")})
     errors = Errors()
-    _check_dates(errors, case.opened_on, closed_on)
+    dates.check_case(errors, client=case.client, opened_on=case.opened_on, closed_on=closed_on)
+    dates.check_closing(errors, case=case, closed_on=closed_on)
     errors.raise_if_any()
     save_changed(actor=actor, obj=case, values={"closed_on": closed_on}, action="close")
     _refresh_reactualisation(actor, case.client)

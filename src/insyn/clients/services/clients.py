@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from insyn.clients.models import Client, Sex
+from insyn.clients.services import dates
 from insyn.clients.services.common import (
     Errors,
     check_not_future,
@@ -188,6 +189,9 @@ def client_update(
             values["sex"] = sex
     else:
         values = _person_fields(errors, None, birth_date, sex)
+    born = values.get("birth_date")
+    if isinstance(born, dt.date) and born != client.birth_date:
+        dates.check_birth_date(errors, client=client, birth_date=born)
     if ref and ref != client.client_ref:
         taken = Client.objects.filter(municipality_id=client.municipality_id, client_ref=ref)
         if taken.exists():

@@ -23,6 +23,7 @@ from insyn.clients.models import (
     LegalBasis,
     Provider,
 )
+from insyn.clients.services import dates
 from insyn.clients.services.common import (
     Errors,
     check_not_future,
@@ -77,10 +78,8 @@ def _check_decision(
     decided_on: dt.date,
     executed_on: dt.date | None,
 ) -> None:
-    check_not_future(errors, "decided_on", decided_on)
+    dates.check_decision(errors, case=case, decided_on=decided_on)
     check_not_future(errors, "executed_on", executed_on)
-    if decided_on < case.opened_on:
-        errors.add("decided_on", _("A decision cannot come before the case was opened."))
     if executed_on is not None and executed_on < decided_on:
         errors.add("executed_on", _("A decision cannot be executed before it was made."))
     if not legal_basis_in_force(legal_basis, decided_on):
@@ -197,11 +196,7 @@ def _clean_intervention(
         ).exists()
     ):
         errors.add("provider", _("This provider belongs to another municipality."))
-    check_not_future(errors, "ended_on", ended_on)
-    if ended_on is not None and started_on is None:
-        errors.add("started_on", _("Give the start date of an intervention that has ended."))
-    if ended_on is not None and started_on is not None and ended_on < started_on:
-        errors.add("ended_on", _("An intervention cannot end before it started."))
+    dates.check_intervention(errors, case=case, started_on=started_on, ended_on=ended_on)
     if end_reason is not None and ended_on is None:
         errors.add("ended_on", _("An end reason needs an end date."))
     for name, value in sessions.items():

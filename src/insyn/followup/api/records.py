@@ -312,5 +312,10 @@ class OccasionViewSet(VersionedMixin, AuditedViewSet):
                     expected_version=expected,
                 )
         except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict") and "on" in exc.error_dict:
+                # the non-response's date is `on` in the service, `done_on` in this body
+                exc = DjangoValidationError(
+                    {("done_on" if k == "on" else k): v for k, v in exc.message_dict.items()}
+                )
             raise api_error(exc, values_keys={"done_on", "__all__"}) from exc
         return self._shown(occasion)

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from insyn.clients.services import dates
+from insyn.clients.services.common import Errors
 from insyn.core.audit import record_change
 from insyn.core.concurrency import bump_version, check_version, lock_row
 from insyn.core.roles import Action
@@ -87,6 +89,27 @@ def _state(occasion: Occasion) -> dict[str, Any]:
     }
 
 
+def check_occasion_date(
+    occasion: Occasion, field: str, day: dt.date, *, window: bool = True
+) -> None:
+    """The occasion's day by the journey's date rules (insyn.clients.services.dates): not in
+    the future, not before the client's birth or the case's opening, and (`window`) within a
+    sane distance of the stage's window. Raises a ValidationError keyed by `field`."""
+    enrollment = occasion.enrollment
+    intervention = enrollment.intervention
+    errors = Errors()
+    dates.check_occasion(
+        errors,
+        field,
+        day,
+        birth_date=enrollment.client.birth_date,
+        case_opened_on=intervention.case.opened_on if intervention is not None else None,
+        window_start=occasion.window_start if window else None,
+        window_end=occasion.window_end if window else None,
+    )
+    errors.raise_if_any()
+
+
 def _complete_enrollment_if_finished(enrollment: Enrollment) -> None:
     if (
         enrollment.status == Enrollment.Status.ACTIVE
@@ -120,8 +143,7 @@ def occasion_record(
     check_version(occasion, expected_version)
     if enrollment.status == Enrollment.Status.WITHDRAWN:
         raise ValidationError(_("The client has left the programme; nothing can be recorded."))
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": [_("The date cannot be in the future.")]})
+    check_occasion_date(occasion, "done_on", done_on)
     parsed = parse_values(occasion.stage, values)
     if not parsed:
         raise ValidationError(
@@ -191,6 +213,8 @@ def occasion_mark_missed(
     check_version(occasion, expected_version)
     if not reason.active:
         raise ValidationError({"reason": [_("That reason is no longer in use.")]})
+    if on is not None:
+        check_occasion_date(occasion, "on", on, window=False)
     if (
         occasion.status == Occasion.Status.MISSED
         and occasion.non_response_reason_id == reason.pk
