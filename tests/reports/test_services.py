@@ -14,7 +14,7 @@ from insyn.reports import selectors
 from insyn.reports.document import Document
 from insyn.reports.models import Report
 from insyn.reports.services import reports as services
-from insyn.reports.services.build import document_for
+from insyn.reports.services.build import document_for, live_document
 from tests.reports import factories as rf
 
 
@@ -62,14 +62,7 @@ def test_approved_report_is_frozen_against_later_data(draft, staff):
     again = document_for(Report.objects.get(pk=draft.pk), staff.quality_lead)
     assert again == frozen
     assert bytes(report.files.get(format="pdf").content) == pdf_before
-    live = services.resolve(
-        report.template,
-        user=staff.quality_lead,
-        unit=report.unit,
-        year=2024,
-        narratives=report.narratives,
-        title=report.title,
-    )
+    live = live_document(report, staff.quality_lead)
     diffs = selectors.differences(frozen, live)
     assert any(d.frozen == "62,5 %" and d.live == "70 %" for d in diffs)
     assert frozen.approved_by and frozen.status == "approved"

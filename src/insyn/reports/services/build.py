@@ -98,10 +98,8 @@ def _block(ctx: BuildContext, spec: dict[str, Any]) -> Block:
         )
 
 
-def document_for(report: Report, user: User) -> Document:
-    """The frozen document of an approved report; a draft's resolved from live data now."""
-    if report.is_frozen and report.frozen_document:
-        return Document.from_data(report.frozen_document)
+def live_document(report: Report, user: User) -> Document:
+    """The report resolved from today's data (a draft's preview; an approved one's comparison)."""
     return resolve(
         report.template,
         user=user,
@@ -111,3 +109,10 @@ def document_for(report: Report, user: User) -> Document:
         narratives=report.narratives,
         title=report.title,
     )
+
+
+def document_for(report: Report, user: User) -> Document:
+    """The frozen document of an approved report; a draft's resolved from live data now."""
+    if report.is_frozen and report.frozen_document:
+        return Document.from_data(report.frozen_document)
+    return live_document(report, user)

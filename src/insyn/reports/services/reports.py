@@ -19,7 +19,7 @@ from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
 from insyn.reports import spec
 from insyn.reports.models import Report, ReportFile
-from insyn.reports.services.build import resolve
+from insyn.reports.services.build import live_document
 
 if TYPE_CHECKING:
     from insyn.accounts.models import User
@@ -107,15 +107,7 @@ def approve(*, actor: User, report: Report, expected_version: int | None) -> Rep
             )
         before = snapshot(report)
         now = timezone.now()
-        doc = resolve(
-            report.template,
-            user=actor,
-            unit=report.unit,
-            year=report.year,
-            language=report.language,
-            narratives=report.narratives,
-            title=report.title,
-        )
+        doc = live_document(report, actor)
         doc.status = Report.Status.APPROVED
         doc.approved_at = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
         doc.approved_by = actor.get_full_name() or actor.get_username()

@@ -24,7 +24,7 @@ from insyn.reports.renderers import CONTENT_TYPES, filename
 from insyn.reports.renderers import render as render_file
 from insyn.reports.renderers.html import render_html
 from insyn.reports.services import reports as services
-from insyn.reports.services.build import document_for, resolve
+from insyn.reports.services.build import document_for, live_document
 
 
 class ReportsView(InsynView):
@@ -95,15 +95,7 @@ class ReportDetailView(ReportsView):
         writable = self.may_write(report)
         diffs = []
         if report.is_frozen:
-            live = resolve(
-                report.template,
-                user=user,
-                unit=report.unit,
-                year=report.year,
-                language=report.language,
-                narratives=report.narratives,
-                title=report.title,
-            )
+            live = live_document(report, user)
             diffs = selectors.differences(doc, live)
         elif writable and form is None:
             form = ApproveForm(initial={"version": report.version})
