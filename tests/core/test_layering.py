@@ -41,15 +41,31 @@ def test_a_lower_module_does_not_import_the_higher_one(lower, higher):
     assert not named, f"{lower} imports {sorted(named)}"
 
 
-def test_clients_services_never_call_up_into_followup():
-    """Followup hears of interventions through the listener it registers at start-up."""
+# The apps above clients in ARCHITECTURE's layering.
+ABOVE_CLIENTS = (
+    "insyn.followup",
+    "insyn.imports",
+    "insyn.analytics",
+    "insyn.surveys",
+    "insyn.quality",
+    "insyn.indicators",
+    "insyn.reports",
+)
+
+
+def test_clients_never_imports_an_app_above_it():
+    """All of clients (services, selectors, views, API, ...), not only its services: followup
+    hears of interventions through the listener it registers at start-up and adds its part of
+    the client's journey through the contributor it registers (insyn.clients.timeline)."""
     offenders = {
-        str(path.relative_to(SRC)): sorted(m for m in _imports(path) if m.startswith(up))
-        for path in (SRC / "clients" / "services").glob("*.py")
-        for up in ("insyn.followup", "insyn.surveys", "insyn.analytics")
-        if any(m.startswith(up) for m in _imports(path))
+        str(path.relative_to(SRC)): sorted(
+            m
+            for m in _imports(path)
+            if any(m == up or m.startswith(up + ".") for up in ABOVE_CLIENTS)
+        )
+        for path in (SRC / "clients").rglob("*.py")
     }
-    assert offenders == {}
+    assert {path: names for path, names in offenders.items() if names} == {}
 
 
 def test_followup_still_hears_of_interventions(db):
@@ -57,3 +73,10 @@ def test_followup_still_hears_of_interventions(db):
     from insyn.followup.services.enrollment import intervention_changed
 
     assert intervention_changed in interventions._intervention_listeners
+
+
+def test_followup_still_adds_its_part_of_the_client_journey(db):
+    from insyn.clients.timeline import journey_contributors
+    from insyn.followup.journey import followup_journey
+
+    assert followup_journey in journey_contributors()

@@ -27,6 +27,7 @@ from insyn.clients.models import (
     Provider,
     Sex,
 )
+from insyn.clients.services.interventions import INTERVENTION_FIELDS, SESSION_FIELDS
 from insyn.clients.validators import contains_identity_number
 from insyn.core.concurrency import VersionedForm
 from insyn.organisations.models import OrgUnit
@@ -275,6 +276,10 @@ class DecisionEditForm(VersionedForm, DecisionForm):
 
 
 class InterventionForm(NoEchoForm):
+    """What is done for the client; the fields are the services' INTERVENTION_FIELDS."""
+
+    field_order = INTERVENTION_FIELDS
+
     decision = forms.ModelChoiceField(
         label=_("Decision"), required=False, queryset=Decision.objects.none()
     )
@@ -320,7 +325,7 @@ class InterventionForm(NoEchoForm):
         self.fields["decision"].label_from_instance = (  # type: ignore[attr-defined]
             lambda d: f"{d.decided_on.isoformat()} {d.intervention_type.label}"
         )
-        for name in ("sessions_planned", "sessions_held", "sessions_missed"):
+        for name in SESSION_FIELDS:
             self.fields[name].widget.attrs["inputmode"] = "numeric"
 
     def clean(self) -> dict[str, Any]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -21,6 +19,7 @@ from insyn.clients.models import (
     Provider,
 )
 from insyn.clients.services.interventions import providers_usable_in
+from insyn.clients.timeline import CaseJourney, InterventionJourney, Journey, journey_contributors
 from insyn.core.identity import parse_identity
 from insyn.core.roles import PERMISSIONS, Action
 from insyn.core.scoping import path_in_scope
@@ -28,8 +27,6 @@ from insyn.organisations.models import Membership, OrgUnit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from insyn.followup.models import Enrollment, Goal, Occasion
 
     UserT = User | AnonymousUser
 
@@ -57,6 +54,41 @@ def client_refs(
     if ref is not None:
         qs = qs.filter(client_ref__iexact=ref.strip())
     return dict(qs.values_list("pk", "client_ref"))
+
+
+def client_visible(user: UserT, pk: int) -> Client | None:
+    """The client, if the user may see it (a duplicate found on registering may be another
+    unit's: the page then offers a case instead of a link)."""
+    return clients_for(user).filter(pk=pk).first()
+
+
+def client_changeable(user: UserT, client: Client) -> bool:
+    return Client.objects.restrict(user, Action.CHANGE_INDIVIDUAL).filter(pk=client.pk).exists()
+
+
+def changeable_case_ids(user: UserT, client: Client) -> set[int]:
+    """The client's cases the user may record decisions and interventions in."""
+    cases = Case.objects.restrict(user, Action.CHANGE_INDIVIDUAL).filter(client=client)
+    return set(cases.values_list("pk", flat=True))
+
+
+def client_registered_elsewhere(user: UserT, person_key: str) -> Client | None:
+    """The person is a client of one of the user's municipalities, in a unit the user cannot
+    see: the identity search then offers to open a case (audited by the caller)."""
+    municipalities = entry_units(user).values_list("municipality", flat=True)
+    return (
+        Client.objects.filter(municipality__in=municipalities, person_key=person_key)
+        .exclude(pk__in=clients_for(user).values("pk"))
+        .first()
+    )
+
+
+def client_offered(pk: object) -> Client | None:
+    """The client a signed offer names (the caller has checked the signature and the user; the
+    offer itself is the permission, so this read is deliberately not restricted)."""
+    if not isinstance(pk, int):
+        return None
+    return Client.objects.select_related("municipality").filter(pk=pk).first()
 
 
 def clients_by_identity(user: UserT, personnummer: str) -> QuerySet:
@@ -180,133 +212,18 @@ def active_intervention_types() -> QuerySet[InterventionType]:
 # --- The client's journey -------------------------------------------------------------------
 
 
-@dataclass
-class Event:
-    """One dated step on the client's timeline."""
-
-    day: dt.date | None
-    kind: (
-        str  # case_opened, case_closed, decision, started, ended, occasion, goal_set, goal_assessed
-    )
-    obj: Any
-    status: str = ""
-
-
-@dataclass
-class EnrollmentJourney:
-    enrollment: Enrollment
-    occasions: list[Occasion]
-
-
-@dataclass
-class InterventionJourney:
-    intervention: Intervention
-    enrollments: list[EnrollmentJourney]
-
-
-@dataclass
-class CaseJourney:
-    case: Case
-    decisions: list[Decision] = field(default_factory=list)
-    interventions: list[InterventionJourney] = field(default_factory=list)
-
-
-@dataclass
-class Journey:
-    client: Client
-    cases: list[CaseJourney]
-    enrollments: list[Enrollment]
-    occasions: list[Occasion]
-    today: dt.date
-    goals: list[Goal] = field(default_factory=list)
-
-    def shown_objects(self) -> list[Any]:
-        """Everything on the page, for the access log."""
-        objects: list[Any] = [self.client]
-        for cj in self.cases:
-            objects += [cj.case, *cj.decisions, *(ij.intervention for ij in cj.interventions)]
-        return objects + list(self.enrollments) + list(self.occasions) + list(self.goals)
-
-    def timeline(self) -> list[Event]:
-        """Every dated step, oldest first; occasions carry their status as of today."""
-        events: list[Event] = []
-        for cj in self.cases:
-            events.append(Event(cj.case.opened_on, "case_opened", cj.case))
-            if cj.case.closed_on:
-                events.append(Event(cj.case.closed_on, "case_closed", cj.case))
-            events += [Event(d.decided_on, "decision", d) for d in cj.decisions]
-            for ij in cj.interventions:
-                i = ij.intervention
-                if i.started_on:
-                    events.append(Event(i.started_on, "started", i))
-                if i.ended_on:
-                    events.append(Event(i.ended_on, "ended", i))
-        position = {o.pk: n for n, o in enumerate(self.occasions)}  # already in stage order
-        for o in self.occasions:
-            status = o.current_status(self.today)
-            events.append(Event(o.done_on or o.due_on, "occasion", o, status=status))
-        for g in self.goals:
-            events.append(Event(g.set_on, "goal_set", g))
-            if g.assessed_on:
-                events.append(Event(g.assessed_on, "goal_assessed", g))
-        order = {
-            "case_opened": 0,
-            "decision": 1,
-            "started": 2,
-            "occasion": 3,
-            "goal_set": 4,
-            "goal_assessed": 5,
-            "ended": 6,
-        }
-        return sorted(
-            events,
-            key=lambda e: (
-                e.day or dt.date.max,
-                order.get(e.kind, 7),
-                position.get(e.obj.pk, 0) if e.kind == "occasion" else 0,
-                e.obj.pk,
-            ),
-        )
-
-
 def client_journey(user: UserT, client: Client) -> Journey:
-    """Cases → decisions → interventions → follow-up enrolments and occasions, as far as the
-    user may see them (a case in another unit is left out)."""
-    from insyn.followup.models import Enrollment, Goal, Occasion
-
+    """Cases → decisions → interventions, as far as the user may see them (a case in another
+    unit is left out), with what the apps above add (follow-up enrolments, occasions and goals)
+    through the contributors they register (see insyn.clients.timeline)."""
+    today = timezone.localdate()
     cases = list(
         Case.objects.restrict(user, Action.VIEW_INDIVIDUAL)
         .filter(client=client)
         .select_related("unit", "source", "reason", "case_worker")
         .order_by("opened_on", "pk")
     )
-    enrollments = list(
-        Enrollment.objects.restrict(user, Action.VIEW_INDIVIDUAL)
-        .filter(client=client)
-        .select_related("programme")
-        .order_by("enrolled_on", "pk")
-    )
-    occasions = list(
-        Occasion.objects.restrict(user, Action.VIEW_INDIVIDUAL)
-        .filter(enrollment__in=enrollments)
-        .select_related("stage", "non_response_reason")
-        .in_stage_order()
-    )
-    goals = list(
-        Goal.objects.restrict(user, Action.VIEW_INDIVIDUAL)
-        .filter(enrollment__in=enrollments)
-        .select_related("enrollment__programme")
-        .order_by("set_on", "pk")
-    )
-    occasions_of: dict[int, list[Occasion]] = {}
-    for o in occasions:
-        occasions_of.setdefault(o.enrollment_id, []).append(o)
-    enrollments_of: dict[int, list[EnrollmentJourney]] = {}
-    for e in enrollments:
-        if e.intervention_id is not None:
-            enrollments_of.setdefault(e.intervention_id, []).append(
-                EnrollmentJourney(e, occasions_of.get(e.pk, []))
-            )
+    parts = [contribute(user, client, today) for contribute in journey_contributors()]
     by_case = {c.pk: CaseJourney(case=c) for c in cases}
     decisions = Decision.objects.filter(case__in=cases).select_related(
         "intervention_type", "legal_basis"
@@ -317,17 +234,9 @@ def client_journey(user: UserT, client: Client) -> Journey:
         "intervention_type", "provider", "end_reason", "decision"
     )
     for i in interventions.order_by("started_on", "pk"):
-        by_case[i.case_id].interventions.append(
-            InterventionJourney(i, enrollments_of.get(i.pk, []))
-        )
-    return Journey(
-        client=client,
-        cases=list(by_case.values()),
-        enrollments=enrollments,
-        occasions=occasions,
-        today=timezone.localdate(),
-        goals=goals,
-    )
+        follow_ups = [row for part in parts for row in part.under_intervention.get(i.pk, [])]
+        by_case[i.case_id].interventions.append(InterventionJourney(i, follow_ups))
+    return Journey(client=client, cases=list(by_case.values()), today=today, parts=parts)
 
 
 def identity_error(personnummer: str) -> str | None:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from insyn.followup.spec import (
+    STAGE_FIELDS,
     LinkSpec,
     OptionSetSpec,
     OptionSpec,
@@ -78,15 +79,7 @@ def _variable(v: VariableSpec) -> dict[str, Any]:
 
 def _stage(s: StageSpec) -> dict[str, Any]:
     return {
-        "key": s.key,
-        "name": s.name,
-        "kind": s.kind,
-        "anchor": s.anchor,
-        "offset_days": s.offset_days,
-        "window_before_days": s.window_before_days,
-        "window_after_days": s.window_after_days,
-        "sets_goals": s.sets_goals,
-        "assesses_goals": s.assesses_goals,
+        **{name: getattr(s, name) for name in STAGE_FIELDS},
         "variables": [
             {"variable": link.variable, "required": link.required} for link in s.variables
         ],
@@ -244,18 +237,7 @@ _VARIABLE = {
     "direction",
     "main_measure",
 }
-_STAGE = {
-    "key",
-    "name",
-    "kind",
-    "anchor",
-    "offset_days",
-    "window_before_days",
-    "window_after_days",
-    "sets_goals",
-    "assesses_goals",
-    "variables",
-}
+_STAGE = {*STAGE_FIELDS, "variables"}
 
 
 def _read_option_sets(r: _Reader, data: dict[str, Any]) -> list[OptionSetSpec]:

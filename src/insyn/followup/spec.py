@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.utils.translation import gettext as _
 
@@ -72,6 +72,12 @@ class StageSpec:
     sets_goals: bool = False
     assesses_goals: bool = False
     variables: list[LinkSpec] = field(default_factory=list)
+
+
+# A stage's own settings, in the order files and pages show them, taken from StageSpec so the
+# two cannot differ. Every other list of them derives from this one: the design form, the
+# services that save and copy stages, the API's serializer and the YAML reader and writer.
+STAGE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(StageSpec) if f.name != "variables")
 
 
 @dataclass
@@ -312,15 +318,7 @@ def spec_from_programme(programme: Programme) -> ProgrammeSpec:
         links = stage.stage_variables.select_related("variable").order_by("sort_order", "id")
         stages.append(
             StageSpec(
-                key=stage.key,
-                name=stage.name,
-                kind=stage.kind,
-                anchor=stage.anchor,
-                offset_days=stage.offset_days,
-                window_before_days=stage.window_before_days,
-                window_after_days=stage.window_after_days,
-                sets_goals=stage.sets_goals,
-                assesses_goals=stage.assesses_goals,
+                **{name: getattr(stage, name) for name in STAGE_FIELDS},
                 variables=[LinkSpec(link.variable.key, link.required) for link in links],
             )
         )

@@ -307,7 +307,14 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
         return logins
     rng = random.Random(SEED)  # noqa: S311 - demo data, deterministic on purpose
     cat = _catalogue()
-    placement_q = Questionnaire.objects.get(key="placering-barn-unga", version=1)
+    placement_q = (  # the newest shipped version (a correction ships as a new one)
+        Questionnaire.objects.filter(
+            key="placering-barn-unga", status=Questionnaire.Status.PUBLISHED
+        )
+        .order_by("-version")
+        .first()
+    )
+    assert placement_q is not None
     # The programme comes first: recording an ended placement then enrols it automatically.
     programme = _programme(region, placement_q, list(cat["types"].values()))
     vaxjo = vaxjo_unit.municipality

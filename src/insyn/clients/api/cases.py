@@ -28,6 +28,7 @@ from insyn.clients.models import (
     Provider,
 )
 from insyn.clients.services.execution import EXECUTION_FIELDS
+from insyn.clients.services.interventions import INTERVENTION_FIELDS
 from insyn.core.api import (
     int_param,
     version_field,
@@ -109,16 +110,7 @@ class InterventionSerializer(serializers.ModelSerializer):
             "id",
             "intervention_ref",
             "case",
-            "decision",
-            "intervention_type",
-            "provider",
-            "started_on",
-            "ended_on",
-            "end_reason",
-            "sessions_planned",
-            "sessions_held",
-            "sessions_missed",
-            "comment",
+            *INTERVENTION_FIELDS,
             "version",
         ]
         read_only_fields = ["id"]
@@ -200,18 +192,7 @@ class InterventionViewSet(IndividualViewSet):
     follow-up enrolment and occasions follow automatically."""
 
     serializer_class = InterventionSerializer
-    FIELDS = [
-        "intervention_type",
-        "decision",
-        "provider",
-        "started_on",
-        "ended_on",
-        "end_reason",
-        "sessions_planned",
-        "sessions_held",
-        "sessions_missed",
-        "comment",
-    ]
+    FIELDS = list(INTERVENTION_FIELDS)
 
     def get_base_queryset(self) -> Any:
         qs = Intervention.objects.select_related(

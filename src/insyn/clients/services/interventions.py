@@ -42,6 +42,22 @@ if TYPE_CHECKING:
     from insyn.clients.services.common import ActorT
 
 
+# What a user may set on an intervention once it exists (the keyword arguments of
+# `intervention_update`, in the order the form shows them). The edit page, the API's serializer
+# and its PATCH merge all derive their field lists from this one, so a new field is added once.
+SESSION_FIELDS = ("sessions_planned", "sessions_held", "sessions_missed")
+INTERVENTION_FIELDS = (
+    "decision",
+    "intervention_type",
+    "provider",
+    "started_on",
+    "ended_on",
+    "end_reason",
+    *SESSION_FIELDS,
+    "comment",
+)
+
+
 # Called as listener(actor=..., intervention=...) inside the write's transaction after an
 # intervention is created or changed. Followup registers its rescheduling and enrolment here in
 # its AppConfig.ready(), so clients never imports the app above it (ARCHITECTURE: layered apps).

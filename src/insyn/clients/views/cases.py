@@ -25,6 +25,7 @@ from insyn.clients.forms import (
     InterventionForm,
 )
 from insyn.clients.models import Case, Client, Decision, Intervention
+from insyn.clients.services.interventions import INTERVENTION_FIELDS
 from insyn.clients.views.base import ClientsView
 from insyn.clients.views.casework import case_casework
 from insyn.clients.views.clients import read_offer
@@ -381,18 +382,7 @@ class InterventionCreateView(InterventionFormMixin):
 
 class InterventionUpdateView(InterventionFormMixin):
     form_class = InterventionEditForm
-    FIELDS = (
-        "decision",
-        "intervention_type",
-        "provider",
-        "started_on",
-        "ended_on",
-        "end_reason",
-        "sessions_planned",
-        "sessions_held",
-        "sessions_missed",
-        "comment",
-    )
+    FIELDS = INTERVENTION_FIELDS
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         intervention = self.get_intervention(pk, Action.CHANGE_INDIVIDUAL)

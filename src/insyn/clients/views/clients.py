@@ -19,7 +19,7 @@ from insyn.clients.forms import (
     ClientSearchForm,
     IdentitySearchForm,
 )
-from insyn.clients.models import Case, Client
+from insyn.clients.models import Client
 from insyn.clients.views.base import ClientsView
 from insyn.core.concurrency import VersionConflict
 from insyn.core.forms import add_service_errors
@@ -48,20 +48,10 @@ def read_offer(request: HttpRequest, token: str) -> Client:
         raise Http404 from exc
     if data.get("u") != request.user.pk:
         raise Http404
-    client = Client.objects.select_related("municipality").filter(pk=data.get("c")).first()
+    client = selectors.client_offered(data.get("c"))
     if client is None:
         raise Http404
     return client
-
-
-def registered_elsewhere(request: HttpRequest, person_key: str) -> Client | None:
-    """The person is a client of one of the user's municipalities, in another unit."""
-    municipalities = selectors.entry_units(request.user).values_list("municipality", flat=True)
-    return (
-        Client.objects.filter(municipality__in=municipalities, person_key=person_key)
-        .exclude(pk__in=selectors.clients_for(request.user).values("pk"))
-        .first()
-    )
 
 
 class ClientListView(ClientsView):
@@ -114,7 +104,7 @@ class ClientListView(ClientsView):
             return redirect("clients:client_detail", pk=found[0].pk)
         other = None
         if has_action(request.user, Action.CHANGE_INDIVIDUAL):
-            other = registered_elsewhere(request, identity.person_key)
+            other = selectors.client_registered_elsewhere(request.user, identity.person_key)
         if other is not None:
             self.audit("view", [other], detail={"search": "identity", "offer": True})
             messages.info(
@@ -166,7 +156,7 @@ class ClientRegisterView(ClientsView):
             )
         except services.DuplicateClient as dup:
             add_service_errors(form, dup)
-            visible = selectors.clients_for(request.user).filter(pk=dup.client.pk).first()
+            visible = selectors.client_visible(request.user, dup.client.pk)
             self.audit("view", [dup.client], detail={"duplicate": True})
             return self._render(
                 request,
@@ -193,9 +183,6 @@ class ClientDetailView(ClientsView):
         client = self.get_client(pk)
         journey = selectors.client_journey(request.user, client)
         self.audit("view", journey.shown_objects())
-        changeable = Case.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL).filter(
-            client=client
-        )
         return render(
             request,
             "clients/client_detail.html",
@@ -203,11 +190,9 @@ class ClientDetailView(ClientsView):
                 "client": client,
                 "journey": journey,
                 "timeline": journey.timeline(),
-                "changeable_cases": set(changeable.values_list("pk", flat=True)),
+                "changeable_cases": selectors.changeable_case_ids(request.user, client),
                 "can_open_case": selectors.entry_units(request.user).exists(),
-                "can_edit": Client.objects.restrict(request.user, Action.CHANGE_INDIVIDUAL)
-                .filter(pk=client.pk)
-                .exists(),
+                "can_edit": selectors.client_changeable(request.user, client),
             },
         )
 

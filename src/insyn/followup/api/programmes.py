@@ -17,6 +17,7 @@ from insyn.followup.models import (
     StageVariable,
     Variable,
 )
+from insyn.followup.spec import STAGE_FIELDS
 
 # --- programmes ------------------------------------------------------------------------------
 
@@ -76,18 +77,7 @@ class StageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stage
-        fields = [
-            "key",
-            "name",
-            "kind",
-            "anchor",
-            "offset_days",
-            "window_before_days",
-            "window_after_days",
-            "sets_goals",
-            "assesses_goals",
-            "variables",
-        ]
+        fields = [*STAGE_FIELDS, "variables"]
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):

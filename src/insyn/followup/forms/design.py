@@ -13,7 +13,13 @@ from insyn.clients.models import InterventionType
 from insyn.core.validation import parse_int
 from insyn.followup import selectors
 from insyn.followup.models import Direction, Instrument, OptionSet, Programme, Stage, Variable
-from insyn.followup.spec import OptionSetSpec, OptionSpec, StageSpec, VariableSpec
+from insyn.followup.spec import (
+    STAGE_FIELDS,
+    OptionSetSpec,
+    OptionSpec,
+    StageSpec,
+    VariableSpec,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -147,23 +153,11 @@ class StageForm(forms.Form):
 
     def spec(self) -> StageSpec:
         d = self.cleaned_data
-        return StageSpec(
-            key=d["key"].strip(),
-            name=d["name"],
-            kind=d["kind"],
-            anchor=d["anchor"],
-            offset_days=d["offset_days"],
-            window_before_days=d["window_before_days"],
-            window_after_days=d["window_after_days"],
-            sets_goals=d["sets_goals"],
-            assesses_goals=d["assesses_goals"],
-        )
+        return StageSpec(**{**{n: d[n] for n in STAGE_FIELDS}, "key": d["key"].strip()})
 
     @staticmethod
     def initial_for(stage: Stage) -> dict[str, Any]:
-        names = ["name", "key", "kind", "anchor", "offset_days", "window_before_days"]
-        names += ["window_after_days", "sets_goals", "assesses_goals", "sort_order"]
-        return {n: getattr(stage, n) for n in names}
+        return {n: getattr(stage, n) for n in (*STAGE_FIELDS, "sort_order")}
 
 
 class VariableForm(forms.Form):

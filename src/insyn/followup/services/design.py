@@ -31,6 +31,7 @@ from insyn.followup.models import (
     Variable,
 )
 from insyn.followup.spec import (
+    STAGE_FIELDS,
     ProgrammeSpec,
     key_problem,
     publish_problems,
@@ -353,18 +354,9 @@ def programme_build(
             sort_order=i * 10,
         )
     for i, s in enumerate(spec.stages, start=1):
+        settings = {name: getattr(s, name) for name in STAGE_FIELDS}
         stage = Stage.objects.create(
-            programme=programme,
-            key=s.key,
-            name=s.name.strip(),
-            kind=s.kind,
-            anchor=s.anchor,
-            offset_days=s.offset_days,
-            window_before_days=s.window_before_days,
-            window_after_days=s.window_after_days,
-            sets_goals=s.sets_goals,
-            assesses_goals=s.assesses_goals,
-            sort_order=i * 10,
+            programme=programme, **{**settings, "name": s.name.strip()}, sort_order=i * 10
         )
         StageVariable.objects.bulk_create(
             StageVariable(

@@ -3,11 +3,12 @@ option sets choices use. Every change here needs a draft (a published version ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from insyn.core.audit import record_change, snapshot
@@ -27,7 +28,9 @@ from insyn.followup.models import (
 )
 from insyn.followup.services.design import _ensure_draft, _next_sort_order, _others
 from insyn.followup.spec import (
+    STAGE_FIELDS,
     OptionSetSpec,
+    Problems,
     StageSpec,
     VariableSpec,
     option_set_problems,
@@ -44,6 +47,40 @@ if TYPE_CHECKING:
 
 # --- stages and variables of a draft -----------------------------------------------------------
 
+Item = TypeVar("Item", Stage, Variable)
+
+
+def _item_save(
+    *,
+    actor: User | AnonymousUser | None,
+    programme: Programme,
+    item: Item | None,
+    siblings: QuerySet[Item],
+    make: Callable[[], Item],
+    problems: Callable[[set[str]], Problems],
+    fill: Callable[[Item], None],
+    sort_order: int | None,
+) -> Item:
+    """Create or change one part of a draft. Stages and variables are saved the same way (a
+    draft of the actor's scope, a key unique among the programme's `siblings`, the spec's own
+    rules, new ones placed last unless an order is given, one change entry), so it is written
+    once; each caller brings its rules (`problems` of the keys taken) and its copying (`fill`)."""
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    _ensure_draft(programme)
+    found = problems(set(_others(siblings, item).values_list("key", flat=True)))
+    if found:
+        raise ValidationError(found)
+    before = snapshot(item) if item else None
+    item = item or make()
+    fill(item)
+    if sort_order is not None:
+        item.sort_order = sort_order
+    elif item.pk is None:
+        item.sort_order = _next_sort_order(siblings)
+    item.save()
+    record_change(actor=actor, action="update" if before else "create", obj=item, before=before)
+    return item
+
 
 @transaction.atomic
 def stage_save(
@@ -55,34 +92,22 @@ def stage_save(
     sort_order: int | None = None,
 ) -> Stage:
     """Create or change a stage (its variables are set with `stage_variables_set`)."""
-    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
-    _ensure_draft(programme)
-    taken = set(_others(programme.stages.all(), stage).values_list("key", flat=True))
-    problems = stage_problems(spec, taken_keys=taken)
-    if problems:
-        raise ValidationError(problems)
-    before = snapshot(stage) if stage else None
-    stage = stage or Stage(programme=programme)
-    for name in (
-        "key",
-        "name",
-        "kind",
-        "anchor",
-        "offset_days",
-        "window_before_days",
-        "window_after_days",
-        "sets_goals",
-        "assesses_goals",
-    ):
-        setattr(stage, name, getattr(spec, name))
-    stage.name = stage.name.strip()
-    if sort_order is not None:
-        stage.sort_order = sort_order
-    elif stage.pk is None:
-        stage.sort_order = _next_sort_order(programme.stages.all())
-    stage.save()
-    record_change(actor=actor, action="update" if before else "create", obj=stage, before=before)
-    return stage
+
+    def fill(item: Stage) -> None:
+        for name in STAGE_FIELDS:
+            setattr(item, name, getattr(spec, name))
+        item.name = item.name.strip()
+
+    return _item_save(
+        actor=actor,
+        programme=programme,
+        item=stage,
+        siblings=programme.stages.all(),
+        make=lambda: Stage(programme=programme),
+        problems=lambda taken: stage_problems(spec, taken_keys=taken),
+        fill=fill,
+        sort_order=sort_order,
+    )
 
 
 @transaction.atomic
@@ -127,36 +152,35 @@ def variable_save(
     variable: Variable | None = None,
     sort_order: int | None = None,
 ) -> Variable:
-    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
-    _ensure_draft(programme)
-    taken = set(_others(programme.variables.all(), variable).values_list("key", flat=True))
+    """Create or change a variable; its option set and instrument are named by key."""
     option_sets = {o.key: o for o in OptionSet.objects.all()}
     instruments = {i.key: i for i in Instrument.objects.all()}
-    problems = variable_problems(
-        spec, option_sets=set(option_sets), instruments=set(instruments), taken_keys=taken
+
+    def fill(item: Variable) -> None:
+        item.key = spec.key
+        item.label = spec.label.strip()
+        item.help_text = spec.help_text.strip()
+        item.type = spec.type
+        item.option_set = option_sets.get(spec.option_set) if spec.option_set else None
+        item.instrument = instruments.get(spec.instrument) if spec.instrument else None
+        item.unit = spec.unit.strip()
+        item.min_value = spec.min_value
+        item.max_value = spec.max_value
+        item.direction = spec.direction
+        item.is_main_measure = spec.is_main_measure
+
+    return _item_save(
+        actor=actor,
+        programme=programme,
+        item=variable,
+        siblings=programme.variables.all(),
+        make=lambda: Variable(programme=programme),
+        problems=lambda taken: variable_problems(
+            spec, option_sets=set(option_sets), instruments=set(instruments), taken_keys=taken
+        ),
+        fill=fill,
+        sort_order=sort_order,
     )
-    if problems:
-        raise ValidationError(problems)
-    before = snapshot(variable) if variable else None
-    variable = variable or Variable(programme=programme)
-    variable.key = spec.key
-    variable.label = spec.label.strip()
-    variable.help_text = spec.help_text.strip()
-    variable.type = spec.type
-    variable.option_set = option_sets.get(spec.option_set) if spec.option_set else None
-    variable.instrument = instruments.get(spec.instrument) if spec.instrument else None
-    variable.unit = spec.unit.strip()
-    variable.min_value = spec.min_value
-    variable.max_value = spec.max_value
-    variable.direction = spec.direction
-    variable.is_main_measure = spec.is_main_measure
-    if sort_order is not None:
-        variable.sort_order = sort_order
-    elif variable.pk is None:
-        variable.sort_order = _next_sort_order(programme.variables.all())
-    variable.save()
-    record_change(actor=actor, action="update" if before else "create", obj=variable, before=before)
-    return variable
 
 
 @transaction.atomic

@@ -467,10 +467,32 @@ def template_files() -> list[Path]:
     return sorted(TEMPLATES_DIR.glob("*.yaml"))
 
 
+def _shipped_text(text: str) -> str:
+    """A shipped file as it is loaded here. A correction ships as a new version of the file
+    (docs/surveys.md), which loading adds beside the installation's older ones; but it never
+    brings back a questionnaire the installation has withdrawn: when the key has a retired
+    version and no published one, the file's version is loaded as a draft, to be published
+    (or not) by whoever withdrew it."""
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or data.get("status") != Questionnaire.Status.PUBLISHED:
+        return text
+    versions = Questionnaire.objects.filter(key=data.get("key"))
+    withdrawn = (
+        versions.filter(status=Questionnaire.Status.RETIRED).exists()
+        and not versions.filter(status=Questionnaire.Status.PUBLISHED).exists()
+    )
+    if not withdrawn:
+        return text
+    return yaml.safe_dump(
+        {**data, "status": Questionnaire.Status.DRAFT.value}, allow_unicode=True, sort_keys=False
+    )
+
+
 @transaction.atomic
 def templates_load(*, owner: OrgUnit | None = None) -> dict[str, str]:
     """Load the questionnaires we ship (idempotent). Owned by the nation, so every unit sees
-    them; returns key -> what happened."""
+    them; returns "key vN" -> what happened. A file with a new version number (a shipped
+    correction) adds that version and publishes it; older versions and their answers stay."""
     if owner is None:
         owner = OrgUnit.objects.filter(kind=OrgUnit.Kind.NATION).order_by("pk").first()
         if owner is None:
@@ -478,7 +500,7 @@ def templates_load(*, owner: OrgUnit | None = None) -> dict[str, str]:
     results = {}
     for path in template_files():
         questionnaire, what = questionnaire_import(
-            actor=None, text=path.read_text(encoding="utf-8"), owner=owner
+            actor=None, text=_shipped_text(path.read_text(encoding="utf-8")), owner=owner
         )
         results[f"{questionnaire.key} v{questionnaire.version}"] = what
     return results
