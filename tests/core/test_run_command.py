@@ -45,10 +45,10 @@ def test_insyn_run_serves_gunicorn_with_debug_off_unless_asked(
     monkeypatch.setattr(run, "call_command", lambda name, *a, **k: commands.append(name))
     started: dict[str, Any] = {}
 
-    def execve(path: str, argv: list[str], env: dict[str, str]) -> None:
-        started.update(path=path, argv=argv, env=env)
+    def execv(path: str, argv: list[str]) -> None:
+        started.update(path=path, argv=argv, env=dict(os.environ))
 
-    monkeypatch.setattr(os, "execve", execve)
+    monkeypatch.setattr(os, "execv", execv)
     call_command("run", "--no-demo", "--port", "8123", stdout=io.StringIO())
     assert commands == ["migrate", "catalogues", "collectstatic"]
     assert started["argv"][2:4] == ["gunicorn", "insyn.wsgi:application"]

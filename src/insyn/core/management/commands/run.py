@@ -88,5 +88,6 @@ class Command(BaseCommand):
             argv.append("--no-control-socket")
         if served_environment(os.environ)["INSYN_DEBUG"] not in {"0", "false", "no", "off"}:
             self.stdout.write(self.style.WARNING("debug pages are on (INSYN_DEBUG)"))
-        # replaces this process with gunicorn
-        os.execve(sys.executable, argv, served_environment(os.environ))  # noqa: S606
+        # gunicorn inherits this environment (debug off unless asked); it replaces this process
+        os.environ.update(served_environment(os.environ))
+        os.execv(sys.executable, argv)  # noqa: S606
