@@ -47,9 +47,9 @@ def test_quality_lead_runs_an_analysis(page, analysis_data, staff):
     assert_accessible(page)
     assert page.csp_errors == []
     # the download link is there and keyboard-reachable
-    link = page.get_by_role("link", name="CSV")
+    link = page.get_by_role("link", name="CSV för svenska Excel")
     link.focus()
-    assert page.evaluate("document.activeElement.textContent.trim()") == "CSV"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "CSV för svenska Excel"
 
 
 def test_unit_manager_reads_the_unit_overview(page, analysis_data, staff):

@@ -35,8 +35,8 @@ def test_case_worker_records_a_before_occasion(page, enrollment, staff):
     for number, points in enumerate([2, 1, 1, 1, 1, 0, 0, 0], start=1):
         page.get_by_label(f"{number}. ", exact=False).first.select_option(str(points))
     expect(score).to_contain_text("Hittills 6 (8 av 10 frågor besvarade)")
-    page.get_by_label("9. Skada på sig själv eller andra").select_option("2")
-    page.get_by_label("10. Andra har oroat sig").select_option("0")
+    page.get_by_label("9. Har du eller någon annan blivit skadad").select_option("2")
+    page.get_by_label("10. Har en släkting eller vän").select_option("0")
     expect(score).to_contain_text("Totalt 8 av 40 – Riskbruk")  # a man with 8 points
 
     page.get_by_label("Problemdagar").fill("45")
@@ -46,7 +46,7 @@ def test_case_worker_records_a_before_occasion(page, enrollment, staff):
     error = page.locator("#id_v-problem_days_error")
     assert error.inner_text() == "Värdet får vara högst 30."
     assert page.get_by_label("Problemdagar").input_value() == "45"  # nothing lost
-    assert page.get_by_label("9. Skada på sig själv eller andra").input_value() == "2"
+    assert page.get_by_label("9. Har du eller någon annan blivit skadad").input_value() == "2"
     assert "Totalt 8" in page.locator("#score-audit").inner_text()  # computed by the server too
     assert_accessible(page)
 
