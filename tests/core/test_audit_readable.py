@@ -108,6 +108,12 @@ def test_search_by_client_reference_goes_through_the_readers_scope(login, staff,
     )
     assert search.exists()
     assert all(client_ref.lower() not in str(e.detail).lower() for e in search)
+    # nor in the address of any entry the audit page wrote, found or not
+    own = AccessEntry.objects.filter(path__startswith=reverse("core:audit"))
+    assert own.count() >= 4
+    assert all(
+        client_ref.lower() not in e.path.lower() and "k-nope" not in e.path.lower() for e in own
+    )
 
 
 def test_reads_log_hides_what_a_client_search_typed_from_the_administrator(login, staff, recorded):

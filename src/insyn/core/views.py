@@ -19,8 +19,8 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from insyn.core import context, selectors
 from insyn.core import exports as files
-from insyn.core import selectors
 from insyn.core.audit import nothing_personal_shown, record_access
 from insyn.core.audit_values import record_values_read
 from insyn.core.forms import AuditFilterForm
@@ -68,6 +68,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
 
 
+def _forget_typed_reference(request: HttpRequest) -> None:
+    """Every entry this request writes keeps its address without the client reference typed
+    (it may name a client the next auditor may not read, or none): the search's own entry
+    keeps only the ids found."""
+    if "client" in request.GET:
+        query = request.GET.copy()
+        query.pop("client")
+        context.current().path = request.path + (f"?{query.urlencode()}" if query else "")
+
+
 class AuditView(InsynView):
     """Who looked at this client; what did this user look at; who changed what. Each entry
     says who did what to which object and when; what the object holds only to an auditor who
@@ -77,6 +87,7 @@ class AuditView(InsynView):
     required_action = Action.VIEW_AUDIT
 
     def _query(self, request: HttpRequest) -> tuple[AuditFilterForm, Any]:
+        _forget_typed_reference(request)
         form = AuditFilterForm(request.GET or None)
         if form.is_bound and not form.is_valid():
             return form, None
