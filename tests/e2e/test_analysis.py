@@ -39,9 +39,10 @@ def test_quality_lead_runs_an_analysis(page, analysis_data, staff):
     assert table.get_by_role("rowheader").count() >= 3  # women, men, … and all
     image = page.get_by_role("img", name="Diagram över Dagar med problem")
     image.wait_for()
-    assert page.evaluate(
+    page.wait_for_function(  # polled: a chart may still be arriving on a busy machine
         "() => [...document.images].filter(i => i.src.includes('chart.svg'))"
-        ".every(i => i.complete && i.naturalWidth > 0)"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        timeout=60000,
     )
     assert "inte effekten av insatsen" in page.content()
     assert_accessible(page)

@@ -35,9 +35,10 @@ def test_overview_and_indicator_page(page, demo):
     assert "Liknande kommuner IFO" in page.locator("#id_against").inner_text()
     assert page.get_by_role("heading", name="Trattdiagram").count() == 1
     assert page.locator("#group-table tbody tr").count() > 3
-    assert page.evaluate(
+    page.wait_for_function(  # polled: a chart may still be arriving on a busy machine
         "() => [...document.images].filter(i => i.src.startsWith('data:image/svg'))"
-        ".every(i => i.complete && i.naturalWidth > 0)"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        timeout=60000,
     )
     assert_accessible(page)
     assert page.csp_errors == []

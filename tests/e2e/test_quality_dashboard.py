@@ -41,9 +41,12 @@ def test_quality_lead_reads_the_dashboard(page, quality_data, staff):
     page.locator("#id_year").fill(str(timezone.localdate().year))
     page.get_by_role("button", name="Visa", exact=True).click()
     page.wait_for_load_state("networkidle")
-    assert page.evaluate(
+    # every chart image arrives (polled: on a busy machine a chart may still be drawing when
+    # the network first falls quiet)
+    page.wait_for_function(
         "() => [...document.images].filter(i => i.src.includes('/quality/charts/'))"
-        ".every(i => i.complete && i.naturalWidth > 0)"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        timeout=60000,
     )
     assert page.get_by_role("link", name="Ladda ner Excel").count() == 1
     assert_accessible(page)
