@@ -11,8 +11,8 @@ from insyn.followup.models import Occasion, Programme, Stage
 from insyn.followup.services import enrollment_create
 from insyn.organisations.models import OrgUnit
 from insyn.surveys.models import Questionnaire, Response, StageQuestionnaire
-from insyn.surveys.services.questionnaires import templates_load
 from insyn.surveys.services.responses import expected_responses_ensure
+from insyn.surveys.services.shipped import templates_load
 from tests.followup.factories import catalogue_basics, intervention
 
 PLACEMENT = "placering-barn-unga"

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 
 from insyn.surveys.models import Question, Questionnaire
 from insyn.surveys.services import questionnaires as services
+from insyn.surveys.services import shipped as shipped_files
 from tests.surveys.factories import IFO, PLACEMENT
 
 
 def test_templates_load_idempotently_and_are_published(surveys, tree):
     assert surveys.placement_q.is_published and surveys.ifo_q.anonymous
-    again = services.templates_load(owner=tree.nation)
+    again = shipped_files.templates_load(owner=tree.nation)
     assert set(again.values()) == {"unchanged"}
     assert Questionnaire.objects.count() == 3
 
@@ -44,7 +45,7 @@ def test_export_import_round_trips_exactly(surveys, tree, key):
     assert again == yaml.safe_load(text)
     # the shipped file and the export agree as data
     shipped = next(
-        p for p in services.template_files() if yaml.safe_load(p.read_text())["key"] == key
+        p for p in shipped_files.template_files() if yaml.safe_load(p.read_text())["key"] == key
     )
     assert yaml.safe_load(shipped.read_text()) == yaml.safe_load(text)
 

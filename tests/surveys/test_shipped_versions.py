@@ -9,6 +9,7 @@ import yaml
 
 from insyn.surveys.models import Answer, Questionnaire, Section
 from insyn.surveys.services import questionnaires as services
+from insyn.surveys.services import shipped
 from insyn.surveys.services.responses import response_enter
 from tests.surveys.factories import PLACEMENT, placement, placement_programme, response_for
 
@@ -18,7 +19,7 @@ OLD_INTRO = (
 
 
 def _shipped_placement() -> dict:
-    path = next(p for p in services.template_files() if p.name == "10_placering.yaml")
+    path = next(p for p in shipped.template_files() if p.name == "10_placering.yaml")
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
@@ -62,7 +63,7 @@ def test_loading_the_catalogue_over_version_1_publishes_the_correction(tree, cat
     )
     assert answers
 
-    results = services.templates_load(owner=tree.nation)
+    results = shipped.templates_load(owner=tree.nation)
 
     assert results[f"{PLACEMENT} v2"] == "created"
     newest = (
@@ -77,14 +78,14 @@ def test_loading_the_catalogue_over_version_1_publishes_the_correction(tree, cat
         Answer.objects.filter(response__questionnaire=v1).values_list("question_id", "number")
     )
     assert after == answers
-    assert set(services.templates_load(owner=tree.nation).values()) == {"unchanged"}
+    assert set(shipped.templates_load(owner=tree.nation).values()) == {"unchanged"}
 
 
 def test_a_withdrawn_questionnaire_gets_the_correction_as_a_draft(tree, catalogues):
     v1 = _install_version_1(tree)
     services.questionnaire_retire(actor=None, questionnaire=v1)
-    services.templates_load(owner=tree.nation)
-    services.templates_load(owner=tree.nation)  # and stays a draft on the next load
+    shipped.templates_load(owner=tree.nation)
+    shipped.templates_load(owner=tree.nation)  # and stays a draft on the next load
     v2 = Questionnaire.objects.get(key=PLACEMENT, version=2)
     assert v2.status == "draft"
     assert not Questionnaire.objects.filter(key=PLACEMENT, status="published").exists()

@@ -42,12 +42,12 @@ from insyn.surveys.models import (
 )
 from insyn.surveys.services import invitations as invitation_services
 from insyn.surveys.services.answers import questions_for
-from insyn.surveys.services.questionnaires import templates_load
 from insyn.surveys.services.responses import (
     expected_responses_ensure,
     response_enter,
     response_record_non_response,
 )
+from insyn.surveys.services.shipped import templates_load
 
 SEED = 2026
 PROGRAMME_KEY = "placering-barn-unga"

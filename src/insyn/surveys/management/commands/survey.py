@@ -17,7 +17,7 @@ from insyn.surveys import results as res
 from insyn.surveys import results_export
 from insyn.surveys.management.invite import add_invite_parser, run_invite
 from insyn.surveys.models import Questionnaire, Response
-from insyn.surveys.services import messaging
+from insyn.surveys.services import messaging, shipped
 from insyn.surveys.services import questionnaires as services
 
 FORMATS = ("csv", "csv-sv", "json", "xlsx")
@@ -101,7 +101,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{questionnaire.key} v{questionnaire.version}: {what}")
 
     def do_load_templates(self, options: dict[str, Any]) -> None:
-        for name, what in services.templates_load().items():
+        for name, what in shipped.templates_load().items():
             self.stdout.write(f"{name}: {what}")
 
     def do_results(self, options: dict[str, Any]) -> None:
