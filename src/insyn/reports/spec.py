@@ -93,18 +93,37 @@ def parse(source: str) -> dict[str, Any]:
     return validate(data)
 
 
-def available() -> list[str]:
-    return sorted(p.stem for p in TEMPLATE_DIR.glob("*.yaml"))
+def available(municipality: Any = None) -> list[str]:
+    """The template keys: the shipped ones, and the municipality's own when one is given."""
+    shipped = sorted(p.stem for p in TEMPLATE_DIR.glob("*.yaml"))
+    if municipality is None:
+        return shipped
+    from insyn.reports.selectors.templates import own_keys
+
+    return sorted(set(shipped) | own_keys(municipality))
 
 
-def load(key: str) -> dict[str, Any]:
-    """The shipped template `key` (TemplateError when there is none)."""
+def load(key: str, municipality: Any = None) -> dict[str, Any]:
+    """The template `key` that applies: the municipality's newest active version of it when a
+    municipality (OrgUnit or id) is given and has one, else the shipped one (TemplateError
+    when there is none)."""
+    if municipality is not None:
+        from insyn.reports.selectors.templates import own_template
+
+        own = own_template(key, municipality)
+        if own is not None:
+            return dict(own.content)
+    return parse(shipped_source(key, municipality))
+
+
+def shipped_source(key: str, municipality: Any = None) -> str:
+    """The shipped template's YAML as the file has it (what an export gives)."""
     if not KEY.fullmatch(key or "") or not (TEMPLATE_DIR / f"{key}.yaml").is_file():
         raise TemplateError(
             _("There is no report template %(key)s (available: %(keys)s).")
-            % {"key": key, "keys": ", ".join(available())}
+            % {"key": key, "keys": ", ".join(available(municipality))}
         )
-    return parse((TEMPLATE_DIR / f"{key}.yaml").read_text(encoding="utf-8"))
+    return (TEMPLATE_DIR / f"{key}.yaml").read_text(encoding="utf-8")
 
 
 def blocks(template: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,11 +1,11 @@
-"""Staff pages of reports (views/reports.py)."""
+"""Staff pages of reports (views/reports.py) and their templates (views/templates.py)."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern
 
-from insyn.reports.views import reports
+from insyn.reports.views import reports, templates
 
 app_name = "reports"
 
-urlpatterns: list[URLPattern] = [*reports.urlpatterns]
+urlpatterns: list[URLPattern] = [*templates.urlpatterns, *reports.urlpatterns]

@@ -25,9 +25,14 @@ class ReportCreateForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        # the shipped templates and the own ones of the municipalities the user writes for
+        titles: dict[str, str] = {}
+        municipalities = {u.municipality_id for u in units if u.municipality_id is not None}
+        for mid in sorted(municipalities) or [None]:
+            for key in spec.available(mid):
+                titles.setdefault(key, spec.text(spec.load(key, mid)["title"], "sv"))
         self.fields["template"].choices = [  # type: ignore[attr-defined]
-            (key, spec.text(spec.load(key)["title"], "sv") + f" ({key})")
-            for key in spec.available()
+            (key, f"{title} ({key})") for key, title in sorted(titles.items())
         ]
         self.fields["year"].max_value = timezone.localdate().year + 1  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year - 1
@@ -52,3 +57,29 @@ class ApproveForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I approve this report for the committee: its figures are frozen from now on."),
     )
+
+
+class TemplateUploadForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=OrgUnit.objects.none(), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("Template (YAML)"),
+        help_text=_(
+            "A report template as exported here or shared by another municipality. A template "
+            "with a key that exists needs a higher version."
+        ),
+    )
+
+    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 200_000:
+            raise forms.ValidationError(_("The file is too large (at most 200 kB)."))
+        try:
+            return str(upload.read().decode("utf-8"))
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file must be text in UTF-8.")) from None

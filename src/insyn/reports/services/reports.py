@@ -42,7 +42,7 @@ def create_draft(
 ) -> Report:
     """A draft of `template_key` for `unit` (a municipality or a unit in one) and the year; the
     template's content is kept with the draft."""
-    template = spec.load(template_key)
+    template = spec.load(template_key, unit.municipality_id)  # its own version, else shipped
     if language not in spec.LANGUAGES:
         raise ValidationError({"language": _("Choose Swedish or English.")})
     if not 2000 <= year <= timezone.localdate().year + 1:
