@@ -5,6 +5,8 @@ missing page. Templates hold no personal data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -30,6 +32,11 @@ YAML_TYPE = "application/yaml; charset=utf-8"
 class TemplatesView(InsynView):
     personal_data = False
     required_action = Action.HANDLE_QUALITY
+
+    @classmethod
+    def allows(cls, user: Any) -> bool:
+        """HANDLE_QUALITY where reports are written (a unit manager's department is not)."""
+        return super().allows(user) and selectors.template_municipalities(user).exists()
 
     def municipalities(self) -> QuerySet[OrgUnit]:
         found = selectors.template_municipalities(self.request.user)  # type: ignore[arg-type]
