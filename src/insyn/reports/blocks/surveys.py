@@ -23,6 +23,8 @@ from insyn.surveys import selectors
 from insyn.surveys.models import QualityCriterion, Question, RespondentRole
 
 ROLE_LABELS = dict(RespondentRole.choices)
+# the question types with a share positive (numbers and single choices have none)
+SHARE_TYPES = (Question.Type.SCALE, Question.Type.YES_NO)
 
 
 @dataclass
@@ -103,7 +105,7 @@ def survey_results(ctx: BuildContext, spec: dict[str, Any]) -> Block:
             Question.objects.filter(
                 section__questionnaire=questionnaire, quality_criterion__isnull=False
             )
-            .filter(type__in=res.RESULT_TYPES)
+            .filter(type__in=SHARE_TYPES)
             .select_related("quality_criterion", "section")
             .order_by("quality_criterion__sort_order", "section__sort_order", "sort_order", "id")
         )
