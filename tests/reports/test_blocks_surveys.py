@@ -22,6 +22,7 @@ from tests.surveys.factories import IFO, load_templates
 INFLYTANDE = [5, 4, 4, 2, 3, 5, 1, 4, 5, 2, 4, 3]  # 2024: twelve answers
 INFLYTANDE_2023 = [4, 2, 5, 5, 3, 1, 4, 4, 2, 3, 5]  # 2023: eleven answers, 6 positive
 FORSTADD = [5, 4, 1]  # 2024: only three answered it -> hidden
+PAVERKA = [5, 4, 4, 1, 2, 2, 3, 1]  # 2024: eight answers, only three positive -> share hidden
 
 
 def _respond(tree: Any, questionnaire: Any, day: dt.date, answers: dict[str, int]) -> None:
@@ -44,6 +45,8 @@ def survey(tree, catalogues):
         answers = {"ifo_inflytande": value}
         if i < len(FORSTADD):
             answers["ifo_forstadd"] = FORSTADD[i]
+        if i < len(PAVERKA):
+            answers["ifo_paverka_hjalp"] = PAVERKA[i]
         _respond(tree, questionnaire, dt.date(2024, 3, 1 + i), answers)
     for i, value in enumerate(INFLYTANDE_2023):
         _respond(tree, questionnaire, dt.date(2023, 5, 1 + i), {"ifo_inflytande": value})
@@ -94,6 +97,11 @@ def test_a_small_group_is_hidden_in_every_format(tree, staff, survey):
     # 2023: nobody answered this question; no answers are hidden too, as on the results page
     assert forstadd[2].suppressed
     true_share = f"{100 * 2 / 3:.1f}".replace(".", ",")  # 2 of 3 positive: 66,7
+    # enough answers to show, but three positive is a small count: the share goes, n stays
+    paverka = _row(table, Question.objects.get(key="ifo_paverka_hjalp").text)
+    assert paverka[4].suppressed and paverka[4].value is None
+    assert paverka[5].value == len(PAVERKA) and not paverka[5].suppressed
+    paverka_share = f"{100 * 3 / 8:.1f}".replace(".", ",")  # 37,5
     html = re.sub(r"<[^>]+>", "", render(doc, "html").decode())
     pdf = _pdf_text(render(doc, "pdf"))
     docx = _docx_text(render(doc, "docx"))
@@ -101,8 +109,9 @@ def test_a_small_group_is_hidden_in_every_format(tree, staff, survey):
         text = " ".join(raw.split())
         assert _share(INFLYTANDE) in text
         assert true_share not in text and "66.7" not in text and "67 %" not in text
+        assert paverka_share not in text and "37.5" not in text and "38 %" not in text
         assert "dolt (färre än 5)" in text
-    assert true_share not in str(doc.to_data())
+    assert true_share not in str(doc.to_data()) and paverka_share not in str(doc.to_data())
 
 
 def test_an_anonymous_year_with_too_few_respondents_is_withheld(tree, staff, survey):
