@@ -42,4 +42,6 @@ def register(kind: str) -> Callable[[Resolver], Resolver]:
 
 def load_all() -> None:
     """Import the block modules so they register (called from the app's ready())."""
+    import insyn.reports.blocks.improvement
+    import insyn.reports.blocks.surveys  # noqa: F401
     from insyn.reports.blocks import key_figures, narrative, quality  # noqa: F401
