@@ -1,3 +1,4 @@
+from insyn.reports.models.build import ReportBuild
 from insyn.reports.models.report import Report, ReportFile
 
-__all__ = ["Report", "ReportFile"]
+__all__ = ["Report", "ReportBuild", "ReportFile"]
