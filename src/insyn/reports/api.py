@@ -161,7 +161,7 @@ class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "report's build is its frozen file. While a build of the same format you asked for "
         "is still queued or running, that build is the answer.",
     )
-    @action(detail=True, methods=["get", "post"], url_path="builds")
+    @action(detail=True, methods=["get", "post"], url_path="builds", pagination_class=None)
     def builds(self, request: Request, pk: str | None = None) -> Response:
         """The report's newest builds, or (POST) a new one."""
         report: Report = self.get_object()
