@@ -180,7 +180,8 @@ class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             )
         except ValidationError as exc:
             raise service_error(exc) from exc
-        build.refresh_from_db()  # the task may have run already (immediate backend)
+        # The task may have run already (the immediate backend): answer the build as it is now.
+        build = ReportBuild.objects.defer("content").get(pk=build.pk)
         return Response(ReportBuildSerializer(build).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
