@@ -14,7 +14,16 @@ router.register("org-units", OrgUnitViewSet, basename="orgunit")
 router.register("memberships", MembershipViewSet, basename="membership")
 
 extra = []
-for app in ("clients", "followup", "surveys", "analytics", "imports", "quality", "indicators"):
+for app in (
+    "clients",
+    "followup",
+    "surveys",
+    "analytics",
+    "imports",
+    "quality",
+    "indicators",
+    "reports",
+):
     extra += import_module(f"insyn.{app}.api").register(router)
 
 # Marked so the audit-completeness test knows the router's index holds no personal data.

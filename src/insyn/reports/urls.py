@@ -1,11 +1,16 @@
-"""Staff pages of reports (views/reports.py) and their templates (views/templates.py)."""
+"""Staff pages of reports (views/reports.py), their templates (views/templates.py) and
+background builds (views/builds.py)."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern
 
-from insyn.reports.views import reports, templates
+from insyn.reports.views import builds, reports, templates
 
 app_name = "reports"
 
-urlpatterns: list[URLPattern] = [*templates.urlpatterns, *reports.urlpatterns]
+urlpatterns: list[URLPattern] = [
+    *templates.urlpatterns,
+    *reports.urlpatterns,
+    *builds.urlpatterns,
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from insyn.reports.document import Document
 
 CONTENT_TYPES = {
@@ -31,3 +33,11 @@ def filename(doc: Document, fmt: str) -> str:
     from django.utils.text import slugify
 
     return f"{slugify(doc.title) or 'rapport'}-{doc.municipality_code}-{doc.year}.{fmt}"
+
+
+def report_filename(report: Any, fmt: str) -> str:
+    """The same name as `filename` gives the report's document, without resolving it (a
+    document's title, municipality and year are the report's)."""
+    from django.utils.text import slugify
+
+    return f"{slugify(report.title) or 'rapport'}-{report.municipality.code}-{report.year}.{fmt}"

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from insyn.core.roles import Action
 from insyn.organisations.models import OrgUnit
 from insyn.reports.document import Document, Paragraph, Table
-from insyn.reports.models import Report
+from insyn.reports.models import Report, ReportBuild
 
 if TYPE_CHECKING:
     from insyn.accounts.models import User
@@ -71,3 +71,20 @@ def differences(frozen: Document, live: Document) -> list[Difference]:
         for k, v in a.items()
         if b.get(k, "–") != v
     ]
+
+
+def builds_of(report: Report, limit: int = 6) -> list[ReportBuild]:
+    """The report's newest builds, without their files."""
+    return list(report.builds.defer("content").select_related("requested_by")[:limit])
+
+
+def build_for(
+    user: User, report_pk: int, build_pk: int, *, with_content: bool = False
+) -> ReportBuild:
+    """A build of a report the user may see; ReportBuild.DoesNotExist otherwise (one 404)."""
+    qs = ReportBuild.objects.restrict(user, Action.VIEW_QUALITY).select_related(
+        "report", "report__municipality"
+    )
+    if not with_content:
+        qs = qs.defer("content")
+    return qs.get(report_id=report_pk, pk=build_pk)

@@ -3,6 +3,7 @@ document of an approved report. The one path every renderer, the page, the CLI a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -29,10 +30,14 @@ def resolve(
     language: str = "sv",
     narratives: dict[str, str] | None = None,
     title: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Document:
     """Every block of `template` resolved for `unit` (its municipality's figures as far as the
     unit reaches) and `year`, as `user` may see them. A block that fails is replaced by a
-    message saying so: the report still builds."""
+    message saying so: the report still builds.
+
+    `progress(done, total)` is told after each block (and once before the first), so a
+    background build can show how far it has come; it does not change the result."""
     from insyn.organisations.models import OrgUnit
 
     municipality = (
@@ -48,12 +53,19 @@ def resolve(
         language=language,
         narratives=dict(narratives or {}),
     )
+    total = sum(len(chapter.get("blocks") or []) for chapter in template["chapters"])
+    done = 0
+    if progress is not None:
+        progress(0, total)
     with override(language):
         chapters = []
         for ci, chapter in enumerate(template["chapters"], 1):
             blocks = []
             for spec in chapter.get("blocks") or []:
                 blocks.append(_block(ctx, spec))
+                done += 1
+                if progress is not None:
+                    progress(done, total)
             chapters.append(
                 Chapter(
                     id=str(chapter.get("id") or ci),
@@ -98,7 +110,9 @@ def _block(ctx: BuildContext, spec: dict[str, Any]) -> Block:
         )
 
 
-def live_document(report: Report, user: User) -> Document:
+def live_document(
+    report: Report, user: User, progress: Callable[[int, int], None] | None = None
+) -> Document:
     """The report resolved from today's data (a draft's preview; an approved one's comparison)."""
     return resolve(
         report.template,
@@ -108,6 +122,7 @@ def live_document(report: Report, user: User) -> Document:
         language=report.language,
         narratives=report.narratives,
         title=report.title,
+        progress=progress,
     )
 
 

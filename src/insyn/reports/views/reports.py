@@ -108,6 +108,10 @@ class ReportDetailView(ReportsView):
             "form": form if writable and not report.is_frozen else None,
             "differences": diffs,
             "formats": ["pdf", "docx", "html"],
+            "builds": selectors.builds_of(report),
+            "may_build": writable and not report.is_frozen,
+            "build_formats": ["pdf", "docx"],
+            "poll_seconds": 2,
         }
         return render(self.request, "reports/detail.html", ctx, status=status)
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("organisations", "0002_alter_membership_role"),
-        ("reports", "0001_initial"),
+        ("reports", "0002_reportbuild"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
