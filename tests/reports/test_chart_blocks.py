@@ -243,3 +243,22 @@ def test_favourite_with_bad_params_gives_a_message(tree, staff, followup):
     (message,) = _messages(doc)
     assert "Trasig" in message and "finns_inte" in message
     assert not _charts(doc)
+
+
+def test_the_default_template_names_the_demo_favourite_and_a_chart():
+    from insyn.reports import demo, spec
+
+    blocks = {b["kind"]: b for b in spec.blocks(spec.load("default"))}
+    assert blocks["saved_analysis"]["analysis"] == demo.FAVOURITE
+    assert blocks["indicator_chart"]["indicator"] == "reaktualisering_unga_13_20"
+
+
+def test_demo_favourite_is_shared_by_the_quality_lead_and_the_report_runs_it(
+    tree, staff, followup, colleague
+):
+    from insyn.reports import demo
+
+    # the demo's favourite on this test's programme: the same name, shared in Växjö
+    _favourite(colleague, name=demo.FAVOURITE)
+    doc = _build(staff, tree, {"id": "s", "kind": "saved_analysis", "analysis": demo.FAVOURITE})
+    assert len(_charts(doc)) == 1 and not _messages(doc)
