@@ -12,15 +12,20 @@ import vl_convert
 from insyn.analytics.charts import PALETTE, WIDTH, _locale
 
 
-def years_svg(points: list[dict[str, Any]], title: str, series: list[str]) -> str:
+def years_svg(points: list[dict[str, Any]], title: str, series: list[str], years: list[int]) -> str:
     """A line per series over years; `points` are {"year", "series", "value"} (shown values
     only). `series` fixes the legend's order and colours (own value first, then the
-    references), whatever the data holds."""
+    references) and `years` the axis, so a year without a shown value stays visible as a gap."""
     chart = (
         alt.Chart(alt.Data(values=points))
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title="", axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "year:O",
+                title="",
+                axis=alt.Axis(labelAngle=0),
+                scale=alt.Scale(domain=[str(y) for y in years]),
+            ),
             y=alt.Y("value:Q", title="", axis=alt.Axis(format=",.1f")),
             color=alt.Color(
                 "series:N",

@@ -89,7 +89,7 @@ def indicator_chart(ctx: BuildContext, spec: dict[str, Any]) -> Block:
             "Line chart of %(title)s %(first)s–%(last)s for %(who)s, similar municipalities "
             "and Riket; the same numbers are in the table below."
         ) % {"title": ind.title, "first": years[0], "last": years[-1], "who": own_label}
-        svg = charts.years_svg(points, ind.title, series)
+        svg = charts.years_svg(points, ind.title, series, years)
         items.append(Chart(caption=caption, svg=svg, alt=alt_text, table=table))
     else:
         items += [table, Message(_("Nothing to draw: every value is hidden."))]
