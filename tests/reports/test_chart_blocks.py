@@ -64,6 +64,23 @@ def _pdf_text(content: bytes) -> str:
     )
 
 
+def _pdf_images(content: bytes) -> int:
+    """Raster images anywhere in the PDF (form XObjects nested included)."""
+
+    def count(resources: Any) -> int:
+        found = 0
+        xobjects = (resources or {}).get("/XObject") or {}
+        for ref in xobjects.values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                found += 1
+            elif obj.get("/Subtype") == "/Form":
+                found += count(obj.get("/Resources"))
+        return found
+
+    return sum(count(page.get("/Resources")) for page in PdfReader(io.BytesIO(content)).pages)
+
+
 def _docx_text(word: Any) -> str:
     parts = [p.text for p in word.paragraphs]
     for table in word.tables:
@@ -122,7 +139,8 @@ def test_a_hidden_point_is_not_drawn_and_is_hidden_in_every_format(tree, staff, 
     assert "66,7" not in chart.svg and "66.7" not in chart.svg
     assert "66,7" not in str(doc.to_data()) and "66.66" not in str(doc.to_data())
     html = re.sub(r"<[^>]+>", " ", render(doc, "html").decode())
-    pdf = _pdf_text(render(doc, "pdf"))
+    pdf_bytes = render(doc, "pdf")
+    pdf = _pdf_text(pdf_bytes)
     word = WordDocument(io.BytesIO(render(doc, "docx")))
     docx = _docx_text(word)
     for text in (html, pdf, docx):
@@ -130,7 +148,9 @@ def test_a_hidden_point_is_not_drawn_and_is_hidden_in_every_format(tree, staff, 
         assert "dolt (färre än 5)" in " ".join(text.split())
         assert "80 %" in text
     assert chart.caption in pdf  # the PDF still renders, chart caption and all
-    assert len(word.inline_shapes) == 1  # the chart as a picture
+    assert _pdf_images(pdf_bytes) == 0  # the chart stays vector in the PDF
+    assert len(word.inline_shapes) == 1  # the chart as a picture, with its alt text
+    assert word.inline_shapes[0]._inline.docPr.get("descr") == chart.alt
     assert any(t.rows[0].cells[0].text == "År" for t in word.tables)
 
 
