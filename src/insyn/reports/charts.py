@@ -15,10 +15,19 @@ from insyn.analytics.charts import PALETTE, WIDTH, _locale
 def years_svg(points: list[dict[str, Any]], title: str, series: list[str], years: list[int]) -> str:
     """A line per series over years; `points` are {"year", "series", "value"} (shown values
     only). `series` fixes the legend's order and colours (own value first, then the
-    references) and `years` the axis, so a year without a shown value stays visible as a gap."""
+    references) and `years` the axis, so a year without a shown value stays visible as a gap
+    (hidden or missing: the line breaks there, nothing is drawn in its place)."""
+    # a year without a shown value breaks its series' line: no trend is drawn across a gap
+    shown = {(str(p["year"]), str(p["series"])) for p in points}
+    gaps = [
+        {"year": str(y), "series": s, "value": None}
+        for s in dict.fromkeys(str(p["series"]) for p in points)
+        for y in years
+        if (str(y), s) not in shown
+    ]
     chart = (
-        alt.Chart(alt.Data(values=points))
-        .mark_line(point=True)
+        alt.Chart(alt.Data(values=[*points, *gaps]))
+        .mark_line(point=True, invalid="break-paths-show-domains")
         .encode(
             x=alt.X(
                 "year:O",
