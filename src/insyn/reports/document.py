@@ -7,6 +7,7 @@ report stores it as JSON (`to_data`/`from_data`) and is rendered from that, neve
 
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -62,7 +63,26 @@ class Message:
     type: str = "message"
 
 
-Item = Paragraph | Table | Message
+@dataclass
+class Chart:
+    """A chart drawn on the server as vector SVG (no script: the CSP holds, the PDF stays
+    vector), with its text alternative: `table` holds the same numbers with source and period.
+    A hidden value is neither drawn nor shown (the table says "hidden")."""
+
+    caption: str
+    svg: str
+    alt: str
+    table: Table
+    type: str = "chart"
+
+    @property
+    def data_uri(self) -> str:
+        """The SVG as a data: address (the only kind the PDF's fetcher loads)."""
+        encoded = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        return f"data:image/svg+xml;base64,{encoded}"
+
+
+Item = Paragraph | Table | Chart | Message
 
 
 @dataclass
@@ -128,7 +148,13 @@ class Document:
         return [b for c in self.chapters for b in c.blocks]
 
     def tables(self) -> list[Table]:
-        return [i for b in self.blocks() for i in b.items if isinstance(i, Table)]
+        """Every table, a chart's text alternative included."""
+        return [
+            i.table if isinstance(i, Chart) else i
+            for b in self.blocks()
+            for i in b.items
+            if isinstance(i, Table | Chart)
+        ]
 
 
 def _item(data: dict[str, Any]) -> Item:
@@ -136,12 +162,20 @@ def _item(data: dict[str, Any]) -> Item:
     if kind == "paragraph":
         return Paragraph(style=data["style"], runs=[Run(**r) for r in data["runs"]])
     if kind == "table":
-        return Table(
-            caption=data["caption"],
-            columns=list(data["columns"]),
-            rows=[[Cell(**c) for c in row] for row in data["rows"]],
-            source=data["source"],
-            period=data["period"],
-            notes=list(data.get("notes", [])),
+        return _table(data)
+    if kind == "chart":
+        return Chart(
+            caption=data["caption"], svg=data["svg"], alt=data["alt"], table=_table(data["table"])
         )
     return Message(text=data["text"])
+
+
+def _table(data: dict[str, Any]) -> Table:
+    return Table(
+        caption=data["caption"],
+        columns=list(data["columns"]),
+        rows=[[Cell(**c) for c in row] for row in data["rows"]],
+        source=data["source"],
+        period=data["period"],
+        notes=list(data.get("notes", [])),
+    )

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document as WordDocument
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
-from insyn.reports.document import Document, Message, Paragraph, Table
+from insyn.reports.document import Chart, Document, Message, Paragraph, Table
 
 
 def _paragraph(word: Any, item: Paragraph) -> None:
@@ -54,6 +54,19 @@ def _table(word: Any, item: Table) -> None:
         word.add_paragraph(text).runs[0].font.size = Pt(8)
 
 
+def _chart(word: Any, item: Chart) -> None:
+    """The chart as a PNG (Word takes no SVG) with its alt text, a caption, then its table."""
+    from insyn.reports.charts import png
+
+    word.add_picture(io.BytesIO(png(item.svg)), width=Cm(16))
+    doc_pr = word.inline_shapes[-1]._inline.docPr
+    doc_pr.set("descr", item.alt)
+    doc_pr.set("title", item.caption)
+    word.paragraphs[-1].paragraph_format.keep_with_next = True
+    word.add_paragraph(item.caption, style="Caption")
+    _table(word, item.table)
+
+
 def render_docx(doc: Document) -> bytes:
     with translation.override(doc.language):
         word = WordDocument()
@@ -80,6 +93,8 @@ def render_docx(doc: Document) -> bytes:
                         _paragraph(word, item)
                     elif isinstance(item, Table):
                         _table(word, item)
+                    elif isinstance(item, Chart):
+                        _chart(word, item)
                     elif isinstance(item, Message):
                         word.add_paragraph(item.text).runs[0].italic = True
                 if block.sources and block.kind == "narrative":

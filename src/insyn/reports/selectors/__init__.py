@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from insyn.core.roles import Action
 from insyn.organisations.models import OrgUnit
-from insyn.reports.document import Document, Paragraph, Table
+from insyn.reports.document import Chart, Document, Paragraph, Table
 from insyn.reports.models import Report, ReportBuild
 
 if TYPE_CHECKING:
@@ -48,11 +48,12 @@ def _cells(doc: Document) -> dict[tuple[str, str, str], str]:
     for block in doc.blocks():
         n = 0
         for item in block.items:
-            if isinstance(item, Table):
-                for row in item.rows:
+            if isinstance(item, Table | Chart):
+                table = item.table if isinstance(item, Chart) else item
+                for row in table.rows:
                     label = row[0].text if row else ""
-                    for col, cell in zip(item.columns[1:], row[1:], strict=False):
-                        out[(block.title or block.id, f"{item.caption}: {label}, {col}", "")] = (
+                    for col, cell in zip(table.columns[1:], row[1:], strict=False):
+                        out[(block.title or block.id, f"{table.caption}: {label}, {col}", "")] = (
                             cell.text
                         )
             elif isinstance(item, Paragraph):
