@@ -52,3 +52,9 @@ class ApproveForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I approve this report for the committee: its figures are frozen from now on."),
     )
+
+
+class PublishForm(forms.Form):
+    """Publish or take down (the button pressed says which); carries the version read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
