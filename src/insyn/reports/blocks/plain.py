@@ -80,7 +80,7 @@ def key_figures_plain(ctx: BuildContext, spec: dict[str, Any]) -> Block:
         if now.value is not None and before.value is not None:
             runs.append(Run(" – " + trend_word(float(now.value), float(before.value), direction)))
         sources.update(s for s in (now.source, before.source) if s)
-        items.append(Paragraph("li", runs))
+        items.append(Paragraph("p", runs))
     if not items and not messages:
         messages.append(_("This block lists no key figures."))
     items += [Message(m) for m in messages]
