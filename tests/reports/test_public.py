@@ -15,6 +15,7 @@ from django.urls import reverse
 from insyn.core.models import ChangeEntry
 from insyn.indicators.models import IndicatorValue
 from insyn.reports import spec
+from insyn.reports.document import Document
 from insyn.reports.models import Report
 from insyn.reports.services import publishing
 from insyn.reports.services import reports as services
@@ -70,6 +71,23 @@ def test_templates_have_an_audience_and_the_popular_one_is_public():
     }
     with pytest.raises(spec.TemplateError, match="everyone"):
         spec.validate(data)
+
+
+def test_the_document_carries_the_audience_and_older_frozen_ones_read_as_committee():
+    old = {
+        "title": "T",
+        "municipality_code": "0780",
+        "municipality_name": "Växjö",
+        "year": 2024,
+        "template_key": "default",
+        "template_version": 1,
+        "language": "sv",
+        "built_at": "2025-01-01 10:00",
+        "status": "approved",
+        "chapters": [],
+    }
+    assert Document.from_data(old).audience == "committee"
+    assert Document.from_data({**old, "audience": "public"}).audience == "public"
 
 
 def test_plain_key_figures_tell_the_trend_in_words_and_hide_small_groups(world, tree, staff):
@@ -146,6 +164,7 @@ def test_public_page_shows_the_frozen_figures_after_the_data_change(world, tree,
     text = _text(page)
     assert PLAIN_LINE in text
     assert "Socialtjänsten i korthet 2024" in text
+    assert Document.from_data(report.frozen_document).audience == "public"
     complaint_url = reverse("quality_public:complaint_form", args=["0780"])
     assert complaint_url in page.content.decode()
 
