@@ -29,6 +29,7 @@ urlpatterns = [
     path("feedback/", include("insyn.quality.public_urls")),
     path("indicators/", include("insyn.indicators.urls")),
     path("reports/", include("insyn.reports.urls")),
+    path("public/reports/", include("insyn.reports.public_urls")),
     path("api/", include("insyn.api_urls")),
     # Swagger UI sets a few inline styles; scripts stay 'self' only, on this page too.
     path(

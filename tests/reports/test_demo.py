@@ -14,10 +14,23 @@ from insyn.reports.models import Report
 def test_demo_approves_last_year_and_drafts_this_year(db):
     call_command("demo", "--only", "organisations", "--only", "reports", stdout=StringIO())
     year = timezone.localdate().year
-    approved = Report.objects.get(year=year - 1)
+    approved = Report.objects.get(year=year - 1, template_key="default")
     assert approved.is_frozen and approved.approved_by.username == "kvalitet"
     assert approved.narratives["forord_text"].startswith("Kvalitetsberättelsen")
     assert set(approved.files.values_list("format", flat=True)) == {"pdf", "docx", "html"}
     assert not Report.objects.get(year=year).is_frozen
     call_command("demo", "--only", "reports", stdout=StringIO())
-    assert Report.objects.count() == 2
+    assert Report.objects.count() == 3
+
+
+def test_demo_publishes_the_popular_version(db, client):
+    from insyn.reports.document import Document
+
+    call_command("demo", "--only", "organisations", "--only", "reports", stdout=StringIO())
+    year = timezone.localdate().year - 1
+    popular = Report.objects.get(year=year, template_key="popular")
+    assert popular.is_frozen and popular.is_published
+    doc = Document.from_data(popular.frozen_document)
+    response = client.get(f"/public/reports/{doc.municipality_code}/{popular.pk}/")
+    assert response.status_code == 200
+    assert "fasta telefontider" in response.content.decode()

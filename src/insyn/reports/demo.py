@@ -1,7 +1,8 @@
 """`insyn demo` step for reports: Växjö's quality report for the last full year, written,
 approved and frozen by the demo quality lead through the real services, and a draft for the
 current year. Before that, the lead saves (shared in Växjö) the Analys favourite the default
-template's `saved_analysis` block names. Re-running adds nothing."""
+template's `saved_analysis` block names. The popular version of the last full year is approved
+and published on the public pages (/public/reports/0780/). Re-running adds nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from insyn.analytics import services as analytics_services
 from insyn.analytics.models import SavedAnalysis
 from insyn.organisations.demo import unit
 from insyn.reports.models import Report
+from insyn.reports.services import publishing
 from insyn.reports.services import reports as services
 
 LEAD = "kvalitet"
@@ -29,6 +31,35 @@ Andelen unga 13–20 år som inte återkom inom ett år efter avslutad insats va
 **{{ indicator:reaktualisering_unga_13_20 }}** ({{ indicator:reaktualisering_unga_13_20:previous }}
 året innan). Under året kom {{ quality:complaints_answered.received }} klagomål in.
 """
+
+LEARNED = """Brukarundersökningarna och klagomålen visar vad som fungerar och vad som
+behöver bli bättre. Många som hörde av sig tyckte att det var svårt att nå sin handläggare.
+"""
+WE_DO = """Under {{ next_year }} inför vi fasta telefontider för varje handläggare och svarar på
+klagomål inom två veckor. Vi följer upp fler insatser för barn och unga med samma frågor före och
+efter, så att vi vet om hjälpen gör skillnad.
+"""
+
+
+def _popular(lead: User, year: int) -> None:
+    """The popular version of `year`, texts written, approved and published."""
+    aov = unit("AOV")
+    report = Report.objects.filter(unit=aov, template_key="popular", year=year).first()
+    if report is None:
+        report = services.create_draft(actor=lead, unit=aov, template_key="popular", year=year)
+        for block_id, markdown in (("larde_oss", LEARNED), ("vi_gor", WE_DO)):
+            services.save_narrative(
+                actor=lead,
+                report=report,
+                block_id=block_id,
+                markdown=markdown,
+                expected_version=report.version,
+            )
+            report.refresh_from_db()
+        services.approve(actor=lead, report=report, expected_version=report.version)
+        report.refresh_from_db()
+    if report.is_frozen and not report.is_published:
+        publishing.publish(actor=lead, report=report, expected_version=report.version)
 
 
 def _favourite(lead: User, stdout: TextIO) -> None:
@@ -68,6 +99,7 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
         approved.refresh_from_db()
         services.approve(actor=lead, report=approved, expected_version=approved.version)
         stdout.write(f"Reports: the quality report {year} approved and frozen\n")
+    _popular(lead, year)
     if not Report.objects.filter(unit=aov, template_key="default", year=this_year).exists():
         services.create_draft(actor=lead, unit=aov, template_key="default", year=this_year)
         stdout.write(f"Reports: a draft for {this_year}\n")

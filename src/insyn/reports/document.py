@@ -116,6 +116,7 @@ class Document:
     approved_at: str = ""
     approved_by: str = ""
     min_cell: int = 5
+    audience: str = "committee"  # the template's: a public one prints compactly
     chapters: list[Chapter] = field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 TEMPLATE_DIR = Path(__file__).resolve().parent / "fixtures" / "templates"
 KEY = re.compile(r"[a-z][a-z0-9_-]{0,59}")
 LANGUAGES = ("sv", "en")
+# Who a template is written for: the committee (the default), or the public — only a report of
+# a public template may be published on the municipality's pages without login.
+AUDIENCES = ("committee", "public")
 
 
 class TemplateError(ValueError):
@@ -53,6 +56,11 @@ def validate(data: Any) -> dict[str, Any]:
         raise TemplateError(_("The template version must be a whole number from 1."))
     if not _text_ok(data.get("title")):
         raise TemplateError(_("The template needs a title."))
+    if data.get("audience", "committee") not in AUDIENCES:
+        raise TemplateError(
+            _("The template's audience must be committee or public (not %(value)s).")
+            % {"value": data.get("audience")}
+        )
     chapters = data.get("chapters")
     if not isinstance(chapters, list) or not chapters:
         raise TemplateError(_("The template needs at least one chapter."))
@@ -124,6 +132,11 @@ def shipped_source(key: str, municipality: Any = None) -> str:
             % {"key": key, "keys": ", ".join(available(municipality))}
         )
     return (TEMPLATE_DIR / f"{key}.yaml").read_text(encoding="utf-8")
+
+
+def audience(template: dict[str, Any]) -> str:
+    """committee or public (a template made before the attribute is the committee's)."""
+    return str(template.get("audience") or "committee")
 
 
 def blocks(template: dict[str, Any]) -> list[dict[str, Any]]:

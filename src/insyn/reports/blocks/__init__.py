@@ -47,6 +47,7 @@ def load_all() -> None:
         indicator_chart,
         key_figures,
         narrative,
+        plain,
         quality,
         saved_analysis,
         surveys,

@@ -58,6 +58,24 @@ def resolve_placeholder(ctx: BuildContext, name: str) -> tuple[Run, str]:
     return run, fig.missing
 
 
+def complaint_page(ctx: BuildContext) -> tuple[str, str]:
+    """The full address of the municipality's public complaint page (/feedback/<code>/), and a
+    message when that page is not open (the link would find nothing)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from insyn.quality.services.complaints import public_municipality
+
+    url = settings.INSYN_BASE_URL + reverse(
+        "quality_public:complaint_form", args=[ctx.municipality.code]
+    )
+    if public_municipality(ctx.municipality.code) is None:
+        return url, _("The public complaint page of %(name)s is not open.") % {
+            "name": ctx.municipality.name
+        }
+    return url, ""
+
+
 def _unknown(name: str) -> tuple[Run, str]:
     return (
         Run(f"[?{name}]", figure=True),
@@ -113,6 +131,11 @@ def markdown_items(ctx: BuildContext, source: str) -> tuple[list[Paragraph], lis
     messages: list[str] = []
 
     def mark(match: re.Match[str]) -> str:
+        if match.group(1) == "complaint_page":  # an address, so it can be a link's target
+            url, message = complaint_page(ctx)
+            if message and message not in messages:
+                messages.append(message)
+            return url
         run, message = resolve_placeholder(ctx, match.group(1))
         runs.append(run)
         if message and message not in messages:

@@ -83,3 +83,9 @@ class TemplateUploadForm(forms.Form):
             return str(upload.read().decode("utf-8"))
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file must be text in UTF-8.")) from None
+
+
+class PublishForm(forms.Form):
+    """Publish or take down (the button pressed says which); carries the version read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -56,6 +56,17 @@ class Report(Versioned, ScopedModel):
         editable=False,
         verbose_name=_("approved by"),
     )
+    # Set while an approved report of a public template is on the municipality's public pages.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("published by"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -76,6 +87,14 @@ class Report(Versioned, ScopedModel):
     @property
     def is_frozen(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_public_template(self) -> bool:
+        return str(self.template.get("audience") or "committee") == "public"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class ReportFile(models.Model):

@@ -97,7 +97,7 @@ def render_docx(doc: Document) -> bytes:
                         _chart(word, item)
                     elif isinstance(item, Message):
                         word.add_paragraph(item.text).runs[0].italic = True
-                if block.sources and block.kind == "narrative":
+                if block.sources and block.kind in ("narrative", "key_figures_plain"):
                     word.add_paragraph(
                         _("Sources: %(list)s") % {"list": "; ".join(block.sources)}
                     ).runs[0].font.size = Pt(8)

@@ -89,3 +89,32 @@ def build_for(
     if not with_content:
         qs = qs.defer("content")
     return qs.get(report_id=report_pk, pk=build_pk)
+
+
+# --- the public pages (no login): only what was published, read from the frozen document ---
+
+
+def public_municipality(code: str) -> OrgUnit | None:
+    """The active municipality with this code (None: the same 404 as any missing page)."""
+    return OrgUnit.objects.filter(code=code, kind=OrgUnit.Kind.MUNICIPALITY, active=True).first()
+
+
+def published_reports(municipality: OrgUnit) -> QuerySet[Report]:
+    """The municipality's published reports (approved, frozen, public template), newest first.
+    Public data by construction: nothing here is restricted to a user."""
+    return (
+        Report.objects.filter(
+            municipality=municipality,
+            status=Report.Status.APPROVED,
+            published_at__isnull=False,
+            frozen_document__isnull=False,
+            template__audience="public",
+        )
+        .select_related("unit")
+        .order_by("-year", "-published_at", "pk")
+    )
+
+
+def published_report(municipality: OrgUnit, pk: int) -> Report:
+    """One published report of the municipality; Report.DoesNotExist for anything else."""
+    return published_reports(municipality).get(pk=pk)

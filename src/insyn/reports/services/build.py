@@ -13,7 +13,7 @@ from django.utils.translation import override
 
 from insyn.reports.blocks import KINDS, BuildContext
 from insyn.reports.document import Block, Chapter, Document, Message
-from insyn.reports.spec import text
+from insyn.reports.spec import audience, text
 
 if TYPE_CHECKING:
     from insyn.accounts.models import User
@@ -86,6 +86,7 @@ def resolve(
         built_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         status="draft",
         min_cell=int(settings.INSYN_MIN_CELL),
+        audience=audience(template),
         chapters=chapters,
     )
 

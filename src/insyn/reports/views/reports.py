@@ -18,11 +18,12 @@ from insyn.core.roles import Action
 from insyn.core.scoping import path_in_scope
 from insyn.core.viewmixins import InsynView
 from insyn.reports import selectors, spec
-from insyn.reports.forms import ApproveForm, ReportCreateForm, TextForm
+from insyn.reports.forms import ApproveForm, PublishForm, ReportCreateForm, TextForm
 from insyn.reports.models import Report
 from insyn.reports.renderers import CONTENT_TYPES, filename
 from insyn.reports.renderers import render as render_file
 from insyn.reports.renderers.html import render_html
+from insyn.reports.services import publishing
 from insyn.reports.services import reports as services
 from insyn.reports.services.build import document_for, live_document
 
@@ -112,6 +113,14 @@ class ReportDetailView(ReportsView):
             "may_build": writable and not report.is_frozen,
             "build_formats": ["pdf", "docx"],
             "poll_seconds": 2,
+            "publish_form": PublishForm(initial={"version": report.version})
+            if writable and report.is_frozen and report.is_public_template
+            else None,
+            "public_url": self.request.build_absolute_uri(
+                reverse("reports_public:report", args=[report.municipality.code, report.pk])
+            )
+            if report.is_published
+            else "",
         }
         return render(self.request, "reports/detail.html", ctx, status=status)
 
@@ -119,6 +128,8 @@ class ReportDetailView(ReportsView):
         report = self.report(pk)
         if not self.may_write(report):
             raise Http404
+        if "publish" in request.POST or "unpublish" in request.POST:
+            return self.publish(report, unpublish="unpublish" in request.POST)
         form = ApproveForm(request.POST)
         if not form.is_valid():
             return self.page(report, form, status=400)
@@ -133,6 +144,30 @@ class ReportDetailView(ReportsView):
             messages.error(request, " ".join(exc.messages))
             return self.page(report, status=409)
         messages.success(request, _("The report is approved and frozen."))
+        return HttpResponseRedirect(reverse("reports:detail", args=[report.pk]))
+
+    def publish(self, report: Report, *, unpublish: bool) -> HttpResponse:
+        form = PublishForm(self.request.POST)
+        if not form.is_valid():
+            messages.error(self.request, _("The form was not complete; reload the page."))
+            return self.page(report, status=400)
+        act = publishing.unpublish if unpublish else publishing.publish
+        try:
+            act(
+                actor=self.request.user,  # type: ignore[arg-type]
+                report=report,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            report.refresh_from_db()
+            messages.error(self.request, " ".join(exc.messages))
+            return self.page(report, status=409)
+        messages.success(
+            self.request,
+            _("The report is no longer public.")
+            if unpublish
+            else _("The report is published on the public pages."),
+        )
         return HttpResponseRedirect(reverse("reports:detail", args=[report.pk]))
 
 
