@@ -42,4 +42,4 @@ def register(kind: str) -> Callable[[Resolver], Resolver]:
 
 def load_all() -> None:
     """Import the block modules so they register (called from the app's ready())."""
-    from insyn.reports.blocks import key_figures, narrative, quality  # noqa: F401
+    from insyn.reports.blocks import key_figures, narrative, providers, quality  # noqa: F401
