@@ -1,5 +1,5 @@
 """The demo's reports: last year's quality report approved and frozen with its files, a draft
-for this year; running the step again adds nothing."""
+for this year, last year's provider catalogue approved; running the step again adds nothing."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from insyn.reports.models import Report
 def test_demo_approves_last_year_and_drafts_this_year(db):
     call_command("demo", "--only", "organisations", "--only", "reports", stdout=StringIO())
     year = timezone.localdate().year
-    approved = Report.objects.get(year=year - 1)
+    approved = Report.objects.get(year=year - 1, template_key="default")
     assert approved.is_frozen and approved.approved_by.username == "kvalitet"
     assert approved.narratives["forord_text"].startswith("Kvalitetsberättelsen")
     assert set(approved.files.values_list("format", flat=True)) == {"pdf", "docx", "html"}
     assert not Report.objects.get(year=year).is_frozen
+    catalogue = Report.objects.get(year=year - 1, template_key="catalogue")
+    assert catalogue.is_frozen and catalogue.template["audience"] == "public"
     call_command("demo", "--only", "reports", stdout=StringIO())
-    assert Report.objects.count() == 2
+    assert Report.objects.count() == 3

@@ -1,6 +1,7 @@
 """`insyn demo` step for reports: Växjö's quality report for the last full year, written,
-approved and frozen by the demo quality lead through the real services, and a draft for the
-current year. Re-running adds nothing."""
+approved and frozen by the demo quality lead through the real services, a draft for the
+current year, and the provider catalogue for the last full year, approved. Re-running adds
+nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from insyn.reports.models import Report
 from insyn.reports.services import reports as services
 
 LEAD = "kvalitet"
+CATALOGUE = "catalogue"  # the provider catalogue (public once approved)
 FOREWORD = """Kvalitetsberättelsen beskriver hur socialtjänsten i {{ municipality }} har arbetat med
 kvalitet under {{ year }}, vilka åtgärder som har vidtagits och vilka resultat som har uppnåtts.
 
@@ -47,4 +49,8 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
     if not Report.objects.filter(unit=aov, template_key="default", year=this_year).exists():
         services.create_draft(actor=lead, unit=aov, template_key="default", year=this_year)
         stdout.write(f"Reports: a draft for {this_year}\n")
+    if not Report.objects.filter(unit=aov, template_key=CATALOGUE, year=year).exists():
+        catalogue = services.create_draft(actor=lead, unit=aov, template_key=CATALOGUE, year=year)
+        services.approve(actor=lead, report=catalogue, expected_version=catalogue.version)
+        stdout.write(f"Reports: the provider catalogue {year} approved\n")
     return []

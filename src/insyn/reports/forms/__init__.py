@@ -29,6 +29,8 @@ class ReportCreateForm(forms.Form):
             (key, spec.text(spec.load(key)["title"], "sv") + f" ({key})")
             for key in spec.available()
         ]
+        # The committee's quality report first; "catalogue" sorts before it.
+        self.fields["template"].initial = "default"
         self.fields["year"].max_value = timezone.localdate().year + 1  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year - 1
 
