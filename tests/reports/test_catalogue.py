@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from insyn.analytics import cache
 from insyn.analytics.aggregate import forget_results
 from insyn.clients.models import Client, Intervention, Provider
+from insyn.core.suppression import Relation
+from insyn.core.suppression_check import derivable
 from insyn.followup.models import Enrollment, Occasion, Value
 from insyn.reports import spec
 from insyn.reports.document import Document, Paragraph, Table
@@ -178,6 +180,12 @@ def test_figures_per_provider_equal_what_was_put_in(world, tree, staff):
     # The small home is hidden, and so is its complement (else total minus the rest shows it).
     for hidden in (SMALL[0], MID[0]):
         assert rows[hidden][3].suppressed and rows[hidden][3].value is None
+    truth = {home: len(answers) for home, answers, _pairs in (BIG, MID, SMALL)}
+    truth.update({"Nordgården HVB": NORD_PLACEMENTS, "Öppenvården Växjö": 0})
+    truth["Alla utförare"] = sum(truth.values())
+    relation = Relation("Alla utförare", tuple(k for k in truth if k != "Alla utförare"))
+    shown_hidden = {k for k, row in rows.items() if row[3].suppressed}
+    assert derivable(truth, [relation], shown_hidden) == set()
     results = _results(doc, name)
     assert results is not None
     survey = next(row for label, row in results.items() if label.startswith("Brukarenkät"))
