@@ -115,14 +115,31 @@ def _results(ctx: BuildContext, line: ProviderLine, period: str) -> Table | None
         source="; ".join(sorted({r.source for r in line.results})),
         period=period,
         notes=[
-            _(
-                "User survey: share answering 4–5 on the five-point scale or yes; basis the "
-                "answers. Follow-up: share improved between the measurements before and after the "
-                "intervention; basis the clients measured both times."
-            ),
+            *_explained(line),
             _("Hidden: fewer than %(n)s persons.") % {"n": figures._min_cell()},
         ],
     )
+
+
+def _explained(line: ProviderLine) -> list[str]:
+    """What the shares mean, for the kinds of result the table has."""
+    kinds = {r.kind for r in line.results}
+    notes = []
+    if "survey" in kinds:
+        notes.append(
+            _(
+                "User survey: share answering 4–5 on the five-point scale, or yes; basis the "
+                "answers."
+            )
+        )
+    if "followup" in kinds:
+        notes.append(
+            _(
+                "Follow-up: share improved between the measurements before and after the "
+                "intervention; basis the clients measured both times."
+            )
+        )
+    return notes
 
 
 @register(KIND)
