@@ -1,5 +1,5 @@
 """The demo's reports: last year's quality report approved and frozen with its files, a draft
-for this year; running the step again adds nothing."""
+for this year, last year's provider catalogue approved and published; running the step again adds nothing."""
 
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ def test_demo_approves_last_year_and_drafts_this_year(db):
     assert approved.narratives["forord_text"].startswith("Kvalitetsberättelsen")
     assert set(approved.files.values_list("format", flat=True)) == {"pdf", "docx", "html"}
     assert not Report.objects.get(year=year).is_frozen
+    catalogue = Report.objects.get(year=year - 1, template_key="catalogue")
+    assert catalogue.is_frozen and catalogue.template["audience"] == "public"
+    assert catalogue.is_published
     call_command("demo", "--only", "reports", stdout=StringIO())
-    assert Report.objects.count() == 3
+    assert Report.objects.count() == 4
 
 
 def test_demo_publishes_the_popular_version(db, client):

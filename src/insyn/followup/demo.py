@@ -36,6 +36,11 @@ CASE_WORKERS = [  # besides the demo login "handlaggare"; they make the completi
     ("hl.lind", "Sara", "Lind", "VUX-OPV"),
     ("hl.ek", "Maria", "Ek", "VUX-MOT"),
 ]
+# The units' own providers, by unit code: (provider code, name).
+OWN_PROVIDERS = {
+    "VUX-OPV": ("vaxjo-oppenvard", "Öppenvården Växjö"),
+    "VUX-MOT": ("vaxjo-mottagning", "Beroendemottagningen Växjö"),
+}
 TYPES = [
     ("opv_adults_structured", 40),
     ("opv_adults_relapse", 20),
@@ -208,6 +213,24 @@ class _Catalogues:
     def basis(self, day: dt.date) -> Any:
         return self.bases["sol2001_4_1" if day < dt.date(2025, 7, 1) else "sol2025_assistance"]
 
+    def provider(self, unit_code: str) -> Any:
+        """The unit's own provider (the provider catalogue lists it with its results)."""
+        from insyn.clients import services as clients
+        from insyn.clients.models import Provider
+
+        code, name = OWN_PROVIDERS[unit_code]
+        found = Provider.objects.filter(code=code).first()
+        if found is None:
+            found = clients.provider_create(
+                actor=None,
+                municipality=demo_unit("0780"),
+                name=name,
+                kind=Provider.Kind.OWN,
+                intervention_types=[self.types[t] for t, _w in TYPES],
+                code=code,
+            )
+        return found
+
 
 def _client(plan: Plan, rng: random.Random, cat: _Catalogues, users: dict[str, User]) -> Any:
     """Client, case, decision and intervention through the clients app's services; the
@@ -249,6 +272,7 @@ def _client(plan: Plan, rng: random.Random, cat: _Catalogues, users: dict[str, U
         actor=None,
         case=case,
         decision=decision,
+        provider=cat.provider(plan.unit),
         started_on=plan.start,
         ended_on=plan.end,
         end_reason=cat.end_reasons[plan.end_reason] if plan.end else None,

@@ -2,7 +2,8 @@
 approved and frozen by the demo quality lead through the real services, and a draft for the
 current year. Before that, the lead saves (shared in Växjö) the Analys favourite the default
 template's `saved_analysis` block names. The popular version of the last full year is approved
-and published on the public pages (/public/reports/0780/). Re-running adds nothing."""
+and published on the public pages (/public/reports/0780/), and so is the provider catalogue of
+that year. Re-running adds nothing."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ LEAD = "kvalitet"
 # The favourite the default template's block `kunskapsbaserad_fore_efter` names.
 FAVOURITE = "Missbruksvård: AUDIT före och efter"
 FAVOURITE_PARAMS = {"programme": "missbruk-vuxna", "variable": ["audit"], "compare": "before:after"}
+CATALOGUE = "catalogue"  # the provider catalogue (public once approved)
 FOREWORD = """Kvalitetsberättelsen beskriver hur socialtjänsten i {{ municipality }} har arbetat med
 kvalitet under {{ year }}, vilka åtgärder som har vidtagits och vilka resultat som har uppnåtts.
 
@@ -103,4 +105,11 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
     if not Report.objects.filter(unit=aov, template_key="default", year=this_year).exists():
         services.create_draft(actor=lead, unit=aov, template_key="default", year=this_year)
         stdout.write(f"Reports: a draft for {this_year}\n")
+    if not Report.objects.filter(unit=aov, template_key=CATALOGUE, year=year).exists():
+        catalogue = services.create_draft(actor=lead, unit=aov, template_key=CATALOGUE, year=year)
+        services.approve(actor=lead, report=catalogue, expected_version=catalogue.version)
+        stdout.write(f"Reports: the provider catalogue {year} approved\n")
+    catalogue = Report.objects.get(unit=aov, template_key=CATALOGUE, year=year)
+    if catalogue.is_frozen and not catalogue.is_published:
+        publishing.publish(actor=lead, report=catalogue, expected_version=catalogue.version)
     return []

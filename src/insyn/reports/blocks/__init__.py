@@ -48,6 +48,7 @@ def load_all() -> None:
         key_figures,
         narrative,
         plain,
+        providers,
         quality,
         saved_analysis,
         surveys,

@@ -34,6 +34,8 @@ class ReportCreateForm(forms.Form):
         self.fields["template"].choices = [  # type: ignore[attr-defined]
             (key, f"{title} ({key})") for key, title in sorted(titles.items())
         ]
+        # The committee's quality report first; "catalogue" sorts before it.
+        self.fields["template"].initial = "default"
         self.fields["year"].max_value = timezone.localdate().year + 1  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year - 1
 
