@@ -1,5 +1,6 @@
 """The demo's reports: last year's quality report approved and frozen with its files, a draft
-for this year, last year's provider catalogue approved and published; running the step again adds nothing."""
+for this year, last year's popular version and provider catalogue approved and published;
+running the step again adds nothing."""
 
 from __future__ import annotations
 
