@@ -31,7 +31,7 @@ from insyn.accounts.models import User
 from insyn.clients.models import Appeal, Investigation
 from insyn.indicators.models import IndicatorValue
 from insyn.organisations.models import OrgUnit
-from insyn.quality.models import Complaint, Deviation, LexSarahReport
+from insyn.quality.models import Complaint, ControlCase, ControlRound, Deviation, LexSarahReport
 from insyn.reports.document import Cell, Document, Table
 from insyn.reports.models import Report
 from insyn.reports.renderers import render
@@ -163,12 +163,12 @@ def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def independent_figures(world: World, year: int) -> dict[str, int]:
+def independent_figures(world: World, year: int) -> dict[str, int | float]:
     """The quality figures of `year`, from the tables themselves."""
     since, until = _year_range(year)
     deviations = _in_scope(Deviation.objects.filter(municipality=world.municipality), world)
     deviations = deviations.filter(reported_at__gte=since, reported_at__lt=until)
-    out = {"deviations_by_category.all": deviations.count()}
+    out: dict[str, int | float] = {"deviations_by_category.all": deviations.count()}
     for code, n in Counter(deviations.values_list("category__code", flat=True)).items():
         out[f"deviations_by_category.{code}"] = n
     complaints = _in_scope(Complaint.objects.filter(municipality=world.municipality), world)
@@ -193,7 +193,24 @@ def independent_figures(world: World, year: int) -> dict[str, int]:
         "case__unit",
     )
     out["investigations.completed"] = investigations.count()
+    rounds = _in_scope(
+        ControlRound.objects.filter(
+            municipality=world.municipality, state="completed", completed_on__year=year
+        ),
+        world,
+    )
+    out["internal_control.rounds_completed"] = rounds.count()
+    reviewed = ControlCase.objects.filter(round__in=rounds, reviewed_at__isnull=False)
+    out["internal_control.cases_reviewed"] = reviewed.count()
+    if out["appeals.decided"]:
+        changed = out.get("appeals.outcome_changed", 0)
+        out["appeals.changed_share"] = round(100 * changed / out["appeals.decided"], 1)
     return out
+
+
+def printed(value: int | float) -> str:
+    """A quality figure as printed: a count whole, a share with one decimal."""
+    return swedish(value, "count" if isinstance(value, int) else "")
 
 
 def _reports(world: World) -> list[tuple[str, Rendered, int]]:
@@ -212,7 +229,7 @@ def test_quality_figures_computed_here_appear_in_every_format(world, which):
                 continue
             _table, row, cell = found
             assert cell.value == expected, (name, block.id, ref)
-            assert_row_everywhere(rendered, row[0].text, swedish(expected, "count"))
+            assert_row_everywhere(rendered, row[0].text, printed(expected))
             checked += 1
     # the safety block shows deviations, lex Sarah and complaints in the demo's default report
     assert checked >= 3, truth
@@ -267,7 +284,7 @@ def _hidden_truths(world: World, doc: Document, year: int) -> list[HiddenCell]:
                 texts = [c.text for c in row]
                 kind, _sep, rest = cell.ref.partition(":")
                 if kind == "quality" and rest in truth:
-                    truths = {swedish(truth[rest], "count")}
+                    truths = {printed(truth[rest])}
                 elif kind == "indicator":
                     key, _sep, y = rest.rpartition(":")
                     values = IndicatorValue.objects.filter(
