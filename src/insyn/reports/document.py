@@ -23,6 +23,7 @@ class Run:
     figure: bool = False
     suppressed: bool = False
     source: str = ""
+    ref: str = ""  # the figure's name (as for Cell.ref): hidden wherever a table hides it
 
 
 @dataclass
@@ -42,6 +43,18 @@ class Cell:
     value: float | int | None = None  # the number behind `text`, None for text or hidden
     suppressed: bool = False
     header: bool = False
+    # The figure's name in the whole document, e.g. "quality:appeals.decided": cells (and
+    # placeholder runs) with the same ref show the same figure, and `Sum`s refer to them.
+    ref: str = ""
+
+
+@dataclass
+class Sum:
+    """`total` is the sum of `parts` (cell refs; a ref may be shown in another table or by a
+    placeholder): complementary suppression keeps a hidden one from being subtracted back."""
+
+    total: str
+    parts: list[str]
 
 
 @dataclass
@@ -52,6 +65,11 @@ class Table:
     source: str
     period: str
     notes: list[str] = field(default_factory=list)
+    # Which figures add up (services/suppression.py applies complementary suppression to
+    # them across the document); `follows`: a derived ref (a share) -> the count it is
+    # computed from, hidden whenever that count is.
+    sums: list[Sum] = field(default_factory=list)
+    follows: dict[str, str] = field(default_factory=dict)
     type: str = "table"
 
 
@@ -179,4 +197,6 @@ def _table(data: dict[str, Any]) -> Table:
         source=data["source"],
         period=data["period"],
         notes=list(data.get("notes", [])),
+        sums=[Sum(total=s["total"], parts=list(s["parts"])) for s in data.get("sums", [])],
+        follows=dict(data.get("follows", {})),
     )

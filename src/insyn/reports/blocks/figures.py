@@ -23,6 +23,16 @@ class FigureValue:
     missing: str = ""  # why there is no value (shown in the block's messages)
 
 
+def indicator_ref(key: str, year: int) -> str:
+    """The name of an indicator's own value for a year (cells and placeholders share it)."""
+    return f"indicator:{key}:{year}"
+
+
+def quality_ref(ref: str) -> str:
+    """The name of `section.line` of the quality statistics, as the placeholder spells it."""
+    return f"quality:{ref}"
+
+
 def hidden_text(ctx: BuildContext) -> str:
     return _("hidden (fewer than %(n)s)") % {"n": _min_cell()}
 

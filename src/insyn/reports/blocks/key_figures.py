@@ -43,7 +43,9 @@ def key_figures(ctx: BuildContext, spec: dict[str, Any]) -> Block:
             if isinstance(c, str):
                 row.append(Cell("–"))
                 continue
-            row.append(_cell(ctx, c.subject.value, ind.unit, c.subject.suppressed))
+            cell = _cell(ctx, c.subject.value, ind.unit, c.subject.suppressed)
+            cell.ref = figures.indicator_ref(key, year)
+            row.append(cell)
             if c.subject.provenance:
                 sources.add(c.subject.provenance)
         latest = figures.comparison(ctx, ind, ctx.year, "similar")

@@ -50,11 +50,13 @@ def resolve_placeholder(ctx: BuildContext, name: str) -> tuple[Run, str]:
         elif when:
             return _unknown(name)
         fig = figures.indicator_value(ctx, key, year)
+        ref = figures.indicator_ref(key, year)
     elif kind == "quality" and rest:
         fig = figures.quality_value(ctx, rest)
+        ref = figures.quality_ref(rest)
     else:
         return _unknown(name)
-    run = Run(fig.text, figure=True, suppressed=fig.suppressed, source=fig.source)
+    run = Run(fig.text, figure=True, suppressed=fig.suppressed, source=fig.source, ref=ref)
     return run, fig.missing
 
 
@@ -118,6 +120,7 @@ def _inline(children: list[Token], figures_: list[Run]) -> list[Run]:
                             figure=True,
                             suppressed=fig.suppressed,
                             source=fig.source,
+                            ref=fig.ref,
                         )
                     )
                 elif part:

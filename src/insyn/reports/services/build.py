@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from insyn.reports.blocks import KINDS, BuildContext
+from insyn.reports.blocks.figures import hidden_text
 from insyn.reports.document import Block, Chapter, Document, Message
+from insyn.reports.services.suppression import complement
 from insyn.reports.spec import audience, text
 
 if TYPE_CHECKING:
@@ -73,22 +75,26 @@ def resolve(
                     blocks=blocks,
                 )
             )
-    return Document(
-        title=title or text(template["title"], language),
-        municipality_code=municipality.code,
-        municipality_name=municipality.name
-        if unit.pk == municipality.pk
-        else f"{municipality.name}, {unit.name}",
-        year=year,
-        template_key=template["key"],
-        template_version=int(template["version"]),
-        language=language,
-        built_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-        status="draft",
-        min_cell=int(settings.INSYN_MIN_CELL),
-        audience=audience(template),
-        chapters=chapters,
-    )
+        doc = Document(
+            title=title or text(template["title"], language),
+            municipality_code=municipality.code,
+            municipality_name=municipality.name
+            if unit.pk == municipality.pk
+            else f"{municipality.name}, {unit.name}",
+            year=year,
+            template_key=template["key"],
+            template_version=int(template["version"]),
+            language=language,
+            built_at=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            status="draft",
+            min_cell=int(settings.INSYN_MIN_CELL),
+            audience=audience(template),
+            chapters=chapters,
+        )
+        # one pass over the whole document: no hidden figure can be subtracted back out of
+        # the tables and placeholders shown beside it (services/suppression.py)
+        complement(doc, hidden_text(ctx))
+    return doc
 
 
 def _block(ctx: BuildContext, spec: dict[str, Any]) -> Block:
