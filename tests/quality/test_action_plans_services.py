@@ -315,3 +315,33 @@ def test_close_freezes_the_plan(tree, staff):
         f.item(p, staff.case_worker)
     with pytest.raises(ValidationError):
         services.action_plan_close(actor=staff.unit_manager, plan=p)
+
+
+def test_only_the_system_gives_the_time_a_plan_was_decided(tree, staff):
+    decided = timezone.make_aware(dt.datetime(TODAY.year - 1, 3, 10, 13, 0))
+    with pytest.raises(ValueError, match="only the system"):
+        services.action_plan_create(
+            actor=staff.unit_manager,
+            unit=tree.vux_unit,
+            title="T",
+            problem="P",
+            owner=staff.unit_manager,
+            created_at=decided,
+        )
+    assert not ActionPlan.objects.exists()
+    p = services.action_plan_create(
+        actor=None,
+        unit=tree.vux_unit,
+        title="T",
+        problem="P",
+        owner=staff.unit_manager,
+        created_at=decided,
+    )
+    assert p.created_at == decided
+    p.refresh_from_db()
+    assert p.created_at == decided
+    # without it the plan is decided now
+    now = services.action_plan_create(
+        actor=None, unit=tree.vux_unit, title="U", problem="P", owner=staff.unit_manager
+    )
+    assert now.created_at.date() == timezone.localdate()

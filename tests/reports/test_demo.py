@@ -38,3 +38,29 @@ def test_demo_publishes_the_popular_version(db, client):
     response = client.get(f"/public/reports/{doc.municipality_code}/{popular.pk}/")
     assert response.status_code == 200
     assert "fasta telefontider" in response.content.decode()
+
+
+def _block(document: dict, block_id: str) -> dict:
+    return next(
+        b for chapter in document["chapters"] for b in chapter["blocks"] if b["id"] == block_id
+    )
+
+
+def test_demo_report_of_last_year_has_the_years_measures(db):
+    """The quality step gives last year action plans, so the approved report counts them."""
+    from insyn.quality.models import ActionItem, CycleTask
+
+    steps = ["--only", "organisations", "--only", "quality", "--only", "reports"]
+    call_command("demo", *steps, stdout=StringIO())
+    year = timezone.localdate().year - 1
+    done = ActionItem.objects.filter(status="done", done_on__year=year).count()
+    assert done >= 5
+    assert CycleTask.objects.filter(year=year, status="done", done_on__year=year).exists()
+    frozen = Report.objects.get(year=year, template_key="default").frozen_document
+    table = _block(frozen, "atgarder")["items"][0]
+    done_row = table["rows"][0]  # the action items section: done, then overdue
+    assert (done_row[0]["text"], done_row[1]["value"]) == ("Genomförd", done)
+    # the improvement-loop and annual-cycle blocks have content for the year, not a message
+    for block_id in ("atgarder_under_aret", "utvecklingsomraden_planer", "arshjul"):
+        items = _block(frozen, block_id)["items"]
+        assert any(i["type"] == "table" for i in items), (block_id, items)

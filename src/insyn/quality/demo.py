@@ -1,7 +1,8 @@
 """`insyn demo` step for quality management in Växjö, through the real services.
 
 Each area adds its part in demo_<area>.py and one line here. Action plans come last: they
-link to the deviations and complaints the steps before created.
+link to the deviations and complaints the steps before created. Last year's plans and
+annual cycle come after the cycle (demo_last_year.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ def load(stdout: Any) -> list[tuple[str, str, str]]:
         demo_control,
         demo_cycle,
         demo_deviations,
+        demo_last_year,
         demo_lex_sarah,
         demo_non_executed,
         demo_risks,
@@ -30,4 +32,5 @@ def load(stdout: Any) -> list[tuple[str, str, str]]:
     logins += demo_control.load(stdout)
     logins += demo_risks.load(stdout)
     logins += demo_cycle.load(stdout)
+    logins += demo_last_year.load(stdout)
     return logins

@@ -138,8 +138,13 @@ def action_plan_create(
     complaint: Complaint | None = None,
     control_round: ControlRound | None = None,
     risk: Risk | None = None,
+    created_at: dt.datetime | None = None,
 ) -> ActionPlan:
-    """A new open plan. Its unit defaults to the source's unit."""
+    """A new open plan. Its unit defaults to the source's unit. The system (actor None: an
+    import of earlier plans, the demo) may give the time the plan was decided; a person's
+    plan is decided now."""
+    if actor is not None and created_at is not None:
+        raise ValueError("only the system (actor=None) gives the time a plan was decided")
     sources = [
         s for s in (deviation, lex_sarah_report, complaint, control_round, risk) if s is not None
     ]
@@ -177,6 +182,9 @@ def action_plan_create(
         risk=risk,
         created_by=actor if isinstance(actor, User) else owner,
     )
+    if created_at is not None:  # auto_now_add set it to now on insert
+        ActionPlan.objects.filter(pk=plan.pk).update(created_at=created_at)
+        plan.created_at = created_at
     record_change(actor=actor, action="create", obj=plan)
     return plan
 
