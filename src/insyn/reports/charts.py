@@ -41,10 +41,11 @@ def years_svg(points: list[dict[str, Any]], title: str, series: list[str], years
                 title="",
                 sort=series,
                 scale=alt.Scale(domain=series, range=PALETTE),
-                legend=alt.Legend(orient="bottom", labelLimit=300),
+                legend=alt.Legend(orient="bottom", labelLimit=300, columnPadding=24),
             ),
         )
-        .properties(width=WIDTH, height=240, title=title)
+        .properties(width=WIDTH, height=240)  # the title is the figure's caption: a long one
+        # would be clipped inside the SVG
     )
     return str(vl_convert.vegalite_to_svg(chart.to_dict(), format_locale=_locale()))
 
