@@ -42,7 +42,6 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 NO_THEME = "none"
 ALL = "all"
-SOURCE = "insyn quality statistics"
 
 
 class StatsError(ValueError):
@@ -90,7 +89,10 @@ class YearStats:
 
     @property
     def source(self) -> str:
-        return f"{SOURCE}: {self.municipality.name} ({self.municipality.code})"
+        return _("insyn's own data: quality statistics, %(name)s (%(code)s)") % {
+            "name": self.municipality.name,
+            "code": self.municipality.code,
+        }
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
