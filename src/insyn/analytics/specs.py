@@ -16,7 +16,6 @@ from typing import Any
 from django.utils.translation import get_language, gettext
 
 from insyn.analytics.frames.sources import source_variables
-from insyn.core import context
 from insyn.analytics.spec_types import (
     BandSpec,
     OptionSpec,
@@ -25,6 +24,7 @@ from insyn.analytics.spec_types import (
     T,
     VariableSpec,
 )
+from insyn.core import context
 from insyn.followup.models import (
     Option,
     Programme,
