@@ -209,11 +209,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-else:
-    # Assigned, not setdefault: dj_database_url.parse has already put CONN_MAX_AGE=0 there,
-    # which opened a new PostgreSQL connection for every request.
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("INSYN_DB_CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Assigned, not setdefault: dj_database_url.parse has already put CONN_MAX_AGE=0 there, which
+# opened a new PostgreSQL connection for every request. 60 s on PostgreSQL (a connection costs
+# a fork and authentication on the server); 0 on SQLite, whose connection is a file open.
+# Behind pgbouncer in transaction mode: INSYN_DB_CONN_MAX_AGE=0 and
+# INSYN_DB_DISABLE_SERVER_SIDE_CURSORS=true (README, "Production").
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("INSYN_DB_CONN_MAX_AGE", 0 if _SQLITE else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if not _SQLITE:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "INSYN_DB_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CSRF_FAILURE_VIEW = "insyn.core.views.csrf_failure"
 

@@ -9,10 +9,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insyn.accounts.models import TwoFactorPolicy, User
 from insyn.core.roles import Action
+from insyn.core.scoping import held_memberships
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
+
+
+DEVICE_CACHE = "_insyn_confirmed_device"
 
 
 def two_factor_required(user: User | AnonymousUser) -> bool:
@@ -20,7 +24,7 @@ def two_factor_required(user: User | AnonymousUser) -> bool:
         return False
     cached = user.__dict__.get("_insyn_2fa_required")
     if cached is None:
-        held = list(user.memberships.values_list("role", "org_unit__path"))
+        held = [(role, path) for role, path, _active in held_memberships(user)]
         policies = TwoFactorPolicy.objects.filter(
             role__in={role for role, _path in held}, required=True
         ).values_list("role", "organisation__path")
@@ -36,7 +40,12 @@ def two_factor_required(user: User | AnonymousUser) -> bool:
 def confirmed_device(user: User | AnonymousUser | Any) -> TOTPDevice | None:
     if not user.is_authenticated:
         return None
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    # asked by the middleware and again by the menu: once per user object (a request's);
+    # the services that create or confirm a device drop it
+    if DEVICE_CACHE not in user.__dict__:
+        user.__dict__[DEVICE_CACHE] = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device: TOTPDevice | None = user.__dict__[DEVICE_CACHE]
+    return device
 
 
 def needs_second_factor(request: HttpRequest, user: Any) -> bool:

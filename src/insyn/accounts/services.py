@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insyn.accounts.authentication import hash_key
 from insyn.accounts.models import ApiToken, TwoFactorPolicy, User
-from insyn.accounts.selectors import two_factor_required
+from insyn.accounts.selectors import DEVICE_CACHE, two_factor_required
 from insyn.core.audit import record_change, snapshot
 from insyn.core.roles import Action
 from insyn.core.services import ensure_in_scope
@@ -122,6 +122,7 @@ def user_reset_second_factor(*, actor: User | AnonymousUser | None, user: User) 
     if user.organisation is not None:
         ensure_in_scope(actor, Action.MANAGE_USERS, user.organisation.path)
     count, _ignored = TOTPDevice.objects.filter(user=user).delete()
+    user.__dict__.pop(DEVICE_CACHE, None)
     record_change(actor=actor, action="reset_second_factor", obj=user, before={}, after={})
     return count
 
@@ -163,6 +164,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    user.__dict__.pop(DEVICE_CACHE, None)
     record_change(actor=user, action="confirm_second_factor", obj=user, before={}, after={})
     return True
 

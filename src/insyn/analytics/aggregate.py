@@ -29,6 +29,7 @@ from insyn.analytics.frames.build import ident, lit
 from insyn.analytics.plan import GOAL_COLUMNS, Column, Plan, make_plan
 from insyn.analytics.scope import Scope
 from insyn.analytics.specs import ProgrammeSpec, SpecError, VariableSpec, load_spec
+from insyn.core import context
 from insyn.core.suppression import (
     TOTAL,
     CategorySystem,
@@ -243,8 +244,11 @@ def _run(request: AnalysisRequest, scope: Scope) -> tuple[AnalysisResult, Audit]
         municipalities = (
             unit_municipalities if municipalities is None else municipalities & unit_municipalities
         )
-    reasons = list(
-        NonResponseReason.objects.order_by("sort_order", "code").values_list("code", flat=True)
+    reasons = context.memoised(
+        "analytics.nonresponse_codes",
+        lambda: list(
+            NonResponseReason.objects.order_by("sort_order", "code").values_list("code", flat=True)
+        ),
     )
     today = lit(timezone.localdate().isoformat())
     plan = make_plan(variable, stage=stage, compare=request.compare, reasons=reasons, today=today)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from insyn.core import context
 from insyn.core.roles import Action
 from insyn.core.scoping import granted_paths
 
@@ -29,10 +30,16 @@ class Scope:
             return None
         from insyn.organisations.models import OrgUnit
 
-        return {
-            pk
-            for pk, path in OrgUnit.objects.filter(kind=OrgUnit.Kind.MUNICIPALITY).values_list(
-                "pk", "path"
-            )
-            if any(path.startswith(p) or p.startswith(path) for p in self.paths)
-        }
+        paths = self.paths
+
+        def compute() -> set[int]:
+            return {
+                pk
+                for pk, path in OrgUnit.objects.filter(kind=OrgUnit.Kind.MUNICIPALITY).values_list(
+                    "pk", "path"
+                )
+                if any(path.startswith(p) or p.startswith(path) for p in paths)
+            }
+
+        # asked by every chart of a page: once per request
+        return set(context.memoised(("analytics.scope_municipalities", paths), compute))

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from insyn.analytics.frames.sources import source_variables
 from insyn.analytics.spec_types import (
@@ -24,6 +24,7 @@ from insyn.analytics.spec_types import (
     T,
     VariableSpec,
 )
+from insyn.core import context
 from insyn.followup.models import (
     Option,
     Programme,
@@ -58,7 +59,18 @@ def _direction(variable: Variable) -> str:
 
 
 def load_spec(programme_key: str, *, with_sources: bool = True) -> ProgrammeSpec | None:
-    """The merged design of every version of `programme_key`, or None if there is none."""
+    """The merged design of every version of `programme_key`, or None if there is none.
+
+    Built once per request (a page with several charts asked for it 4–5 times, ~8 queries
+    each) and kept in the request's memo, which any recorded write empties; labels follow the
+    active language, so it is part of the key. Callers must not change the spec."""
+    return context.memoised(
+        ("analytics.load_spec", programme_key, with_sources, get_language()),
+        lambda: _load_spec(programme_key, with_sources=with_sources),
+    )
+
+
+def _load_spec(programme_key: str, *, with_sources: bool) -> ProgrammeSpec | None:
     programmes = list(Programme.objects.filter(key=programme_key).order_by("-version"))
     if not programmes:
         return None

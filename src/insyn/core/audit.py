@@ -76,6 +76,49 @@ def org_paths(obj: models.Model) -> list[str]:
     return [str(path)] if path else []
 
 
+def _plain_scoped(cls: type[models.Model]) -> str:
+    """The `scope_path_lookup` of a model whose audit place is just its scope path (no
+    `audit_org_path(s)` of its own), else ""."""
+    from insyn.core.scoping import ScopedModel
+
+    if (
+        issubclass(cls, ScopedModel)
+        and cls.scope_path_lookup
+        and cls.scope_path is ScopedModel.scope_path
+        and not hasattr(cls, "audit_org_paths")
+        and not hasattr(cls, "audit_org_path")
+    ):
+        return cls.scope_path_lookup
+    return ""
+
+
+def bulk_org_paths(objects: list[models.Model]) -> list[list[str]]:
+    """`org_paths` of each object, one query per model instead of one per object: a page of
+    50 occasions asked for its org paths 50 times. A model resolves its own page with a
+    classmethod `audit_org_paths_bulk(objects) -> {pk: paths}`; a plain scoped model by one
+    query over its `scope_path_lookup`; anything else one by one."""
+    by_type: dict[type[models.Model], list[models.Model]] = {}
+    for obj in objects:
+        by_type.setdefault(type(obj), []).append(obj)
+    found: dict[tuple[type[models.Model], Any], list[str]] = {}
+    for cls, group in by_type.items():
+        if len(group) < 2:
+            continue
+        bulk = getattr(cls, "audit_org_paths_bulk", None)
+        if bulk is not None:
+            for pk, paths in bulk(group).items():
+                found[(cls, pk)] = _unique(str(p) for p in paths if p)
+        elif lookup := _plain_scoped(cls):
+            pks = [obj.pk for obj in group]
+            rows = cls._base_manager.filter(pk__in=pks).values_list("pk", lookup)
+            for pk, path in rows:
+                found[(cls, pk)] = [str(path)] if path else []
+    return [
+        found[(type(obj), obj.pk)] if (type(obj), obj.pk) in found else org_paths(obj)
+        for obj in objects
+    ]
+
+
 def _unique(paths: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(paths))
 
@@ -162,6 +205,7 @@ def record_change(
         after=dict(after) if after is not None else None,
     )
     context.current().changes_recorded += 1
+    context.forget_memo()
     for listener in _change_listeners:
         listener(entry)
     return entry
@@ -201,15 +245,16 @@ def record_access(
         "ip_address": ctx.ip_address,
         "detail": dict(detail or {}),
     }
+    shown = list(objects)
     entries = [
         AccessEntry(
             **common,
             object_type=object_type(obj),
             object_id=str(obj.pk),
             client_id=_client_id(obj),
-            **path_fields(org_paths(obj), actor),
+            **path_fields(paths_of, actor),
         )
-        for obj in objects
+        for obj, paths_of in zip(shown, bulk_org_paths(shown), strict=True)
     ]
     if not entries:
         if model is None:

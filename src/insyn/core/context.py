@@ -6,8 +6,12 @@ A context variable rather than thread-locals so it also holds under ASGI and in 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -21,6 +25,9 @@ class RequestContext:
     # without a personal panel); the audit guard then asks for no entry. See
     # `insyn.core.audit.nothing_personal_shown`.
     nothing_personal_shown: bool = False
+    # Values computed once per request and reused (a programme's analysis spec, asked for by
+    # every chart on a page); None outside a request. Any recorded write empties it.
+    memo: dict[object, object] | None = None
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("insyn_request_context", default=None)
@@ -41,3 +48,28 @@ def begin(ctx: RequestContext) -> object:
 
 def end(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+def request_memo() -> dict[object, object] | None:
+    """The running request's memo, or None outside a request (CLI, tasks, tests without a
+    request), where nothing is memoised: there is no end that would drop it."""
+    ctx = _current.get()
+    return ctx.memo if ctx is not None else None
+
+
+def forget_memo() -> None:
+    """After a write: whatever the request memoised may describe the data before it."""
+    ctx = _current.get()
+    if ctx is not None and ctx.memo:
+        ctx.memo.clear()
+
+
+def memoised(key: object, compute: Callable[[], T]) -> T:
+    """`compute()` once per request under `key` (every call outside a request)."""
+    memo = request_memo()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    value: Any = memo[key]
+    return value

@@ -39,7 +39,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         # The audit trail keeps the query (what was searched for) but never an identity number.
-        ctx = context.RequestContext(path=safe_path(request.get_full_path())[:500])
+        ctx = context.RequestContext(path=safe_path(request.get_full_path())[:500], memo={})
         if _REQUEST_ID.match(incoming):
             ctx.request_id = incoming.replace("-", "")[:32]
         ctx.ip_address = client_address(request)

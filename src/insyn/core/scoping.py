@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 
+GRANTS_CACHE = "_insyn_granted_paths"  # on the user object: {action: paths, _MEMBERSHIPS: rows}
+_MEMBERSHIPS = "\0memberships"  # a key no action can have
+
+
 class Member(Protocol):
     """What scoping needs of a user: accounts' User is one. Said here, in core, so core does
     not import the accounts app above it (which builds its models on this module)."""
@@ -34,27 +38,49 @@ class Member(Protocol):
 
 
 def granted_paths(user: Member | AnonymousUser | None, action: Action | str) -> list[str]:
-    """The minimal set of subtree roots where `user` may perform `action`."""
+    """The minimal set of subtree roots where `user` may perform `action`.
+
+    The user's memberships are read once per user object (one query), then every action is
+    answered from them: a page asks for 10–20 actions (menu, panels, selectors, the audit).
+    The cache lives on the user object, which the authentication middleware loads afresh for
+    every request, so it never outlives a request or passes to another user; a service that
+    changes memberships drops it (`forget_grants`)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    cache: dict[str, list[str]] = user.__dict__.setdefault("_insyn_granted_paths", {})
+    cache: dict[str, Any] = user.__dict__.setdefault(GRANTS_CACHE, {})
     if action in cache:
-        return cache[action]
+        return list(cache[action])
+    held = held_memberships(user)
     paths = sorted(
         {
             path
-            for role, path in user.memberships.filter(org_unit__active=True).values_list(
-                "role", "org_unit__path"
-            )
-            if action in PERMISSIONS.get(role, frozenset())
+            for role, path, active in held
+            if active and action in PERMISSIONS.get(role, frozenset())
         }
     )
     minimal: list[str] = []
     for path in paths:  # sorted, so an ancestor always comes before its descendants
         if not any(path.startswith(root) for root in minimal):
             minimal.append(path)
-    cache[str(action)] = minimal
+    cache[str(action)] = tuple(minimal)
     return minimal
+
+
+def held_memberships(user: Any) -> list[tuple[str, str, bool]]:
+    """(role, org path, whether the unit is active) of each of `user`'s memberships, read once
+    per user object (the grants and the second-factor policy both need them)."""
+    cache: dict[str, Any] = user.__dict__.setdefault(GRANTS_CACHE, {})
+    held: list[tuple[str, str, bool]] | None = cache.get(_MEMBERSHIPS)
+    if held is None:
+        held = list(user.memberships.values_list("role", "org_unit__path", "org_unit__active"))
+        cache[_MEMBERSHIPS] = held
+    return held
+
+
+def forget_grants(user: Any) -> None:
+    """Drop the cached grants after a change to `user`'s memberships (read again on next use)."""
+    if user is not None:
+        user.__dict__.pop(GRANTS_CACHE, None)
 
 
 def has_action(user: Member | AnonymousUser | None, action: Action | str) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from insyn.followup.models import Instrument, InstrumentItem, Option, ScoreBand
 
 
@@ -35,7 +37,19 @@ def band_for(instrument: Instrument, total: float | None, sex: str) -> ScoreBand
     return None
 
 
+# For a queryset of stage variables: their instruments' items with options in three queries
+# instead of two per instrument (`items_of` then uses them).
+ITEMS_PREFETCH = (
+    Prefetch(
+        "variable__instrument__items", queryset=InstrumentItem.objects.select_related("option_set")
+    ),
+    "variable__instrument__items__option_set__options",
+)
+
+
 def items_of(instrument: Instrument) -> list[InstrumentItem]:
+    if "items" in getattr(instrument, "_prefetched_objects_cache", {}):
+        return list(instrument.items.all())
     return list(
         instrument.items.select_related("option_set").prefetch_related("option_set__options")
     )

@@ -22,6 +22,7 @@ from django.conf import settings
 from insyn.analytics import cache
 from insyn.analytics.frames.build import build_frame
 from insyn.analytics.specs import ProgrammeSpec
+from insyn.core import context
 
 GRACE_SECONDS = 600  # superseded files stay this long for readers that already listed them
 
@@ -82,7 +83,13 @@ def _locked(directory: Path) -> Iterator[None]:
 
 def frame(spec: ProgrammeSpec, municipality_ids: Iterable[int] | None = None) -> Frame:
     """The programme's frame for these municipalities (None: all), built where stale."""
-    versions = cache.partition_versions(spec)
+    # every chart of a page asks: the versions are read once per request (a write empties it)
+    versions = dict(
+        context.memoised(
+            ("analytics.partition_versions", spec.key, spec.fingerprint),
+            lambda: cache.partition_versions(spec),
+        )
+    )
     if municipality_ids is not None:
         wanted = set(municipality_ids)
         versions = {m: v for m, v in versions.items() if m in wanted}

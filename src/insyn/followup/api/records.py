@@ -38,7 +38,7 @@ from insyn.followup.models import (
 )
 from insyn.followup.scoring import band_for
 from insyn.followup.services.enrollment import responsible_refused
-from insyn.followup.services.recording import values_summary
+from insyn.followup.services.recording import prefetch_values, values_summary
 
 # --- enrolments ----------------------------------------------------------------------------
 
@@ -214,9 +214,17 @@ class OccasionSerializer(serializers.ModelSerializer):
     def get_scores(self, occasion: Occasion) -> dict[str, dict[str, Any]]:
         sex = occasion.enrollment.client.sex
         result = {}
-        totals = occasion.values.filter(
-            variable__type=Variable.Type.INSTRUMENT, item__isnull=True
-        ).select_related("variable__instrument")
+        totals: Any
+        if "values" in getattr(occasion, "_prefetched_objects_cache", {}):
+            totals = [
+                v
+                for v in sorted(occasion.values.all(), key=lambda v: v.pk)
+                if v.variable.type == Variable.Type.INSTRUMENT and v.item_id is None
+            ]
+        else:
+            totals = occasion.values.filter(
+                variable__type=Variable.Type.INSTRUMENT, item__isnull=True
+            ).select_related("variable__instrument")
         for value in totals:
             instrument = value.variable.instrument
             band = band_for(instrument, value.number, sex) if instrument else None
@@ -261,6 +269,8 @@ class OccasionViewSet(VersionedMixin, AuditedViewSet):
         qs = Occasion.objects.select_related(
             "stage", "enrollment__client", "non_response_reason"
         ).order_by("due_on", "id")
+        if self.action == "list":  # not for writes: the service must see its own values
+            qs = prefetch_values(qs)
         for param, lookup in (("enrollment", "enrollment_id"), ("client", "enrollment__client_id")):
             if (value := self._int_param(param)) is not None:
                 qs = qs.filter(**{lookup: value})

@@ -27,7 +27,7 @@ from insyn.followup.models import (
     StageVariable,
     Variable,
 )
-from insyn.followup.scoring import RunningScore, items_of, running_score
+from insyn.followup.scoring import ITEMS_PREFETCH, RunningScore, items_of, running_score
 
 PREFIX = "v-"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,9 +91,13 @@ class OccasionForm(VersionedForm):
         self.stage = occasion.stage
         self.fields["done_on"].initial = timezone.localdate()
         self.blocks: list[FieldBlock | InstrumentBlock] = []
-        links = self.stage.stage_variables.select_related(
-            "variable", "variable__option_set", "variable__instrument"
-        ).order_by("sort_order", "id")
+        links = (
+            self.stage.stage_variables.select_related(
+                "variable", "variable__option_set", "variable__instrument"
+            )
+            .prefetch_related("variable__option_set__options", *ITEMS_PREFETCH)
+            .order_by("sort_order", "id")
+        )
         for link in links:
             self._add_variable(link)
         self.goals: list[Goal] = []

@@ -52,9 +52,28 @@ def _summarise(rows: list[tuple[str, Any]]) -> dict[str, Any]:
     return summary
 
 
+def prefetch_values(occasions: Any) -> Any:
+    """`occasions` (a queryset) with their values, variables, instruments and bands in a
+    fixed number of queries, for `values_summary` and scores on a page of occasions."""
+    from django.db.models import Prefetch
+
+    return occasions.prefetch_related(
+        Prefetch(
+            "values",
+            queryset=Value.objects.select_related("variable__instrument", "item", "option"),
+        ),
+        "values__variable__instrument__bands",
+    )
+
+
 def values_summary(occasion: Occasion) -> dict[str, Any]:
     """The recorded values as {key: value}, for the change log and for display."""
-    rows = occasion.values.select_related("variable", "item", "option").order_by("id")
+    rows: Any
+    if "values" in getattr(occasion, "_prefetched_objects_cache", {}):
+        # a page of occasions prefetched its values (`prefetch_values`): no query per row
+        rows = sorted(occasion.values.all(), key=lambda v: v.pk)
+    else:
+        rows = occasion.values.select_related("variable", "item", "option").order_by("id")
     return _summarise(
         [
             (
