@@ -200,7 +200,8 @@ TEMPLATES = [
 # --- Database --------------------------------------------------------------------------------
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'insyn.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or DEFAULT_SQLITE)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if _SQLITE:
     # IMMEDIATE transactions and WAL let several gunicorn workers write without "locked" errors.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -209,12 +210,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-# Assigned, not setdefault: dj_database_url.parse has already put CONN_MAX_AGE=0 there, which
-# opened a new PostgreSQL connection for every request. 60 s on PostgreSQL (a connection costs
-# a fork and authentication on the server); 0 on SQLite, whose connection is a file open.
-# Behind pgbouncer in transaction mode: INSYN_DB_CONN_MAX_AGE=0 and
+# Assigned, not setdefault (dj_database_url already put 0 there: a new PostgreSQL connection per
+# request). pgbouncer in transaction mode: INSYN_DB_CONN_MAX_AGE=0 and
 # INSYN_DB_DISABLE_SERVER_SIDE_CURSORS=true (README, "Production").
-_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("INSYN_DB_CONN_MAX_AGE", 0 if _SQLITE else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not _SQLITE:
