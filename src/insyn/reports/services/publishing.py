@@ -49,18 +49,7 @@ def publish(*, actor: User, report: Report, expected_version: int | None) -> Rep
                 _("This report is already published (on %(date)s).")
                 % {"date": timezone.localtime(report.published_at).date()}
             )
-        before = _without_document(report)
-        report.published_at = timezone.now()
-        report.published_by = actor
-        fields = ["published_at", "published_by", "updated_at", *bump_version(report)]
-        report.save(update_fields=fields)
-        record_change(
-            actor=actor,
-            action="publish",
-            obj=report,
-            before=before,
-            after=_without_document(report),
-        )
+        _set_published(actor, report, published=True)
     return report
 
 
@@ -71,16 +60,22 @@ def unpublish(*, actor: User, report: Report, expected_version: int | None) -> R
         ensure_in_scope(actor, Action.HANDLE_QUALITY, report.scope_path())
         if not report.is_published:
             raise ValidationError(_("This report is not published."))
-        before = _without_document(report)
-        report.published_at = None
-        report.published_by = None
-        fields = ["published_at", "published_by", "updated_at", *bump_version(report)]
-        report.save(update_fields=fields)
-        record_change(
-            actor=actor,
-            action="unpublish",
-            obj=report,
-            before=before,
-            after=_without_document(report),
-        )
+        _set_published(actor, report, published=False)
     return report
+
+
+def _set_published(actor: User, report: Report, *, published: bool) -> None:
+    """Put the report on (or off) the public pages and record the change, in the caller's
+    transaction with the row already locked."""
+    before = _without_document(report)
+    report.published_at = timezone.now() if published else None
+    report.published_by = actor if published else None
+    fields = ["published_at", "published_by", "updated_at", *bump_version(report)]
+    report.save(update_fields=fields)
+    record_change(
+        actor=actor,
+        action="publish" if published else "unpublish",
+        obj=report,
+        before=before,
+        after=_without_document(report),
+    )
