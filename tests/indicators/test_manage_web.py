@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from insyn.indicators.models import ComparisonGroup, IndicatorTarget, IndicatorValue
 from insyn.indicators.services.stamps import stamp_of
@@ -33,7 +34,7 @@ def test_list_shows_who_and_when_and_write_links_only_to_writers(
     assert page.status_code == 200
     assert "Sjukfrånvaro" in text and staff.unit_manager.get_full_name() in text
     assert row.entered_at is not None
-    assert row.entered_at.strftime("%Y-%m-%d") in text and "12.5" in text
+    assert timezone.localtime(row.entered_at).strftime("%Y-%m-%d") in text and "12.5" in text
     swedish = login(staff.unit_manager).get(reverse("indicators:manage"), HTTP_ACCEPT_LANGUAGE="sv")
     assert "12,5" in swedish.content.decode()
     assert reverse("indicators:manage_value_edit", args=[row.pk]) in text

@@ -344,4 +344,4 @@ def test_only_the_system_gives_the_time_a_plan_was_decided(tree, staff):
     now = services.action_plan_create(
         actor=None, unit=tree.vux_unit, title="U", problem="P", owner=staff.unit_manager
     )
-    assert now.created_at.date() == timezone.localdate()
+    assert timezone.localtime(now.created_at).date() == timezone.localdate()

@@ -36,7 +36,7 @@ def test_last_year_has_plans_done_followed_up_and_open(db):
     for plan in decided.exclude(deviation=None):
         assert plan.deviation.reported_at < plan.created_at
     for plan in decided.exclude(complaint=None):
-        assert plan.complaint.received_on < plan.created_at.date()
+        assert plan.complaint.received_on < timezone.localtime(plan.created_at).date()
     # measures taken: a plan with an item done in the year and followed up in it, with outcome
     done_in_year = ActionItem.objects.filter(
         status=ActionItem.Status.DONE, done_on__gte=first, done_on__lte=last

@@ -88,7 +88,7 @@ def test_measures_taken_this_year(tree, staff, plans):
     row = table.rows[0]
     assert row[0].text == "Säkrare läkemedelshantering"
     assert row[1].text == "Avvikelse"
-    assert row[2].text == plans["done"].created_at.date().isoformat()
+    assert row[2].text == timezone.localtime(plans["done"].created_at).date().isoformat()
     assert row[3].value == 2 and row[3].text == "2 av 2"  # the cancelled item is not counted
     assert row[5].text == "Det gav effekt"
     assert row[6].text == "Inga fel doser sedan åtgärderna."

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from insyn.core.models import AccessEntry, ChangeEntry
 from insyn.surveys.models import Invitation, SurveyRound
@@ -53,7 +54,7 @@ def test_printed_sheet_has_link_qr_and_instructions_and_is_audited(login, staff,
     html = response.content.decode()
     assert f"/surveys/a/{token}/" in html and QR in html
     assert "Skanna koden med mobilens kamera" in html
-    assert invitation.expires_at.date().isoformat() in html
+    assert timezone.localtime(invitation.expires_at).date().isoformat() in html
     entry = AccessEntry.objects.filter(action="print_link").get()
     assert (entry.actor_id, entry.object_id) == (staff.case_worker.pk, str(invitation.pk))
 

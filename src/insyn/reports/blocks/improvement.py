@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insyn.quality.models import ActionItem, ActionPlan, CycleActivity, CycleTask
@@ -107,7 +108,7 @@ def action_plans(ctx: BuildContext, spec: dict[str, Any]) -> Block:
         row = [
             Cell(plan.title, header=True),
             Cell(source_kind(plan)),
-            Cell(plan.created_at.date().isoformat()),
+            Cell(timezone.localtime(plan.created_at).date().isoformat()),
             Cell(_("%(done)s of %(total)s") % {"done": done, "total": total}, done),
             Cell(str(plan.get_status_display())),
         ]
