@@ -101,9 +101,9 @@ def approve(*, actor: User, report: Report, expected_version: int | None) -> Rep
         lock_for_write(report, expected_version)
         ensure_in_scope(actor, Action.HANDLE_QUALITY, report.scope_path())
         if report.is_frozen:
+            approved = timezone.localtime(report.approved_at).date() if report.approved_at else ""
             raise ValidationError(
-                _("This report is already approved (on %(date)s).")
-                % {"date": timezone.localtime(report.approved_at).date() if report.approved_at else ""}
+                _("This report is already approved (on %(date)s).") % {"date": approved}
             )
         before = snapshot(report)
         now = timezone.now()
