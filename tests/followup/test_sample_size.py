@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import pytest
+from django.utils import translation
 from scipy import stats
 from statsmodels.stats.power import NormalIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_confint
 
 from insyn.followup import sample_size as ss
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The messages are asserted in English (Swedish is the default language)."""
+    with translation.override("en"):
+        yield
+
 
 # (p, n) cases: a share observed among n clients
 SHARES = [(0.5, 10), (0.3, 20), (0.1, 50), (0.72, 25), (0.05, 200), (0.9, 7)]
