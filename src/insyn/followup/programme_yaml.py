@@ -14,6 +14,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from insyn.followup.sample_size import PLANNING_KEYS
 from insyn.followup.spec import (
     STAGE_FIELDS,
     LinkSpec,
@@ -86,6 +87,11 @@ def _stage(s: StageSpec) -> dict[str, Any]:
     }
 
 
+def _planning(plan: dict[str, Any]) -> dict[str, Any]:
+    """In the documented order (PostgreSQL's jsonb does not keep the order it was given)."""
+    return {key: plan[key] for key in PLANNING_KEYS if key in plan}
+
+
 def spec_to_data(spec: ProgrammeSpec) -> dict[str, Any]:
     sampling: dict[str, Any] = {"rule": spec.sampling}
     if spec.sampling_days:
@@ -108,6 +114,7 @@ def spec_to_data(spec: ProgrammeSpec) -> dict[str, Any]:
             "auto_enrol": spec.auto_enroll,
         },
         "sampling": sampling,
+        **({"planning": _planning(spec.planning)} if spec.planning else {}),
         "option_sets": [
             {"key": o.key, "name": o.name, "options": [_option(x) for x in o.options]}
             for o in spec.option_sets
@@ -220,6 +227,7 @@ _TOP = {
     "target_group",
     "inclusion",
     "sampling",
+    "planning",
     "option_sets",
     "variables",
     "stages",
@@ -366,6 +374,7 @@ def load_spec(text: str) -> ProgrammeSpec:
         sampling_days=days,
         sampling_from=r.date(sampling, "from", "sampling"),
         sampling_to=r.date(sampling, "to", "sampling"),
+        planning=r.mapping(top.get("planning") or {}, "planning", set(PLANNING_KEYS)),
         option_sets=_read_option_sets(r, top),
         variables=_read_variables(r, top),
         stages=_read_stages(r, top),

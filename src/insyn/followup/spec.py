@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -95,6 +96,7 @@ class ProgrammeSpec:
     sampling_days: list[int] = field(default_factory=list)
     sampling_from: dt.date | None = None
     sampling_to: dt.date | None = None
+    planning: dict[str, Any] = field(default_factory=dict)
     option_sets: list[OptionSetSpec] = field(default_factory=list)
     variables: list[VariableSpec] = field(default_factory=list)
     stages: list[StageSpec] = field(default_factory=list)
@@ -336,6 +338,7 @@ def spec_from_programme(programme: Programme) -> ProgrammeSpec:
         sampling_days=[int(d) for d in programme.sampling_days or []],
         sampling_from=programme.sampling_from,
         sampling_to=programme.sampling_to,
+        planning=dict(programme.planning or {}),
         option_sets=sorted(option_sets.values(), key=lambda o: o.key),
         variables=[
             VariableSpec(

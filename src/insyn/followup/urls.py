@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insyn.followup.views import design, records, worklist
+from insyn.followup.views import design, records, sample_size, worklist
 
 app_name = "followup"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("programmes/import/", design.ProgrammeImportView.as_view(), name="programme_import"),
     path("programmes/<int:pk>/", design.ProgrammeDetailView.as_view(), name="programme"),
     path("programmes/<int:pk>/edit/", design.ProgrammeEditView.as_view(), name="programme_edit"),
+    path(
+        "programmes/<int:pk>/sample-size/",
+        sample_size.SampleSizeView.as_view(),
+        name="programme_sample_size",
+    ),
     path(
         "programmes/<int:pk>/action/", design.ProgrammeActionView.as_view(), name="programme_action"
     ),

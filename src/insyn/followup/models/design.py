@@ -210,6 +210,8 @@ class Programme(Versioned, ScopedModel):
     )
     sampling_from = models.DateField(_("intake from"), null=True, blank=True)
     sampling_to = models.DateField(_("intake to"), null=True, blank=True)
+    # The sample-size plan (followup.sample_size.PLANNING_KEYS): advice, not a rule.
+    planning = models.JSONField(_("sample-size plan"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -30,6 +30,7 @@ from insyn.followup.models import (
     StageVariable,
     Variable,
 )
+from insyn.followup.sample_size import planning_problems
 from insyn.followup.spec import (
     STAGE_FIELDS,
     ProgrammeSpec,
@@ -290,7 +291,28 @@ def spec_problems(
             elif link.variable in linked:
                 errors.append(f"{where}: {_('The variable is listed twice in the stage.')}")
             linked.add(link.variable)
+    for name, messages in planning_problems(spec.planning, {v.key for v in spec.variables}).items():
+        errors.extend(f"planning.{name}: {m}" for m in messages)
     return errors
+
+
+@transaction.atomic
+def programme_set_planning(
+    *, actor: User | AnonymousUser | None, programme: Programme, planning: dict[str, object]
+) -> Programme:
+    """Store the sample-size plan on a draft (advice for the planner; it changes no rule)."""
+    ensure_in_scope(actor, Action.DESIGN, programme.owner.path)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _ensure_draft(programme)
+    clean = {k: v for k, v in planning.items() if v not in (None, "")}
+    problems = planning_problems(clean, set(programme.variables.values_list("key", flat=True)))
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(programme)
+    programme.planning = clean
+    programme.save(update_fields=["planning", "updated_at"])
+    record_change(actor=actor, action="update", obj=programme, before=before)
+    return programme
 
 
 @transaction.atomic
@@ -332,6 +354,7 @@ def programme_build(
         sampling_days=list(spec.sampling_days),
         sampling_from=spec.sampling_from,
         sampling_to=spec.sampling_to,
+        planning=dict(spec.planning),
         previous=previous,
     )
     programme.intervention_types.set(refs["types"])  # type: ignore[arg-type]
