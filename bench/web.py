@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -217,7 +218,7 @@ class VirtualUser:
     occasion: int
     client: int
     query: str = ""
-    iteration: int = 0
+    step: int = 0  # where in its round of pages the user is; kept from one phase to the next
     form: Answer | None = field(default=None, repr=False)
 
     def path(self, page: str) -> str:
@@ -236,6 +237,7 @@ class VirtualUser:
         if form is None:
             return Answer(0, "", error="no occasion form"), "no occasion form to save"
         answer = browser.request("POST", self.path(page), form.fields)
+        self.form = None  # its version is spent
         return answer, problem_of(answer, expect=[302])  # 400 re-renders the form: an error
 
 
@@ -314,9 +316,10 @@ def virtual_users(base: str, count: int) -> tuple[list[VirtualUser], dict[str, l
     log("pages per role:")
     allowed = role_pages(users)
     for _ in range(2):  # the workers' first requests import and compile templates
-        for role in DEMO_ROLES:
-            for page in allowed[role]:
-                users[0].visit(role, page)
+        for role, page in rounds(users[0], allowed):
+            users[0].visit(role, page)
+    for user in users[1:]:  # each starts somewhere else in its round: every page from the start
+        user.step = random.Random(user.index).randrange(len(rounds(user, allowed)))
     return users, allowed
 
 
@@ -334,18 +337,21 @@ def drive(
     tally: Tally,
     stop: threading.Event,
 ) -> None:
+    steps = rounds(user, allowed)
     while not stop.is_set():
-        roles = list(user.sessions)
-        role = roles[user.iteration % len(roles)]
-        user.iteration += 1
-        for page in allowed[role]:
-            if stop.is_set():
-                return
-            started = time.perf_counter()
-            _answer, problem = user.visit(role, page)
-            tally.add(page_label(role, page), (time.perf_counter() - started) * 1000, problem)
-            if think:
-                stop.wait(think)
+        role, page = steps[user.step % len(steps)]
+        user.step += 1
+        if page == "occasion save" and user.form is None:
+            continue  # a user who came in mid-round saves after its next form
+        started = time.perf_counter()
+        _answer, problem = user.visit(role, page)
+        tally.add(page_label(role, page), (time.perf_counter() - started) * 1000, problem)
+        if think:
+            stop.wait(think)
+
+
+def rounds(user: VirtualUser, allowed: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(role, page) for role in user.sessions for page in allowed[role]]
 
 
 class Backends:
@@ -399,15 +405,18 @@ def run_phase(
         tally.full.wait(SAMPLE_EVERY)
         sample()
     stop.set()
+    # Throughput counts what finished within the phase; the answers still under way are
+    # waited for (their times count) but not while the server's CPU is read.
+    elapsed, finished = time.perf_counter() - started, tally.count
+    sample()
     for thread in threads:
         thread.join(timeout=40)
-    elapsed = time.perf_counter() - started
-    sample()
     return Phase(
         count,
         think,
         tally,
         elapsed,
+        finished,
         server.seconds(),
         database.seconds() if backends.local else None,
         time.process_time() - bench_started,

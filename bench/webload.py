@@ -369,6 +369,7 @@ class Phase:
     think: float
     tally: Tally
     seconds: float
+    finished: int  # requests answered within the phase's seconds (the rest were under way)
     server_cpu: float
     db_cpu: float | None
     bench_cpu: float
@@ -376,7 +377,7 @@ class Phase:
 
     @property
     def rate(self) -> float:
-        return self.tally.count / self.seconds if self.seconds else 0.0
+        return self.finished / self.seconds if self.seconds else 0.0
 
 
 def ms(value: float) -> str:
@@ -385,7 +386,10 @@ def ms(value: float) -> str:
 
 def report(phase: Phase) -> None:
     tally = phase.tally
-    log(f"\n{phase.users} user(s), think time {phase.think:g} s: {tally.count} requests")
+    log(
+        f"\n{phase.users} user(s), think time {phase.think:g} s: {phase.finished} requests "
+        f"in {phase.seconds:.1f} s (and {tally.count - phase.finished} under way at the end)"
+    )
     log(f"  {'page':<26}{'n':>6}{'p50 ms':>8}{'p95 ms':>8}  errors")
     for page, stats in sorted(tally.pages.items()):
         errors = ", ".join(f"{k} ×{v}" for k, v in stats.errors.items()) or "0"
@@ -399,10 +403,10 @@ def report(phase: Phase) -> None:
         f"  {'all pages':<26}{tally.count:>6}{ms(percentile(every, 50))} "
         f"{ms(percentile(every, 95))}  {tally.error_count}"
     )
-    per = max(tally.count, 1)
+    per = max(phase.finished, 1)
     db = f"{phase.db_cpu * 1000 / per:.1f} ms" if phase.db_cpu is not None else "not measured"
     log(
-        f"  throughput {phase.rate:.1f} requests/s over {phase.seconds:.1f} s; CPU per request: "
+        f"  throughput {phase.rate:.1f} requests/s; CPU per request: "
         f"gunicorn {phase.server_cpu * 1000 / per:.1f} ms, PostgreSQL {db}, "
         f"bench client {phase.bench_cpu * 1000 / per:.1f} ms"
     )
@@ -416,7 +420,7 @@ def summary(phases: list[Phase]) -> None:
     log("  users think   req/s  p50 ms  p95 ms  gunicorn ms/req  PostgreSQL ms/req  errors  load1")
     for p in phases:
         every = p.tally.all_times()
-        per = max(p.tally.count, 1)
+        per = max(p.finished, 1)
         db = f"{p.db_cpu * 1000 / per:17.1f}" if p.db_cpu is not None else f"{'–':>17}"
         log(
             f"  {p.users:>5} {p.think:>4g}s {p.rate:7.1f} {ms(percentile(every, 50))} "
