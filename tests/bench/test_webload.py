@@ -168,3 +168,22 @@ def test_the_bench_signs_in_as_users_the_demo_creates() -> None:
     assert web.DEMO_PASSWORD == demo.DEMO_PASSWORD
     with pytest.raises(SystemExit, match="must contain 'bench'"):
         web.ensure_database("postgresql://postgres@127.0.0.1:5432/insyn")
+
+
+def test_the_report_counts_what_finished_in_time_and_says_when_there_were_errors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tally = webload.Tally(limit=100)
+    for elapsed in (100.0, 200.0, 300.0, 400.0):
+        tally.add("start (kvalitet)", elapsed)
+    tally.add("occasion save", 900.0, "HTTP 400")  # under way when the phase ended
+    # 4 answered in 2 s: 2 requests/s; 0.3 s of gunicorn CPU over 4 requests: 75 ms each.
+    phase = webload.Phase(10, 0.0, tally, 2.0, 4, 0.3, 0.1, 0.05, (1.0, 0.5, 0.25))
+    assert phase.rate == pytest.approx(2.0)
+    webload.report(phase)
+    webload.summary([phase])
+    out = capsys.readouterr().out
+    assert "4 requests in 2.0 s (and 1 under way at the end)" in out
+    assert "occasion save" in out and "HTTP 400 ×1" in out
+    assert "gunicorn 75.0 ms, PostgreSQL 25.0 ms" in out
+    assert "THIS RUN HAD 1 ERROR(S)" in out
