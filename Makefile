@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench messages clean
+.PHONY: setup run test lint format bench bench-web messages clean
 
 setup: $(STAMP) messages
 
@@ -36,6 +36,10 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Load on the served pages at 1, 10 and 50 users (bench/web.py; INSYN_BENCHWEB_* to change).
+bench-web: setup
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) var/static node_modules .pytest_cache .mypy_cache .ruff_cache

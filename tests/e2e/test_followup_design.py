@@ -47,3 +47,19 @@ def test_quality_lead_makes_a_new_version(page, published, staff):
     assert v1.variables.get(key="audit").label == "AUDIT"
     assert v2.variables.get(key="audit").label == "AUDIT – alkoholvanor"
     assert page.csp_errors == []
+
+
+def test_sample_size_planner_computes_and_passes_axe(page, published, staff):
+    log_in(page, staff.quality_lead.username, TEST_PASSWORD)
+    page.goto(f"/followup/programmes/{published.pk}/")
+    page.get_by_role("link", name="Hur många klienter ger urvalet?").click()
+    page.get_by_label("Förväntat antal klienter per år").fill("150")
+    page.get_by_label("Huvudmått").select_option("change")
+    page.get_by_label("Förväntad standardavvikelse för förändringen").fill("6,5")
+    page.get_by_role("button", name="Beräkna").click()
+    expect(page.get_by_role("heading", name="Vad urvalet ger")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("n = 150")
+    assert_accessible(page)
+    page.screenshot(path="var/screens/sample-size.png", full_page=True)
+    assert page.get_by_role("button", name="Spara i utkastet").count() == 0  # published
+    assert page.csp_errors == []

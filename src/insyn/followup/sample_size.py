@@ -152,6 +152,10 @@ class Guidance:
     years_needed: float | None = None
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def fraction_percent(self) -> float:
+        return 100 * self.fraction
+
 
 def guidance(
     *,

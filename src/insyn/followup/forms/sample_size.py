@@ -12,6 +12,7 @@ from insyn.followup.sample_size import MEASURE_CHANGE, MEASURE_SHARE, planning_p
 
 class PlanningForm(forms.Form):
     intake_per_year = forms.FloatField(
+        localize=True,
         label=_("Expected clients per year"),
         help_text=_("Clients who start the intervention in a year, before the sampling rule."),
     )
@@ -25,14 +26,20 @@ class PlanningForm(forms.Form):
     )
     variable = forms.ChoiceField(label=_("Variable"), required=False)
     share_percent = forms.FloatField(
-        label=_("Expected share, percent"), required=False, min_value=0, max_value=100
+        localize=True,
+        label=_("Expected share, percent"),
+        required=False,
+        min_value=0,
+        max_value=100,
     )
     sd = forms.FloatField(
+        localize=True,
         label=_("Expected standard deviation of the change"),
         required=False,
         help_text=_("In the measure's own units; from earlier years or the instrument's manual."),
     )
     completion_percent = forms.FloatField(
+        localize=True,
         label=_("Share with a complete after-measure, percent"),
         required=False,
         min_value=0,
@@ -40,6 +47,7 @@ class PlanningForm(forms.Form):
         help_text=_("Clients lost before the after-measure do not count. Empty means all."),
     )
     precision = forms.FloatField(
+        localize=True,
         label=_("Wanted precision (half the width of the 95% interval)"),
         required=False,
         help_text=_("Percentage points for a share, the measure's units for a change."),
