@@ -21,7 +21,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 CLIENT_ID = "insyn-test"
-CLIENT_SECRET = "test-client-secret-not-secret"  # noqa: S105 (a test provider's)
+CLIENT_SECRET = "test-client-secret-not-secret"
 
 
 class Provider:
@@ -123,7 +123,7 @@ class Provider:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 provider.requests.append(url.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -140,7 +140,7 @@ class Provider:
                 else:
                     self._json(404, {"error": "not_found"})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 url = urlsplit(self.path)
                 provider.requests.append(url.path)
                 length = int(self.headers.get("Content-Length", "0"))

@@ -13,7 +13,6 @@ from insyn.accounts.sso import password_login_allowed
 from insyn.core.roles import Role
 from insyn.organisations.models import OrgUnit
 
-
 SSO_ONLY = _(
     "Your organisation logs in through single sign-on: use the button for your organisation's "
     "account below. Passwords in insyn are turned off."

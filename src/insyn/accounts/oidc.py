@@ -77,16 +77,16 @@ class SsoBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
 
-    @property  # type: ignore[misc]
-    def OIDC_OP_TOKEN_ENDPOINT(self) -> str | None:  # noqa: N802 (the library's name)
+    @property
+    def OIDC_OP_TOKEN_ENDPOINT(self) -> str | None:
         return endpoint("OIDC_OP_TOKEN_ENDPOINT", "token_endpoint")
 
-    @property  # type: ignore[misc]
-    def OIDC_OP_JWKS_ENDPOINT(self) -> str | None:  # noqa: N802
+    @property
+    def OIDC_OP_JWKS_ENDPOINT(self) -> str | None:
         return endpoint("OIDC_OP_JWKS_ENDPOINT", "jwks_uri")
 
-    @property  # type: ignore[misc]
-    def OIDC_OP_USER_ENDPOINT(self) -> str | None:  # noqa: N802
+    @property
+    def OIDC_OP_USER_ENDPOINT(self) -> str | None:
         return endpoint("OIDC_OP_USER_ENDPOINT", "userinfo_endpoint", required=False)
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
@@ -125,7 +125,7 @@ class SsoBackend(OIDCAuthenticationBackend):
         claims = self.get_userinfo(access_token, id_token, payload)
         login = sso.sso_login(issuer=str(payload.get("iss", "")).rstrip("/"), claims=claims)
         if self.request is not None:
-            self.request.insyn_sso_claim_values = login.claim_values  # type: ignore[union-attr]
+            self.request.insyn_sso_claim_values = login.claim_values
         return login.user
 
 

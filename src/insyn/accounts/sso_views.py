@@ -68,9 +68,7 @@ class SsoSettingsView(InsynView):
         units = OrgUnit.objects.restrict(request.user, Action.MANAGE_USERS).filter(
             path__startswith=organisation.path, active=True
         )
-        return SsoRuleForm(
-            data, org_units=units, groups_claim=settings.INSYN_OIDC_GROUPS_CLAIM
-        )
+        return SsoRuleForm(data, org_units=units, groups_claim=settings.INSYN_OIDC_GROUPS_CLAIM)
 
     def _render(
         self, request: HttpRequest, organisation: OrgUnit, status: int = 200, **forms: Any
@@ -114,7 +112,9 @@ class SsoSettingsView(InsynView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
                 return self._render(request, organisation, 400, rule_form=form)
-            messages.success(request, _("The rule was added. It applies from each user's next login."))
+            messages.success(
+                request, _("The rule was added. It applies from each user's next login.")
+            )
         elif op == "delete_rule":
             rule = get_object_or_404(
                 SsoGroupRule.objects.restrict(request.user, Action.MANAGE_USERS),

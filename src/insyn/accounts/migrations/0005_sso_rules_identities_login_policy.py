@@ -6,57 +6,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_alter_twofactorpolicy_role'),
-        ('organisations', '0003_membership_source'),
+        ("accounts", "0004_alter_twofactorpolicy_role"),
+        ("organisations", "0003_membership_source"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginPolicy',
+            name="LoginPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('local_passwords', models.BooleanField(default=True, help_text='Off: staff log in through the identity provider (single sign-on) only.', verbose_name='local passwords allowed')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='login_policy', to='organisations.orgunit', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "local_passwords",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Off: staff log in through the identity provider (single sign-on) only.",
+                        verbose_name="local passwords allowed",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="login_policy",
+                        to="organisations.orgunit",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'login policy',
-                'verbose_name_plural': 'login policies',
+                "verbose_name": "login policy",
+                "verbose_name_plural": "login policies",
             },
         ),
         migrations.CreateModel(
-            name='SsoGroupRule',
+            name="SsoGroupRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claim', models.CharField(blank=True, help_text='Empty: the group claim configured for the installation.', max_length=100, verbose_name='claim')),
-                ('value', models.CharField(help_text="E.g. the group's object id in Entra ID or the group name in Keycloak.", max_length=255, verbose_name='group or claim value')),
-                ('role', models.CharField(choices=[('case_worker', 'Case worker'), ('unit_manager', 'Unit manager'), ('quality_lead', 'Quality lead'), ('analyst', 'Analyst'), ('admin', 'Administrator'), ('lex_sarah_officer', 'Lex Sarah officer')], max_length=20, verbose_name='role')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.orgunit', verbose_name='municipality')),
-                ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sso_rules', to='organisations.orgunit', verbose_name='organisation unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "claim",
+                    models.CharField(
+                        blank=True,
+                        help_text="Empty: the group claim configured for the installation.",
+                        max_length=100,
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "value",
+                    models.CharField(
+                        help_text="E.g. the group's object id in Entra ID or the group name in Keycloak.",
+                        max_length=255,
+                        verbose_name="group or claim value",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("case_worker", "Case worker"),
+                            ("unit_manager", "Unit manager"),
+                            ("quality_lead", "Quality lead"),
+                            ("analyst", "Analyst"),
+                            ("admin", "Administrator"),
+                            ("lex_sarah_officer", "Lex Sarah officer"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.orgunit",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sso_rules",
+                        to="organisations.orgunit",
+                        verbose_name="organisation unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'single sign-on rule',
-                'verbose_name_plural': 'single sign-on rules',
-                'ordering': ['municipality__path', 'claim', 'value', 'org_unit__path', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('claim', 'value', 'org_unit', 'role'), name='sso_group_rule_unique')],
+                "verbose_name": "single sign-on rule",
+                "verbose_name_plural": "single sign-on rules",
+                "ordering": ["municipality__path", "claim", "value", "org_unit__path", "role"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("claim", "value", "org_unit", "role"), name="sso_group_rule_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SsoIdentity',
+            name="SsoIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=255, verbose_name='issuer')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_login_at', models.DateTimeField(blank=True, null=True, verbose_name='last SSO login')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sso_identities', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=255, verbose_name="issuer")),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "last_login_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last SSO login"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sso_identities",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'single sign-on identity',
-                'verbose_name_plural': 'single sign-on identities',
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='sso_identity_unique')],
+                "verbose_name": "single sign-on identity",
+                "verbose_name_plural": "single sign-on identities",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("issuer", "subject"), name="sso_identity_unique"
+                    )
+                ],
             },
         ),
     ]

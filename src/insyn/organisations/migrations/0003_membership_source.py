@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_alter_membership_role'),
+        ("organisations", "0002_alter_membership_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='source',
-            field=models.CharField(choices=[('manual', 'Granted by hand'), ('sso', 'Single sign-on')], default='manual', max_length=10, verbose_name='source'),
+            model_name="membership",
+            name="source",
+            field=models.CharField(
+                choices=[("manual", "Granted by hand"), ("sso", "Single sign-on")],
+                default="manual",
+                max_length=10,
+                verbose_name="source",
+            ),
         ),
     ]

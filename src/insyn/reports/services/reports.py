@@ -103,7 +103,11 @@ def approve(*, actor: User, report: Report, expected_version: int | None) -> Rep
         if report.is_frozen:
             raise ValidationError(
                 _("This report is already approved (on %(date)s).")
-                % {"date": timezone.localtime(report.approved_at).date() if report.approved_at else ""}
+                % {
+                    "date": timezone.localtime(report.approved_at).date()
+                    if report.approved_at
+                    else ""
+                }
             )
         before = snapshot(report)
         now = timezone.now()
