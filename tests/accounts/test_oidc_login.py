@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from insyn.accounts import sso
-from insyn.accounts.models import SsoIdentity, TwoFactorPolicy, User
+from insyn.accounts.models import ApiToken, SsoIdentity, TwoFactorPolicy, User
 from insyn.core.models import ChangeEntry
 from insyn.core.roles import Role
 from insyn.organisations.models import Membership
@@ -132,6 +132,9 @@ def test_the_identity_provider_does_the_second_factor(client, provider, rules, t
     sso_login(client, provider, claims(VUX_GROUP))
     # a password login with this role would be sent to set up TOTP; the SSO session is not
     assert client.get(reverse("core:home")).status_code == 200
+    # and counts as verified where a second factor is asked for (an API token)
+    client.post(reverse("accounts:profile"), {"op": "renew_token", "days": 30})
+    assert ApiToken.objects.filter(user=anna()).exists()
 
 
 def test_a_removed_group_removes_the_membership_at_the_next_login(

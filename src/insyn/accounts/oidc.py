@@ -169,7 +169,13 @@ class CallbackView(OIDCAuthenticationCallbackView):
             )
         try:
             response: HttpResponse = super().get(request)
-        except (SuspiciousOperation, requests.RequestException, ValueError, KeyError) as exc:
+        except (
+            SuspiciousOperation,
+            ImproperlyConfigured,
+            requests.RequestException,
+            ValueError,
+            KeyError,
+        ) as exc:
             logger.warning("SSO login refused: %s", exc)
             return self.login_failure()
         return response

@@ -53,7 +53,7 @@ def needs_second_factor(request: HttpRequest, user: Any) -> bool:
     if not user.is_authenticated:
         return False
     # An SSO session proved its second factor at the identity provider (docs/sso.md).
-    if getattr(request, "session", {}).get("insyn_sso"):
+    if getattr(request, "session", {}).get("insyn_sso"):  # oidc.SSO_SESSION_KEY
         return False
     verified = getattr(user, "is_verified", None)
     if verified is not None and verified():

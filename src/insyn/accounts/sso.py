@@ -187,6 +187,12 @@ def sso_login(*, issuer: str, claims: Claims) -> SsoLogin:
     _update_profile(user, claims, rules[0].municipality if rules else None)
     result = sync_memberships(user=user, rules=rules)
     result.claim_values = sorted(claim_values(claims, settings.INSYN_OIDC_GROUPS_CLAIM))
+    logger.info(
+        "SSO login of %s: %d membership(s) granted, %d removed",
+        user.get_username(),
+        len(result.granted),
+        len(result.revoked),
+    )
     identity.last_login_at = timezone.now()
     identity.save(update_fields=["last_login_at"])
     if not user.memberships.exists():

@@ -31,6 +31,7 @@ from insyn.accounts.forms import (
     UserUpdateForm,
 )
 from insyn.accounts.models import ApiToken, TwoFactorPolicy, User
+from insyn.accounts.oidc import SSO_SESSION_KEY
 from insyn.accounts.selectors import confirmed_device, users_for
 from insyn.accounts.sso import password_login_allowed
 from insyn.core.audit import record_access
@@ -206,7 +207,9 @@ class ProfileView(InsynView):
                     user=user,
                     days=form.cleaned_data["days"],
                     read_only=form.cleaned_data["read_only"],
-                    second_factor_verified=bool(verified and verified()),
+                    # an SSO session proved its second factor at the identity provider
+                    second_factor_verified=bool(verified and verified())
+                    or bool(request.session.get(SSO_SESSION_KEY)),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
