@@ -189,7 +189,7 @@ def test_a_rule_granted_role_becomes_manual_when_an_administrator_grants_it(
 
 
 def test_claims_that_map_to_nothing_log_in_to_the_no_access_page(
-    client, provider, rules, tree, caplog, english
+    client, provider, rules, tree, caplog
 ):
     with caplog.at_level(logging.WARNING, logger="insyn.sso"):
         response = sso_login(client, provider, claims("not-a-mapped-group"))
@@ -199,7 +199,7 @@ def test_claims_that_map_to_nothing_log_in_to_the_no_access_page(
     page = client.get(reverse("accounts:sso_no_access"))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "you have no role in insyn" in text
+    assert "har ingen roll i insyn" in text  # the page speaks Swedish
     assert "not-a-mapped-group" in text
     user = anna()
     assert not Membership.objects.filter(user=user).exists()

@@ -30,16 +30,16 @@ def passwords_off(tree, staff):
 
 
 def test_password_login_is_refused_when_local_passwords_are_off(
-    client, staff, password, passwords_off, english
+    client, staff, password, passwords_off
 ):
     response = _post_login(client, "cw", password)
     assert response.status_code == 200
     errors = " ".join(response.context["form"].non_field_errors())
-    assert "single sign-on" in errors
+    assert "enkel inloggning (SSO)" in errors
     assert client.get(reverse("core:home")).status_code == 302
     # a wrong password still gets the usual answer (the policy is told only to the right one)
     wrong = _post_login(Client(), "cw", "wrong-password-123")
-    assert "single sign-on" not in " ".join(wrong.context["form"].non_field_errors())
+    assert "SSO" not in " ".join(wrong.context["form"].non_field_errors())
 
 
 def test_other_municipalities_and_superusers_keep_their_passwords(
