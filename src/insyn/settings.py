@@ -18,6 +18,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from insyn.settings_oidc import *  # noqa: F403  single sign-on (docs/sso.md)
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("INSYN_VAR_DIR", PROJECT_DIR / "var"))
@@ -117,9 +119,8 @@ def production_problems(*, pepper: str, debug: bool) -> list[str]:
 if PRODUCTION and (_problems := production_problems(pepper=INSYN_PEPPER, debug=DEBUG)):
     raise ImproperlyConfigured("; ".join(_problems))
 
-ALLOWED_HOSTS = env_list(
-    "INSYN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
-)
+_LOCAL = ["127.0.0.1", "localhost", "testserver"]
+ALLOWED_HOSTS = env_list("INSYN_ALLOWED_HOSTS", [] if PRODUCTION else _LOCAL)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("INSYN_ALLOWED_HOSTS must be set in production")
 CSRF_TRUSTED_ORIGINS = env_list("INSYN_CSRF_TRUSTED_ORIGINS", [])
@@ -210,9 +211,8 @@ if _SQLITE:
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-# Assigned, not setdefault (dj_database_url already put 0 there: a new PostgreSQL connection per
-# request). pgbouncer in transaction mode: INSYN_DB_CONN_MAX_AGE=0 and
-# INSYN_DB_DISABLE_SERVER_SIDE_CURSORS=true (README, "Production").
+# Assigned, not setdefault (dj_database_url put 0 there). Behind pgbouncer (transaction mode):
+# INSYN_DB_CONN_MAX_AGE=0, INSYN_DB_DISABLE_SERVER_SIDE_CURSORS=true (README, "Production").
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("INSYN_DB_CONN_MAX_AGE", 0 if _SQLITE else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not _SQLITE:
@@ -223,9 +223,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CSRF_FAILURE_VIEW = "insyn.core.views.csrf_failure"
 
 # --- Cache -----------------------------------------------------------------------------------
-# One cache shared by every worker and every app node (throttle counters live here): Redis when
-# INSYN_REDIS_URL is set, otherwise a table in the database (created by core's migrations).
-# Never worker memory: several gunicorn workers and nodes must count together.
+# One cache shared by every worker and app node (throttle counters): Redis when INSYN_REDIS_URL
+# is set, else a database table (core's migrations); never worker memory.
 CACHE_TABLE = "insyn_cache"
 CACHES = {
     "default": {
@@ -261,6 +260,7 @@ for _proxy in INSYN_TRUSTED_PROXIES:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    *INSYN_OIDC_BACKENDS,  # noqa: F405
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

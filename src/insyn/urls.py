@@ -4,11 +4,13 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from insyn.accounts.forms import AdminLoginForm
 from insyn.core.api import not_found
 from insyn.core.viewmixins import declare
 
 SpectacularSwaggerSplitView.personal_data = False  # type: ignore[attr-defined]
 admin.site.site_header = "insyn – system administration"
+admin.site.login_form = AdminLoginForm  # local passwords may be off (docs/sso.md)
 
 # The product's error pages for the web, JSON for /api/ (insyn.core.errors).
 handler400 = "insyn.core.errors.bad_request"

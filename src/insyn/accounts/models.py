@@ -107,3 +107,108 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginPolicy(ScopedModel):
+    """How the staff of one municipality (or region) log in.
+
+    With local passwords off, the password login refuses the organisation's accounts and points
+    them to single sign-on; superusers are exempt (the break-glass accounts, docs/sso.md).
+    """
+
+    organisation = models.OneToOneField(
+        "organisations.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="login_policy",
+        verbose_name=_("organisation"),
+    )
+    local_passwords = models.BooleanField(
+        _("local passwords allowed"),
+        default=True,
+        help_text=_("Off: staff log in through the identity provider (single sign-on) only."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "organisation__path"
+
+    class Meta:
+        verbose_name = _("login policy")
+        verbose_name_plural = _("login policies")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.local_passwords}"
+
+
+class SsoGroupRule(ScopedModel):
+    """A claim value from the identity provider that grants a role on an org unit.
+
+    Kept by the municipality's administrators; at every SSO login the user's rule-granted
+    memberships are made to match the rules their claims meet (accounts.sso).
+    """
+
+    municipality = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    claim = models.CharField(
+        _("claim"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: the group claim configured for the installation."),
+    )
+    value = models.CharField(
+        _("group or claim value"),
+        max_length=255,
+        help_text=_("E.g. the group's object id in Entra ID or the group name in Keycloak."),
+    )
+    org_unit = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="sso_rules",
+        verbose_name=_("organisation unit"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "org_unit__path"
+
+    class Meta:
+        verbose_name = _("single sign-on rule")
+        verbose_name_plural = _("single sign-on rules")
+        ordering = ["municipality__path", "claim", "value", "org_unit__path", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "value", "org_unit", "role"], name="sso_group_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim or 'groups'}={self.value} → {self.get_role_display()} {self.org_unit}"
+
+
+class SsoIdentity(models.Model):
+    """Which account an identity provider's subject logs in to (never matched by name)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sso_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last SSO login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject} → {self.user}"
+
+    def audit_org_path(self) -> str:
+        return self.user.audit_org_path()

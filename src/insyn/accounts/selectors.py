@@ -52,6 +52,9 @@ def needs_second_factor(request: HttpRequest, user: Any) -> bool:
     """True when this session has not proved a second factor that the user owes."""
     if not user.is_authenticated:
         return False
+    # An SSO session proved its second factor at the identity provider (docs/sso.md).
+    if getattr(request, "session", {}).get("insyn_sso"):  # oidc.SSO_SESSION_KEY
+        return False
     verified = getattr(user, "is_verified", None)
     if verified is not None and verified():
         return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insyn.accounts import views
+from insyn.accounts import oidc, sso_views, views
 
 app_name = "accounts"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserDetailView.as_view(), name="user_detail"),
     path("users/two-factor/", views.TwoFactorPolicyView.as_view(), name="two_factor_policy"),
+    path("sso/start/", oidc.StartView.as_view(), name="sso_start"),
+    path("sso/callback/", oidc.CallbackView.as_view(), name="sso_callback"),
+    path("sso/no-access/", sso_views.NoAccessView.as_view(), name="sso_no_access"),
+    path("users/sso/", sso_views.SsoSettingsView.as_view(), name="sso_settings"),
 ]

@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
@@ -22,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from insyn.accounts import services
 from insyn.accounts.forms import (
     ApiTokenForm,
+    LoginForm,
     MembershipForm,
     TokenForm,
     TwoFactorPolicyForm,
@@ -29,7 +31,9 @@ from insyn.accounts.forms import (
     UserUpdateForm,
 )
 from insyn.accounts.models import ApiToken, TwoFactorPolicy, User
+from insyn.accounts.oidc import SSO_SESSION_KEY
 from insyn.accounts.selectors import confirmed_device, users_for
+from insyn.accounts.sso import password_login_allowed
 from insyn.core.audit import record_access
 from insyn.core.forms import add_service_errors
 from insyn.core.roles import Action
@@ -42,6 +46,14 @@ class LoginView(auth_views.LoginView):
     personal_data = False
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            sso_enabled=settings.INSYN_OIDC_ENABLED,
+            sso_provider=settings.INSYN_OIDC_PROVIDER_NAME,
+            **kwargs,
+        )
 
 
 class LogoutView(auth_views.LogoutView):
@@ -155,7 +167,8 @@ class PasswordResetView(View):
         if not form.is_valid():
             return render(request, "accounts/password_reset.html", {"form": form})
         for user in form.get_users(form.cleaned_data["email"]):
-            services.send_password_link(user=user, invitation=False)
+            if password_login_allowed(user):  # no password to reset where SSO is the only way
+                services.send_password_link(user=user, invitation=False)
         return render(request, "accounts/password_reset_done.html")
 
 
@@ -194,7 +207,9 @@ class ProfileView(InsynView):
                     user=user,
                     days=form.cleaned_data["days"],
                     read_only=form.cleaned_data["read_only"],
-                    second_factor_verified=bool(verified and verified()),
+                    # an SSO session proved its second factor at the identity provider
+                    second_factor_verified=bool(verified and verified())
+                    or bool(request.session.get(SSO_SESSION_KEY)),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

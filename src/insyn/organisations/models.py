@@ -97,6 +97,12 @@ class MembershipQuerySet(ScopedQuerySet):
 
 
 class Membership(ScopedModel):
+    class Source(models.TextChoices):
+        # Granted by an administrator: stays until an administrator removes it.
+        MANUAL = "manual", _("Granted by hand")
+        # Granted by a single sign-on rule: reviewed against the claims at every SSO login.
+        SSO = "sso", _("Single sign-on")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -110,6 +116,9 @@ class Membership(ScopedModel):
         verbose_name=_("organisation unit"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -171,6 +171,12 @@ def membership_grant(
         )
     existing = Membership.objects.filter(user=user, org_unit=org_unit, role=role).first()
     if existing:
+        if existing.source != Membership.Source.MANUAL:
+            # Granted by hand now: it no longer follows the identity provider's claims.
+            before = snapshot(existing)
+            existing.source = Membership.Source.MANUAL
+            existing.save(update_fields=["source"])
+            record_change(actor=actor, action="update", obj=existing, before=before)
         return existing
     membership = Membership.objects.create(user=user, org_unit=org_unit, role=role)
     record_change(actor=actor, action="create", obj=membership)
