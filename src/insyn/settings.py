@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "insyn.quality",
     "insyn.indicators",
     "insyn.reports",
+    "insyn.access_reports",
 ]
 
 MIDDLEWARE = [
