@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "insyn.quality",
     "insyn.indicators",
     "insyn.reports",
+    "insyn.access_reports",
 ]
 
 MIDDLEWARE = [
@@ -487,6 +488,7 @@ INSYN_DEMO_STEPS = [
     "insyn.quality.demo.load",
     "insyn.indicators.demo.load",
     "insyn.reports.demo.load",
+    "insyn.access_reports.demo.load",
 ]
 # Analysis frames: Parquet partitions per programme and municipality, rebuildable at any time.
 INSYN_ANALYTICS_CACHE = Path(os.environ.get("INSYN_ANALYTICS_CACHE", VAR_DIR / "analytics"))

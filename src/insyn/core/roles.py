@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     # Receives and investigates lex Sarah reports; sees them in its subtree, unlike the unit
     # they concern (docs/quality.md).
     LEX_SARAH_OFFICER = "lex_sarah_officer", _("Lex Sarah officer")
+    # Answers a person's request for their own data (registerutdrag, GDPR art. 15) across the
+    # whole municipality; reads nothing else (docs/access-report.md).
+    REGISTRAR = "registrar", _("Registrar")
 
 
 class Action(StrEnum):
@@ -38,6 +41,8 @@ class Action(StrEnum):
     HANDLE_QUALITY = "handle_quality"  # receive, investigate, answer, close; own action plans
     VIEW_LEX_SARAH = "view_lex_sarah"  # read lex Sarah reports of the subtree
     HANDLE_LEX_SARAH = "handle_lex_sarah"  # register, investigate, assess, notify IVO
+    # A person's own access report (registerutdrag): everything about them in the municipality
+    ACCESS_REPORT = "access_report"
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {
@@ -100,6 +105,8 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.HANDLE_LEX_SARAH,
         }
     ),
+    # Registrars produce a person's access report for their municipality, and nothing else.
+    Role.REGISTRAR: frozenset({Action.VIEW_ORG, Action.ACCESS_REPORT}),
 }
 
 INDIVIDUAL_ACTIONS = frozenset(

@@ -169,6 +169,14 @@ def membership_grant(
         raise ValidationError(
             {"org_unit": _("Analysts work across a municipality, region or the nation.")}
         )
+    if role == Role.REGISTRAR and org_unit.kind != OrgUnit.Kind.MUNICIPALITY:
+        raise ValidationError(
+            {
+                "org_unit": _(
+                    "A registrar answers for a whole municipality: choose the municipality."
+                )
+            }
+        )
     existing = Membership.objects.filter(user=user, org_unit=org_unit, role=role).first()
     if existing:
         if existing.source != Membership.Source.MANUAL:
