@@ -56,7 +56,9 @@ def copy(model: type[models.Model], columns: dict[str, Any]) -> float:
         elif f.null:
             arrays[name] = pa.nulls(n, pa.string())
         elif isinstance(f, models.BooleanField):
-            arrays[name] = pa.array(np.zeros(n, dtype=bool))
+            arrays[name] = pa.array(np.full(n, bool(f.get_default())))
+        elif f.has_default():  # e.g. a row version (core.concurrency.Versioned): 1
+            arrays[name] = pa.array([f.get_default()] * n)
         else:
             arrays[name] = pa.array(np.full(n, ""), pa.string())
     table = pa.table(arrays)
