@@ -9,7 +9,14 @@ enrolments, 1,000,000 occasions, 5,000,000 values; `--fresh` regenerates), then 
 - (b) a paired before/after change broken down by two dimensions,
   each through `aggregate()` (warm frame) side by side with a hand-written SQL query on the
   normalised tables computing the same numbers (checked to agree),
-- peak memory of `insyn export frame --format csv` in a subprocess.
+- the same two questions in hand-written DuckDB SQL straight on the frame's Parquet files
+  (what aggregate() adds on top of DuckDB),
+- peak memory of `insyn export frame --format csv` in a subprocess,
+- a summary of the scale: generation and build time, query p50, peak RSS, load average.
+
+INSYN_BENCH_SCALE=10 (`make bench INSYN_BENCH_SCALE=10`) runs the national scale: 5,000,000
+enrolments, 10,000,000 occasions, 50,000,000 values in 290 municipalities, in its own
+database (`insyn_bench_s10`). See docs/performance.md for what it takes.
 """
 
 from __future__ import annotations
@@ -28,6 +35,12 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/insyn_bench"
+
+
+def default_url() -> str:
+    """Each scale (INSYN_BENCH_SCALE) keeps its own database, so switching does not mix data."""
+    scale = float(os.environ.get("INSYN_BENCH_SCALE", "1"))
+    return DEFAULT_URL if scale == 1 else f"{DEFAULT_URL}_s{scale:g}".replace(".", "_")
 
 
 def log(text: str) -> None:
@@ -265,6 +278,8 @@ def scale_summary(
         f"(b) {statistics.median(b_times):.1f} ms"
     )
     log(f"    peak memory (RSS)      : {peak:.0f} MB (this process)")
+    if generate.SCALE >= 10:
+        log("    targets at this scale  : frame build ≤ 90 s, query p50 ≤ 300 ms")
 
 
 def main() -> None:
@@ -272,7 +287,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="Regenerate the bench data.")
     parser.add_argument("--runs", type=int, default=15, help="Timed runs per query.")
     options = parser.parse_args()
-    url = os.environ.get("INSYN_BENCH_DATABASE_URL", DEFAULT_URL)
+    url = os.environ.get("INSYN_BENCH_DATABASE_URL", default_url())
     cache = _prepare_environment(url)
     created = _database(url, options.fresh)
 
