@@ -34,6 +34,7 @@ format: setup
 	$(BIN)/ruff check --fix src tests bench scripts
 	$(BIN)/ruff format src tests bench scripts
 
+# `make bench INSYN_BENCH_SCALE=10`: the national scale (10M occasions); see docs/performance.md
 bench: setup
 	$(BIN)/python bench/run.py
 

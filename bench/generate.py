@@ -21,12 +21,15 @@ import pyarrow.csv as pacsv
 from django.db import connection, models
 from django.utils import timezone
 
-# INSYN_BENCH_SCALE (default 1) shrinks everything for a quick trial run of the bench itself.
+# INSYN_BENCH_SCALE (default 1) scales everything: 0.1 for a quick trial run of the bench
+# itself, 10 for the national scale (its own database, see run.py).
 SCALE = float(os.environ.get("INSYN_BENCH_SCALE", "1"))
 N_ENROLLMENTS = int(500_000 * SCALE)
 N_CLIENTS = int(480_000 * SCALE)  # some clients are enrolled twice
 N_VALUES = int(5_000_000 * SCALE)
-N_MUNICIPALITIES = 50
+# The national scale (INSYN_BENCH_SCALE=10: 10,000,000 occasions) spreads them over all 290
+# municipalities; smaller scales keep 50.
+N_MUNICIPALITIES = 290 if SCALE >= 10 else 50
 STAGES = ("before", "after")  # two occasions per enrolment: 1,000,000
 VARIABLES = ("days", "audit", "wellbeing", "housing", "employed", "cravings")
 SEED = 20260
@@ -56,7 +59,9 @@ def copy(model: type[models.Model], columns: dict[str, Any]) -> float:
         elif f.null:
             arrays[name] = pa.nulls(n, pa.string())
         elif isinstance(f, models.BooleanField):
-            arrays[name] = pa.array(np.zeros(n, dtype=bool))
+            arrays[name] = pa.array(np.full(n, bool(f.get_default())))
+        elif f.has_default():  # e.g. a row version (core.concurrency.Versioned): 1
+            arrays[name] = pa.array([f.get_default()] * n)
         else:
             arrays[name] = pa.array(np.full(n, ""), pa.string())
     table = pa.table(arrays)

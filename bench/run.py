@@ -9,7 +9,14 @@ enrolments, 1,000,000 occasions, 5,000,000 values; `--fresh` regenerates), then 
 - (b) a paired before/after change broken down by two dimensions,
   each through `aggregate()` (warm frame) side by side with a hand-written SQL query on the
   normalised tables computing the same numbers (checked to agree),
-- peak memory of `insyn export frame --format csv` in a subprocess.
+- the same two questions in hand-written DuckDB SQL straight on the frame's Parquet files
+  (what aggregate() adds on top of DuckDB),
+- peak memory of `insyn export frame --format csv` in a subprocess,
+- a summary of the scale: generation and build time, query p50, peak RSS, load average.
+
+INSYN_BENCH_SCALE=10 (`make bench INSYN_BENCH_SCALE=10`) runs the national scale: 5,000,000
+enrolments, 10,000,000 occasions, 50,000,000 values in 290 municipalities, in its own
+database (`insyn_bench_s10`). See docs/performance.md for what it takes.
 """
 
 from __future__ import annotations
@@ -28,6 +35,12 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/insyn_bench"
+
+
+def default_url() -> str:
+    """Each scale (INSYN_BENCH_SCALE) keeps its own database, so switching does not mix data."""
+    scale = float(os.environ.get("INSYN_BENCH_SCALE", "1"))
+    return DEFAULT_URL if scale == 1 else f"{DEFAULT_URL}_s{scale:g}".replace(".", "_")
 
 
 def log(text: str) -> None:
@@ -181,12 +194,100 @@ def _check(label: str, result: Any, rows: list[tuple], ndims: int, fields: list[
     return f"{label}: {compared} numbers compared with SQL, {mismatched} differ"
 
 
+# --- aggregate() against raw DuckDB on the same Parquet frame ---------------------------------
+
+DUCK_A = """
+SELECT sex, age_group, intervention_type, GROUPING(sex, age_group, intervention_type) AS g,
+       count(*) AS n, count(v) AS n_value, avg(v) AS mean, median(v) AS median,
+       stddev_samp(v) AS sd
+FROM (SELECT sex, {age} AS age_group, intervention_type, "days__before" AS v FROM {source})
+GROUP BY CUBE (sex, age_group, intervention_type)
+"""
+
+DUCK_B = """
+SELECT sex, intervention_type, GROUPING(sex, intervention_type) AS g, count(*) AS n,
+       count(*) FILTER (WHERE a IS NOT NULL AND b IS NOT NULL) AS pairs,
+       avg(b) FILTER (WHERE a IS NOT NULL AND b IS NOT NULL) AS mean_before,
+       avg(a) FILTER (WHERE a IS NOT NULL AND b IS NOT NULL) AS mean_after,
+       avg(a - b) AS mean_change, stddev_samp(a - b) AS sd_change,
+       count(*) FILTER (WHERE a < b) AS improved
+FROM (SELECT sex, intervention_type, "days__before" AS b, "days__after" AS a FROM {source})
+GROUP BY CUBE (sex, intervention_type)
+"""
+
+
+def duckdb_comparison(
+    frame: Any,
+    bins: tuple[Any, ...],
+    runs: int,
+    a: tuple[list[float], Any],
+    b: tuple[list[float], Any],
+) -> None:
+    """The same numbers straight from the frame's Parquet files in hand-written DuckDB SQL
+    (a warm connection like aggregate()'s), so the ratio is what aggregate() adds: request
+    validation, the data-version check, the grouping in NumPy, statistics and suppression."""
+    from insyn.analytics.dimensions import DIMENSIONS
+    from insyn.analytics.frames import store
+
+    con = store.connect()
+    source = frame.source_sql()
+    sql_a = DUCK_A.format(age=DIMENSIONS["age_group"].sql(list(bins)), source=source)
+    sql_b = DUCK_B.format(source=source)
+    con.execute(sql_a).fetchall()  # warm: Parquet metadata
+    da_times, da_rows = timed(lambda: con.execute(sql_a).fetchall(), runs)
+    db_times, db_rows = timed(lambda: con.execute(sql_b).fetchall(), runs)
+    con.close()
+    log("raw DuckDB on the frame (hand-written SQL, warm connection):")
+    log(f"    (a) DuckDB              : {fmt(da_times)}")
+    log(f"        ratio aggregate/DuckDB : {ratio(a[0], da_times):.2f}  (target ≤ 1.5)")
+    log("        " + _check("check", a[1], da_rows, 3, ["n", "n_value", "mean", "median", "sd"]))
+    log(f"    (b) DuckDB              : {fmt(db_times)}")
+    log(f"        ratio aggregate/DuckDB : {ratio(b[0], db_times):.2f}  (target ≤ 1.5)")
+    log(
+        "        "
+        + _check(
+            "check",
+            b[1],
+            db_rows,
+            2,
+            ["n", "pairs", "mean_before", "mean_after", "mean_change", "sd_change", "improved"],
+        )
+    )
+
+
+def scale_summary(
+    generated: float | None, build: float, a_times: list[float], b_times: list[float]
+) -> None:
+    """The figures of one scale in one line each: build time, query p50, peak memory, load."""
+    import resource
+
+    import generate
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    log(
+        f"scale {generate.SCALE:g} ({generate.N_ENROLLMENTS * len(generate.STAGES):,} occasions, "
+        f"{generate.N_MUNICIPALITIES} municipalities; load average {load}, "
+        f"{os.cpu_count()} cores)"
+    )
+    if generated is not None:
+        log(f"    data generation        : {generated:.0f} s")
+    log(f"    frame build (cold)     : {build:.1f} s")
+    log(
+        f"    query p50              : (a) {statistics.median(a_times):.1f} ms, "
+        f"(b) {statistics.median(b_times):.1f} ms"
+    )
+    log(f"    peak memory (RSS)      : {peak:.0f} MB (this process)")
+    if generate.SCALE >= 10:
+        log("    targets at this scale  : frame build ≤ 90 s, query p50 ≤ 300 ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="Regenerate the bench data.")
     parser.add_argument("--runs", type=int, default=15, help="Timed runs per query.")
     options = parser.parse_args()
-    url = os.environ.get("INSYN_BENCH_DATABASE_URL", DEFAULT_URL)
+    url = os.environ.get("INSYN_BENCH_DATABASE_URL", default_url())
     cache = _prepare_environment(url)
     created = _database(url, options.fresh)
 
@@ -201,12 +302,14 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import generate
 
+    generated = None
     if created or not Enrollment.objects.filter(programme__key="bench").exists():
         log("generating bench data ...")
         started = time.perf_counter()
         design = generate.design(log)
         generate.bulk(design, log)
-        log(f"  generated in {time.perf_counter() - started:.0f} s")
+        generated = time.perf_counter() - started
+        log(f"  generated in {generated:.0f} s")
     counts = (
         Enrollment.objects.filter(programme__key="bench").count(),
         Occasion.objects.filter(enrollment__programme__key="bench").count(),
@@ -301,6 +404,8 @@ def main() -> None:
         )
     )
 
+    duckdb_comparison(frame, bins, runs, (a_times, a_result), (b_times, b_result))
+
     target = ROOT / "var" / "bench" / "frame.csv"
     # The child reports its own peak (VmHWM of its process image): a forked child's rusage
     # would also count the pages it shared with this big parent before exec.
@@ -347,6 +452,7 @@ def main() -> None:
         "targets: (a) p50 ≤ 150 ms, (b) p50 ≤ 250 ms with a warm frame, frame build ≤ 30 s, "
         "CSV export ≤ 300 MB"
     )
+    scale_summary(generated, build, a_times, b_times)
 
 
 if __name__ == "__main__":

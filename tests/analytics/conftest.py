@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from insyn.analytics import cache
+from insyn.analytics import cache, spec_cache
 from insyn.analytics.aggregate import forget_results
 from tests.analytics.factories import Generated, make_programme, populate
 
@@ -14,9 +14,11 @@ def frame_cache(tmp_path, settings):
     settings.INSYN_ANALYTICS_RECHECK_FACTOR = 0
     cache.forget_fingerprints()
     forget_results()
+    spec_cache.forget()
     yield settings.INSYN_ANALYTICS_CACHE
     cache.forget_fingerprints()
     forget_results()
+    spec_cache.forget()
 
 
 @pytest.fixture

@@ -19,12 +19,14 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analysis")
 
     def ready(self) -> None:
+        from insyn.analytics import spec_cache
         from insyn.analytics.cache import bump_for_change
         from insyn.core.audit import add_change_listener
         from insyn.core.navigation import HomePanel, NavItem, register_nav, register_panel
         from insyn.core.roles import Action
 
         add_change_listener(bump_for_change)
+        spec_cache.connect_signals()
 
         register_nav(
             NavItem("analysis", _("Analysis"), "analytics:index", Action.VIEW_AGGREGATE, 50)

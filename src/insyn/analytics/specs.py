@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import get_language, gettext
 
+from insyn.analytics import spec_cache
 from insyn.analytics.frames.sources import source_variables
 from insyn.analytics.spec_types import (
     BandSpec,
@@ -63,14 +65,39 @@ def load_spec(programme_key: str, *, with_sources: bool = True) -> ProgrammeSpec
 
     Built once per request (a page with several charts asked for it 4–5 times, ~8 queries
     each) and kept in the request's memo, which any recorded write empties; labels follow the
-    active language, so it is part of the key. Callers must not change the spec."""
+    active language, so it is part of the key. Across requests the programme's own design is
+    kept per process while its stamp holds (`spec_cache`); frame sources are asked each time.
+    Callers must not change the spec."""
     return context.memoised(
         ("analytics.load_spec", programme_key, with_sources, get_language()),
-        lambda: _load_spec(programme_key, with_sources=with_sources),
+        lambda: _compose(programme_key, with_sources=with_sources),
     )
 
 
-def _load_spec(programme_key: str, *, with_sources: bool) -> ProgrammeSpec | None:
+def _compose(programme_key: str, *, with_sources: bool) -> ProgrammeSpec | None:
+    base = spec_cache.cached(
+        ("load_spec", programme_key, get_language()),
+        programme_key,
+        lambda: _load_spec(programme_key),
+    )
+    if base is None:
+        return None
+    spec = replace(
+        base,
+        versions=dict(base.versions),
+        stages=list(base.stages),
+        variables=list(base.variables),
+        notes=list(base.notes),
+    )
+    if with_sources:
+        spec.variables += source_variables(spec)
+    check_columns(spec)
+    spec.fingerprint = _fingerprint(spec)
+    return spec
+
+
+def _load_spec(programme_key: str) -> ProgrammeSpec | None:
+    """The programme's own design (no frame sources), unchecked."""
     programmes = list(Programme.objects.filter(key=programme_key).order_by("-version"))
     if not programmes:
         return None
@@ -152,10 +179,6 @@ def _load_spec(programme_key: str, *, with_sources: bool) -> ProgrammeSpec | Non
         stages=[StageSpec(s.key, s.name, s.kind, tuple(stage_ids[s.key])) for s in stages.values()],
         variables=specs,
     )
-    if with_sources:
-        spec.variables += source_variables(spec)
-    check_columns(spec)
-    spec.fingerprint = _fingerprint(spec)
     return spec
 
 

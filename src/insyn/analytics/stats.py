@@ -10,6 +10,7 @@ same formula (tests check the two agree).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -36,8 +37,15 @@ def t_interval(
     """95% t interval for a mean (here: the mean paired change)."""
     if mean is None or sd is None or n is None or n < 2 or math.isnan(sd):
         return None, None
-    half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    half = _t975(n - 1) * sd / math.sqrt(n)
     return mean - half, mean + half
+
+
+@functools.lru_cache(maxsize=4096)
+def _t975(df: int) -> float:
+    """The t distribution's 97.5% quantile (SciPy's call costs more than the rest of a
+    group's statistics; a breakdown asks for the same few degrees of freedom again)."""
+    return float(stats.t.ppf(0.975, df))
 
 
 def wilcoxon_p(
