@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "insyn.quality",
     "insyn.indicators",
     "insyn.reports",
+    "insyn.retention",
 ]
 
 MIDDLEWARE = [
@@ -487,6 +488,7 @@ INSYN_DEMO_STEPS = [
     "insyn.quality.demo.load",
     "insyn.indicators.demo.load",
     "insyn.reports.demo.load",
+    "insyn.retention.demo.load",
 ]
 # Analysis frames: Parquet partitions per programme and municipality, rebuildable at any time.
 INSYN_ANALYTICS_CACHE = Path(os.environ.get("INSYN_ANALYTICS_CACHE", VAR_DIR / "analytics"))
