@@ -10,3 +10,11 @@ class RetentionConfig(AppConfig):
     name = "insyn.retention"
     label = "retention"
     verbose_name = _("Retention")
+
+    def ready(self) -> None:
+        from insyn.core.navigation import NavItem, register_nav
+        from insyn.core.roles import Action
+
+        register_nav(
+            NavItem("retention", _("Retention"), "retention:index", Action.VIEW_AUDIT, order=910)
+        )
