@@ -3,11 +3,14 @@ installed from the data file, scope checked inside the write."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from insyn.core.models import ChangeEntry
+from insyn.retention.kinds import cutoff
 from insyn.retention.models import EVENTS, Kind, RetentionRule
 from insyn.retention.services.rules import default_rules, rule_save, rules_install_defaults
 
@@ -82,3 +85,17 @@ def test_shipped_defaults_cover_every_kind_and_install_once(tree):
     assert rules_install_defaults(actor=None, municipality=tree.vaxjo) == []
     client = RetentionRule.objects.get(municipality=tree.vaxjo, kind="client")
     assert client.birth_days() == [5, 15, 25]
+
+
+@pytest.mark.parametrize(
+    ("today", "period", "unit", "last"),
+    [
+        (dt.date(2026, 3, 10), 30, "days", dt.date(2026, 2, 8)),
+        (dt.date(2026, 3, 31), 1, "months", dt.date(2026, 2, 28)),
+        (dt.date(2026, 1, 15), 2, "months", dt.date(2025, 11, 15)),
+        (dt.date(2028, 2, 29), 5, "years", dt.date(2023, 2, 28)),
+        (dt.date(2026, 11, 30), 5, "years", dt.date(2021, 11, 30)),
+    ],
+)
+def test_the_last_due_event_day_is_counted_back_on_the_calendar(today, period, unit, last):
+    assert cutoff(today, period, unit) == last

@@ -259,3 +259,18 @@ def test_command_run_dry_run_and_bad_municipality(tree):
             "retention", "hold", "--municipality", "0780", "--client", f"G{old.pk}", "--reason", " "
         )
     assert not LegalHold.objects.exists()
+
+
+def test_clients_counted_from_the_last_entry(tree):
+    today = timezone.localdate()
+    f.rule(tree.vaxjo, "client", event="last_entry")
+    made = {}
+    for side, day in f.boundary(today).items():
+        # closed long ago, but written about on `day`
+        client = f.closed_client(tree.vux_unit, day - dt.timedelta(days=300), NORMAL, f"E-{side}")
+        Client.objects.filter(pk=client.pk).update(updated_at=f.noon(day - dt.timedelta(days=9)))
+        Case.objects.filter(client=client).update(updated_at=f.noon(day))
+        made[side] = client
+    run, _ = retention_run(actor=None, municipality=tree.vaxjo, dry_run=False, today=today)
+    assert run.counts == {"client": 2}
+    assert [s for s, c in made.items() if _is_reduced(c)] == ["day_of", "after"]
