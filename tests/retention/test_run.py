@@ -4,6 +4,7 @@ and that compiled figures (stored indicator values, a frozen report) read the sa
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,7 +17,7 @@ from insyn.indicators.models import IndicatorValue
 from insyn.quality.models import Complaint, Deviation, LexSarahReport
 from insyn.reports.models import Report
 from insyn.retention.models import LegalHold, RetentionRun
-from insyn.retention.services.rules import hold_place
+from insyn.retention.services.rules import hold_lift, hold_place
 from insyn.retention.services.run import retention_run
 from tests.clients import factories as cf
 from tests.indicators import compare_factories as icf
@@ -83,8 +84,6 @@ def test_a_lifted_hold_lets_the_next_run_reduce(tree):
     hold = hold_place(actor=None, reason="Begäran från IVO", client=client)
     retention_run(actor=None, municipality=tree.vaxjo, dry_run=False, today=today)
     assert not _is_reduced(client)
-    from insyn.retention.services.rules import hold_lift
-
     hold_lift(actor=None, hold=hold)
     retention_run(actor=None, municipality=tree.vaxjo, dry_run=False, today=today)
     assert _is_reduced(client)
@@ -184,30 +183,35 @@ def test_audit_entries_leave_through_the_hatch_held_and_other_municipalities_sta
     assert purge.after["access_entries"] == 2 and purge.after["change_entries"] == 2
 
 
-def test_dry_run_changes_nothing_and_lists_ids(tree):
+def test_dry_run_changes_nothing_lists_ids_and_says_what_is_held(tree):
     today = timezone.localdate()
     f.rule(tree.vaxjo, "client", keep_birth_days="5,15,25")
     made = _clients(tree, today)
+    hold_place(actor=None, reason="Tvist", client=made["held"])
     before = list(Client.objects.order_by("pk").values())
+    cases = list(Case.objects.order_by("pk").values())
 
     run, plans = retention_run(actor=None, municipality=tree.vaxjo, dry_run=True, today=today)
 
     assert list(Client.objects.order_by("pk").values()) == before
-    assert run.dry_run and run.counts == {"client": 3}  # held is not held without a hold here
-    assert sorted(plans[0].due) == sorted(made[s].pk for s in ("day_of", "after", "held"))
+    assert list(Case.objects.order_by("pk").values()) == cases
+    assert run.dry_run and run.counts == {"client": 2} and run.held == {"client": 1}
+    assert sorted(plans[0].due) == sorted(made[s].pk for s in ("day_of", "after"))
+    assert plans[0].held == [made["held"].pk]
     assert plans[0].excepted == [made["research"].pk]
 
 
 def test_run_log_has_counts_not_data(tree):
     today = timezone.localdate()
     f.rule(tree.vaxjo, "client")
-    client = f.closed_client(tree.vux_unit, f.boundary(today)["after"], NORMAL, "K-logg")
+    f.closed_client(tree.vux_unit, f.boundary(today)["after"], NORMAL, "K-logg")
     run, _ = retention_run(actor=None, municipality=tree.vaxjo, dry_run=False, today=today)
     entry = ChangeEntry.objects.get(action="retention_run")
-    text = str(entry.after) + str(run.counts) + str(run.held) + str(run.excepted)
     assert entry.after == {"counts": {"client": 1}, "held": {}, "excepted": {}}
-    for secret in ("K-logg", "key-K-logg", str(NORMAL), str(client.pk)):
-        assert secret not in text or (secret == str(client.pk) and secret == "1")
+    assert (run.counts, run.held, run.excepted) == ({"client": 1}, {}, {})
+    logged = str(entry.after) + str(entry.before)
+    for secret in ("K-logg", "key-K-logg", "1980"):
+        assert secret not in logged
     assert RetentionRun.objects.filter(dry_run=False).count() == 1
 
 
@@ -243,8 +247,6 @@ def test_command_run_dry_run_and_bad_municipality(tree):
     today = timezone.localdate()
     f.rule(tree.vaxjo, "client")
     old = f.closed_client(tree.vux_unit, today - dt.timedelta(days=200), NORMAL, "K-cli")
-    from io import StringIO
-
     out = StringIO()
     call_command("retention", "run", "--dry-run", "--municipality", "0780", "--ids", stdout=out)
     assert "client: due 1, held 0, excepted 0" in out.getvalue()
@@ -259,6 +261,11 @@ def test_command_run_dry_run_and_bad_municipality(tree):
             "retention", "hold", "--municipality", "0780", "--client", f"G{old.pk}", "--reason", " "
         )
     assert not LegalHold.objects.exists()
+    out = StringIO()
+    call_command("retention", "defaults", "--municipality", "0780", stdout=out)
+    call_command("retention", "rules", "--municipality", "0780", stdout=out)
+    assert "8 rule(s) installed" in out.getvalue()  # every kind but the client rule it had
+    assert "0780 client: 30 days after last_case_closed" in out.getvalue()
 
 
 def test_clients_counted_from_the_last_entry(tree):

@@ -118,7 +118,10 @@ class RuleEditView(ManageView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         rule = self.rule(pk)
-        return self.save(RuleForm(request.POST, municipalities=self._one(rule)), rule)
+        # The rule being edited keeps its municipality and kind (another kind has its own row).
+        data = request.POST.copy()
+        data["kind"], data["municipality"] = rule.kind, str(rule.municipality_id)
+        return self.save(RuleForm(data, municipalities=self._one(rule)), rule)
 
     def _one(self, rule: RetentionRule) -> Any:
         return OrgUnit.objects.filter(pk=rule.municipality_id)
