@@ -17,6 +17,7 @@ PAGES = {
     "core:audit": {"quality_lead", "admin"},
     "accounts:users": {"admin"},
     "organisations:root": {"admin"},
+    "retention:index": {"quality_lead", "admin"},
 }
 USERS = {
     "case_worker": "case_worker",

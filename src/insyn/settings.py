@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "insyn.indicators",
     "insyn.reports",
     "insyn.access_reports",
+    "insyn.retention",
 ]
 
 MIDDLEWARE = [
@@ -489,6 +490,7 @@ INSYN_DEMO_STEPS = [
     "insyn.indicators.demo.load",
     "insyn.reports.demo.load",
     "insyn.access_reports.demo.load",
+    "insyn.retention.demo.load",
 ]
 # Analysis frames: Parquet partitions per programme and municipality, rebuildable at any time.
 INSYN_ANALYTICS_CACHE = Path(os.environ.get("INSYN_ANALYTICS_CACHE", VAR_DIR / "analytics"))

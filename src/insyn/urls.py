@@ -33,6 +33,7 @@ urlpatterns = [
     path("reports/", include("insyn.reports.urls")),
     path("public/reports/", include("insyn.reports.public_urls")),
     path("access-report/", include("insyn.access_reports.urls")),
+    path("retention/", include("insyn.retention.urls")),
     path("api/", include("insyn.api_urls")),
     # Swagger UI sets a few inline styles; scripts stay 'self' only, on this page too.
     path(

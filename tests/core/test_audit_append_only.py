@@ -106,12 +106,14 @@ def test_audit_purge_removes_old_entries_and_leaves_a_trace(tree, staff):
 
 
 def test_audit_purge_is_reachable_from_no_web_or_api_route():
-    """Only the retention job (operator-run code) may call it: no module of the web or API
-    layer (views, api, urls, forms, middleware) imports the purge module."""
+    """Only the retention job (operator-run code) may call it: no module but the retention
+    service that wraps it imports the purge module (views, api, urls, forms, middleware do
+    not; the retention page's own run leaves audit entries to the job)."""
     root = Path(insyn.__file__).parent
+    sanctioned = {root / "retention" / "services" / "audit_trail.py"}
     offenders = []
     for path in root.rglob("*.py"):
-        if path.name == "purge.py" or "migrations" in path.parts:
+        if path.name == "purge.py" or "migrations" in path.parts or path in sanctioned:
             continue
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):

@@ -17,9 +17,10 @@ test in tests/core/test_audit_append_only.py holds that), only from code run by 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections, transaction
 from django.db.utils import DEFAULT_DB_ALIAS
@@ -28,10 +29,6 @@ from django.utils import timezone
 from insyn.core.models import ChangeEntry
 
 AUDIT_TABLES = ("core_accessentry", "core_changeentry")
-_PURGE_SQL = (
-    "DELETE FROM core_accessentry WHERE at < %s",
-    "DELETE FROM core_changeentry WHERE at < %s",
-)
 
 
 @contextmanager
@@ -63,9 +60,35 @@ class PurgeResult:
     entry: ChangeEntry
 
 
-def audit_purge(*, before: dt.datetime, reason: str, using: str = DEFAULT_DB_ALIAS) -> PurgeResult:
+def _purge_sql(
+    table: str, org_path: str, keep_client_ids: Collection[int]
+) -> tuple[str, list[Any]]:
+    params: list[Any] = []
+    sql = f"DELETE FROM {table} WHERE at < %s"  # noqa: S608 - table is ours
+    if table == "core_changeentry":
+        sql += " AND action <> 'purge'"  # the trail of earlier purges stays
+    if org_path:
+        sql += " AND SUBSTR(org_path, 1, %s) = %s"
+        params += [len(org_path), org_path]
+    if keep_client_ids:
+        marks = ", ".join(["%s"] * len(keep_client_ids))
+        sql += f" AND (client_id IS NULL OR client_id NOT IN ({marks}))"
+        params += sorted(keep_client_ids)
+    return sql, params
+
+
+def audit_purge(
+    *,
+    before: dt.datetime,
+    reason: str,
+    org_path: str = "",
+    keep_client_ids: Collection[int] = (),
+    using: str = DEFAULT_DB_ALIAS,
+) -> PurgeResult:
     """Remove access and change entries recorded before `before` (the retention job).
 
+    `org_path` limits the purge to entries whose own org path lies in that subtree (one
+    municipality's rule); entries about a client in `keep_client_ids` (a legal hold) stay.
     The purge leaves its own change entry (what was removed, up to when, why), which it never
     removes, so the trail shows that a purge happened.
     """
@@ -75,16 +98,20 @@ def audit_purge(*, before: dt.datetime, reason: str, using: str = DEFAULT_DB_ALI
         raise ValueError("audit_purge needs an aware datetime")
     with purge_window(reason=reason, using=using), connections[using].cursor() as cursor:
         counts = []
-        for sql in _PURGE_SQL:
-            cursor.execute(sql, [before])
+        for table in AUDIT_TABLES:
+            sql, params = _purge_sql(table, org_path, keep_client_ids)
+            cursor.execute(sql, [before, *params])
             counts.append(cursor.rowcount)
         entry = ChangeEntry.objects.using(using).create(
             action="purge",
             object_type="core.audittrail",
             object_id="",
+            org_path=org_path,
             after={
                 "before": before.isoformat(),
                 "reason": reason[:200],
+                "org_path": org_path,
+                "kept_clients": len(keep_client_ids),
                 "access_entries": counts[0],
                 "change_entries": counts[1],
             },
