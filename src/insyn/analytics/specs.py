@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import get_language, gettext
 
 from insyn.analytics.frames.sources import source_variables
@@ -66,8 +68,43 @@ def load_spec(programme_key: str, *, with_sources: bool = True) -> ProgrammeSpec
     active language, so it is part of the key. Callers must not change the spec."""
     return context.memoised(
         ("analytics.load_spec", programme_key, with_sources, get_language()),
-        lambda: _load_spec(programme_key, with_sources=with_sources),
+        lambda: _shared_spec(programme_key, with_sources=with_sources),
     )
+
+
+# Specs shared between requests: {key: (versions read, built at, build time, spec)}.
+_specs: dict[tuple[str, bool, str], tuple[tuple[Any, ...], float, float, Any]] = {}
+
+
+def _shared_spec(programme_key: str, *, with_sources: bool) -> ProgrammeSpec | None:
+    """A spec built by an earlier request while the key's versions (id, status, last change:
+    one query) are the same, for as long as the data-version fingerprint is trusted
+    (`INSYN_ANALYTICS_RECHECK_FACTOR` × its build time, at most `…_MAX_SECONDS`; never in
+    tests): a start page with two programmes read ~20 design rows per request otherwise.
+    A new version, publishing or retiring shows at once; a draft edited in place (or a
+    questionnaire's new version) once the interval has passed."""
+    if settings.INSYN_ANALYTICS_RECHECK_FACTOR <= 0:
+        return _load_spec(programme_key, with_sources=with_sources)
+    versions = tuple(
+        Programme.objects.filter(key=programme_key)
+        .order_by("pk")
+        .values_list("pk", "status", "updated_at")
+    )
+    cache_key = (programme_key, with_sources, get_language() or "")
+    now = time.monotonic()
+    cached = _specs.get(cache_key)
+    if cached is not None and cached[0] == versions:
+        _versions, built_at, duration, spec = cached
+        interval = min(
+            settings.INSYN_ANALYTICS_RECHECK_MAX_SECONDS,
+            duration * settings.INSYN_ANALYTICS_RECHECK_FACTOR,
+        )
+        if now - built_at < interval:
+            return spec  # type: ignore[no-any-return]
+    started = time.monotonic()
+    spec = _load_spec(programme_key, with_sources=with_sources) if versions else None
+    _specs[cache_key] = (versions, time.monotonic(), time.monotonic() - started, spec)
+    return spec
 
 
 def _load_spec(programme_key: str, *, with_sources: bool) -> ProgrammeSpec | None:
