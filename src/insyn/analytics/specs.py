@@ -100,7 +100,7 @@ def _shared_spec(programme_key: str, *, with_sources: bool) -> ProgrammeSpec | N
             duration * settings.INSYN_ANALYTICS_RECHECK_FACTOR,
         )
         if now - built_at < interval:
-            return spec  # type: ignore[no-any-return]
+            return spec
     started = time.monotonic()
     spec = _load_spec(programme_key, with_sources=with_sources) if versions else None
     _specs[cache_key] = (versions, time.monotonic(), time.monotonic() - started, spec)
