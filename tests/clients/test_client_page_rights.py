@@ -17,8 +17,12 @@ def test_every_role_that_may_change_a_persons_data_may_also_see_it() -> None:
             assert Action.VIEW_INDIVIDUAL in actions, role
 
 
-@pytest.mark.parametrize("who", ["case_worker", "other_case_worker", "unit_manager", "quality_lead"])
-def test_the_pages_answers_are_those_of_the_restricted_queries(tree, staff, catalogues, who: str) -> None:
+@pytest.mark.parametrize(
+    "who", ["case_worker", "other_case_worker", "unit_manager", "quality_lead"]
+)
+def test_the_pages_answers_are_those_of_the_restricted_queries(
+    tree, staff, catalogues, who: str
+) -> None:
     person = client(tree.vux_unit)
     case(person)  # in the client's own unit
     case(person, tree.bof_unit)  # in a unit only some of the users see
