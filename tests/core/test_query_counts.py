@@ -1,11 +1,15 @@
 """Queries per page stay within budget on the demo municipality (issue 16): a page that starts
 asking the database once per row, or once per menu entry, fails here.
 
-Each budget is what the page needs now, plus one or two (the target is 15; the pages above it
-are not there yet: the analysis panel and charts, whose data-version fingerprint queries the
-tests recheck on every call, and the quality dashboard's yearly statistics). The demo
-(organisations, clients and follow-up) is loaded once for the module in a transaction that is
-rolled back at its end; every test runs in a savepoint inside it.
+The target is 15 per page. Each budget is what the page needs now; the pages still above 15
+say why in a comment. Every page pays 8 of them before it reads anything of its own: the
+session, the user, the memberships, the second-factor policy and device, and the session's
+save (three statements: the idle timeout slides on every request).
+
+The analysis's data version is measured as production trusts it between rechecks
+(`INSYN_ANALYTICS_RECHECK_FACTOR`; tests otherwise recheck it, and rebuild programme specs, on
+every call). The whole demo (every app's step) is loaded once for the module in a transaction
+that is rolled back at its end; every test runs in a savepoint inside it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,15 @@ from insyn.clients.models import Client
 from insyn.core.roles import Action
 from insyn.followup.models import Occasion
 
-DEMO_STEPS = ("organisations", "clients", "followup")
+DEMO_STEPS = (
+    "organisations",
+    "clients",
+    "followup",
+    "surveys",
+    "quality",
+    "indicators",
+    "reports",
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,23 +75,67 @@ Where = str | Callable[[WebClient, User], str]
 
 # (username, page, address (a URL name, a path, or a function finding one), budget)
 PAGES: list[tuple[str, str, Where, int]] = [
-    ("handlaggare", "start page", "/", 19),
-    ("enhetschef", "start page", "/", 37),
-    ("kvalitet", "start page", "/", 33),
-    ("analytiker", "start page", "/", 13),
-    ("admin", "start page", "/", 14),
-    ("handlaggare", "my follow-ups", "followup:worklist", 13),
-    ("enhetschef", "my follow-ups", "followup:worklist", 13),
-    ("handlaggare", "client page", _client_page, 21),
-    ("handlaggare", "occasion form", _occasion_form, 21),
-    ("analytiker", "Analys", "analytics:index", 21),
-    ("enhetschef", "unit overview", "analytics:dashboard", 30),
-    ("kvalitet", "quality dashboard", "quality:dashboard", 49),
+    ("handlaggare", "start page", "/", 15),
+    # the analysis panel's design and data version for two programmes — not at 15 yet
+    ("enhetschef", "start page", "/", 21),
+    # the analysis panel and the quality panels — not at 15 yet
+    ("kvalitet", "start page", "/", 18),
+    ("analytiker", "start page", "/", 11),
+    ("admin", "start page", "/", 12),
+    ("handlaggare", "my follow-ups", "followup:worklist", 12),
+    ("enhetschef", "my follow-ups", "followup:worklist", 12),
+    # the journey (cases, decisions, interventions, follow-up) and its audit paths — not at 15 yet
+    ("handlaggare", "client page", _client_page, 16),
+    # the stage's variables, options, instrument items and goal measures — not at 15 yet
+    ("handlaggare", "occasion form", _occasion_form, 17),
+    ("analytiker", "Analys", "analytics:index", 14),
+    ("enhetschef", "unit overview", "analytics:dashboard", 15),
+    # a dozen panels, each with its own reads, and the yearly statistics — not at 15 yet
+    ("kvalitet", "quality dashboard", "quality:dashboard", 50),
+    ("kvalitet", "deviation list", "quality:deviation_list", 15),
+    ("enhetschef", "deviation list", "quality:deviation_list", 15),
+    ("kvalitet", "complaint list", "quality:complaint_list", 15),
+    ("kvalitet", "lex Sarah list", "quality:lex_sarah_list", 13),
+    ("kvalitet", "action plans", "quality:action_plans", 14),
+    ("kvalitet", "risk list", "quality:risks", 13),
+    ("kvalitet", "control rounds", "quality:control_rounds", 12),
+    ("kvalitet", "annual cycle list", "quality:cycle_list", 12),
+    # IVO pseudonyms and units read per row — not at 15 yet
+    ("kvalitet", "non-executed decisions", "quality:non_executed_list", 36),
+    # each tile compares its indicator on its own (3407 before) — not at 15 yet
+    ("kvalitet", "key figures", "indicators:overview", 1155),
+    # the comparison groups and series read one by one — not at 15 yet
+    ("kvalitet", "indicator comparison", "indicators:compare", 34),
+    # templates read per report and for the form — not at 15 yet
+    ("kvalitet", "reports list", "reports:list", 17),
     ("handlaggare", "occasions API list", "/api/followup/occasions/", 15),
-    ("handlaggare", "clients API list", "/api/clients/", 15),
-    ("handlaggare", "cases API list", "/api/cases/", 14),
-    ("handlaggare", "interventions API list", "/api/interventions/", 14),
-    ("handlaggare", "enrolments API list", "/api/followup/enrollments/", 15),
+    ("handlaggare", "clients API list", "/api/clients/", 14),
+    ("handlaggare", "cases API list", "/api/cases/", 13),
+    ("handlaggare", "decisions API list", "/api/decisions/", 13),
+    ("handlaggare", "interventions API list", "/api/interventions/", 13),
+    ("handlaggare", "investigations API list", "/api/investigations/", 13),
+    ("handlaggare", "appeals API list", "/api/appeals/", 12),
+    ("handlaggare", "providers API list", "/api/providers/", 12),
+    ("handlaggare", "enrolments API list", "/api/followup/enrollments/", 14),
+    ("handlaggare", "goals API list", "/api/followup/goals/", 13),
+    # each programme's stages and variables — not at 15 yet
+    ("handlaggare", "programmes API list", "/api/followup/programmes/", 19),
+    ("kvalitet", "questionnaires API list", "/api/questionnaires/", 14),
+    ("kvalitet", "survey responses API list", "/api/survey-responses/", 15),
+    ("kvalitet", "survey invitations API list", "/api/survey-invitations/", 13),
+    ("kvalitet", "deviations API list", "/api/quality/deviations/", 14),
+    ("kvalitet", "complaints API list", "/api/quality/complaints/", 13),
+    ("kvalitet", "lex Sarah API list", "/api/quality/lex-sarah/", 13),
+    ("kvalitet", "action plans API list", "/api/quality/action-plans/", 13),
+    ("kvalitet", "action items API list", "/api/quality/action-items/", 13),
+    ("kvalitet", "risks API list", "/api/quality/risks/", 13),
+    ("kvalitet", "control rounds API list", "/api/quality/control-rounds/", 12),
+    ("kvalitet", "annual cycle tasks API list", "/api/quality/cycle-tasks/", 11),
+    ("kvalitet", "indicators API list", "/api/indicators/", 11),
+    ("kvalitet", "indicator targets API list", "/api/indicators/targets/", 11),
+    ("kvalitet", "reports API list", "/api/reports/", 12),
+    ("admin", "org units API list", "/api/org-units/", 11),
+    ("admin", "memberships API list", "/api/memberships/", 13),
 ]
 
 
@@ -89,6 +145,7 @@ PAGES: list[tuple[str, str, Where, int]] = [
 def test_main_page_stays_within_its_query_budget(
     demo: None,
     db: None,
+    settings: Any,
     client: WebClient,
     django_assert_max_num_queries: Any,
     username: str,
@@ -96,6 +153,7 @@ def test_main_page_stays_within_its_query_budget(
     where: Where,
     budget: int,
 ) -> None:
+    settings.INSYN_ANALYTICS_RECHECK_FACTOR = 10**6  # trusted for RECHECK_MAX_SECONDS
     user = User.objects.get(username=username)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     client.get("/")  # the session's first request is not the one counted
@@ -103,9 +161,11 @@ def test_main_page_stays_within_its_query_budget(
         url = where(client, user)
     else:
         url = where if where.startswith("/") else reverse(where)
-    with django_assert_max_num_queries(budget):
+    client.get(url)  # the data version is checked (production: every few minutes at most)
+    with django_assert_max_num_queries(budget) as counted:
         response = client.get(url)
     assert response.status_code == 200, page
+    print(f"QUERYCOUNT {username} {page}: {len(counted.captured_queries)}")
 
 
 def test_the_menu_reads_the_users_memberships_once(demo: None, db: None, client: WebClient) -> None:

@@ -72,6 +72,21 @@ def changeable_case_ids(user: UserT, client: Client) -> set[int]:
     return set(cases.values_list("pk", flat=True))
 
 
+def journey_changes(user: UserT, journey: Journey) -> tuple[set[int], bool]:
+    """`changeable_case_ids` and `client_changeable` for the client page, answered from the
+    user's grants and the journey's cases instead of two more queries. The same test as
+    `restrict(user, CHANGE_INDIVIDUAL)` (a case by its unit, a client by its unit or any of
+    its cases), and no case is missed: every role that may change a person's data may also
+    see it (tests/clients/test_client_page_rights.py), so the journey holds every such case."""
+    cases = {
+        c.case.pk
+        for c in journey.cases
+        if path_in_scope(user, Action.CHANGE_INDIVIDUAL, c.case.unit.path)
+    }
+    client = journey.client
+    return cases, bool(cases) or path_in_scope(user, Action.CHANGE_INDIVIDUAL, client.unit.path)
+
+
 def client_registered_elsewhere(user: UserT, person_key: str) -> Client | None:
     """The person is a client of one of the user's municipalities, in a unit the user cannot
     see: the identity search then offers to open a case (audited by the caller)."""

@@ -71,7 +71,9 @@ class QuestionnaireViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     scope_action = Action.VIEW_ORG
 
     def get_base_queryset(self) -> Any:
-        qs = Questionnaire.objects.select_related("owner")
+        qs = Questionnaire.objects.select_related("owner").prefetch_related(
+            *questionnaire_services.QUESTIONS_PREFETCH
+        )
         key = self.request.query_params.get("key")
         return qs.filter(key=key) if key else qs
 
@@ -128,8 +130,8 @@ class ResponseViewSet(AuditedReadOnlyViewSet):
     scope_action = Action.VIEW_INDIVIDUAL
 
     def get_base_queryset(self) -> Any:
-        qs = Response.objects.select_related(
-            "questionnaire", "non_response_reason"
+        qs = Response.objects.select_related(  # the enrolment names the client (audit)
+            "questionnaire", "non_response_reason", "occasion__enrollment"
         ).prefetch_related("answers__question")
         params = self.request.query_params
         occasion_id = int_param(self.request, "occasion")
@@ -203,7 +205,7 @@ class InvitationViewSet(AuditedReadOnlyViewSet):
     scope_action = Action.VIEW_INDIVIDUAL
 
     def get_base_queryset(self) -> Any:
-        return Invitation.objects.order_by("id")
+        return Invitation.objects.select_related("response__occasion__enrollment").order_by("id")
 
     @extend_schema(
         request=InvitationCreateSerializer,

@@ -45,9 +45,8 @@ class ClientsView(InsynView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_client(self, pk: int, action: Action = Action.VIEW_INDIVIDUAL) -> Client:
-        return get_scoped_object_or_404(
-            self.request.user, Client.objects.restrict(self.request.user, action), pk=pk
-        )
+        clients = Client.objects.restrict(self.request.user, action).select_related("unit")
+        return get_scoped_object_or_404(self.request.user, clients, pk=pk)
 
     def get_case(self, pk: int, action: Action = Action.VIEW_INDIVIDUAL) -> Case:
         qs = Case.objects.restrict(self.request.user, action).select_related(

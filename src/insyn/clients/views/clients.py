@@ -183,6 +183,7 @@ class ClientDetailView(ClientsView):
         client = self.get_client(pk)
         journey = selectors.client_journey(request.user, client)
         self.audit("view", journey.shown_objects())
+        changeable_cases, can_edit = selectors.journey_changes(request.user, journey)
         return render(
             request,
             "clients/client_detail.html",
@@ -190,9 +191,9 @@ class ClientDetailView(ClientsView):
                 "client": client,
                 "journey": journey,
                 "timeline": journey.timeline(),
-                "changeable_cases": selectors.changeable_case_ids(request.user, client),
+                "changeable_cases": changeable_cases,
                 "can_open_case": selectors.entry_units(request.user).exists(),
-                "can_edit": selectors.client_changeable(request.user, client),
+                "can_edit": can_edit,
             },
         )
 

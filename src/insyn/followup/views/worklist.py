@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -61,10 +62,15 @@ def worklist_panel(request: HttpRequest) -> dict[str, Any]:
     qs = selectors.worklist(request.user, today)
     occasions = list(qs[:PANEL_ROWS])
     record_access(actor=request.user, action="list", objects=occasions, model=Occasion)
-    overdue = qs.filter(window_end__lt=today).count()
+    if len(occasions) < PANEL_ROWS:  # all of them are here: count them without asking again
+        total = len(occasions)
+        overdue = sum(1 for o in occasions if o.window_end is not None and o.window_end < today)
+    else:
+        n = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(window_end__lt=today)))
+        total, overdue = n["total"], n["overdue"]
     return {
         "worklist_rows": _rows(occasions, today),
-        "worklist_total": qs.count() if len(occasions) == PANEL_ROWS else len(occasions),
+        "worklist_total": total,
         "worklist_overdue": overdue,
     }
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from insyn.core import context
 from insyn.core.roles import Action
 from insyn.core.scoping import granted_paths
 from insyn.indicators.models import ComparisonGroup, KoladaMunicipality
@@ -33,8 +34,13 @@ GROUP_KEY = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
 
 def municipality(code: str) -> KoladaMunicipality:
+    """Read once per request (the overview asks for each tile's comparisons); shared, so
+    callers must not change it."""
     found = (
-        KoladaMunicipality.objects.filter(pk=code).first()
+        context.memoised(
+            ("indicators.municipality", code),
+            lambda: KoladaMunicipality.objects.select_related("org_unit").filter(pk=code).first(),
+        )
         if AREA_ID.fullmatch(code or "")
         else None
     )

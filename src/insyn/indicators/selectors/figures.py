@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from insyn.core import context
 from insyn.core.roles import Action
 from insyn.indicators.models import Indicator, IndicatorValue
 from insyn.indicators.periods import rolling_period
@@ -67,7 +68,11 @@ def period_label(period_kind: str, period_end: dt.date) -> str:
 
 def visible_unit(user: User, action: Action, org_unit: OrgUnit) -> None:
     """Raise OrgUnit.DoesNotExist unless `org_unit` is in the user's scope for `action`."""
-    if not OrgUnit.objects.restrict(user, action).filter(pk=org_unit.pk).exists():
+    visible = context.memoised(
+        ("indicators.visible_unit", user.pk, str(action), org_unit.pk),
+        lambda: OrgUnit.objects.restrict(user, action).filter(pk=org_unit.pk).exists(),
+    )
+    if not visible:
         raise OrgUnit.DoesNotExist
 
 
@@ -75,7 +80,8 @@ def _table_root(org_unit: OrgUnit) -> OrgUnit:
     """The unit whose subtree is one suppression table: the municipality of a unit below one,
     else the unit itself (a region or the nation hold no computed rows of their own)."""
     if org_unit.municipality_id and org_unit.municipality_id != org_unit.pk:
-        return OrgUnit.objects.get(pk=org_unit.municipality_id)
+        pk = org_unit.municipality_id
+        return context.memoised(("indicators.unit", pk), lambda: OrgUnit.objects.get(pk=pk))
     return org_unit
 
 
@@ -123,7 +129,10 @@ def _figures(
     sex: str | None,
     period_kind: str,
 ) -> list[Figure]:
-    paths = dict(OrgUnit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
+    paths: dict[int, str] = context.memoised(  # the same subtree for every tile; not changed
+        ("indicators.subtree_paths", root.path),
+        lambda: dict(OrgUnit.objects.filter(path__startswith=root.path).values_list("pk", "path")),
+    )
     rows = list(
         IndicatorValue.objects.filter(
             indicator=indicator, org_unit_id__in=list(paths), period_kind=period_kind
@@ -217,4 +226,6 @@ def own_unit(
     inside = sorted((p for p in paths if p.startswith(municipality.path)), key=len)
     if not inside:
         return None
-    return OrgUnit.objects.filter(path=inside[0]).first()
+    return context.memoised(
+        ("indicators.unit_at", inside[0]), lambda: OrgUnit.objects.filter(path=inside[0]).first()
+    )

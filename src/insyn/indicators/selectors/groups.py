@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from insyn.core import context
 from insyn.indicators.models import ComparisonGroup, KoladaMunicipality
 
 
@@ -15,7 +16,19 @@ class NoGroupForYear(LookupError):
 
 def similar_group(municipality: str, year: int, area: str = "IFO") -> ComparisonGroup:
     """The "Liknande kommuner <area>, <kommun>, <year>" group chosen for `municipality`
-    (a Kolada id such as 0780) for exactly `year`."""
+    (a Kolada id such as 0780) for exactly `year`. Looked up once per request (the overview
+    asks for it on every tile)."""
+    found = context.memoised(
+        ("indicators.similar_group", municipality, year, area),
+        lambda: _similar_group(municipality, year, area),
+    )
+    if isinstance(found, str):
+        raise NoGroupForYear(found)
+    return found
+
+
+def _similar_group(municipality: str, year: int, area: str) -> ComparisonGroup | str:
+    """The group, or why there is none."""
     groups = ComparisonGroup.objects.filter(
         kind=ComparisonGroup.Kind.SIMILAR, area=area, subject_id=municipality
     )
@@ -26,26 +39,34 @@ def similar_group(municipality: str, year: int, area: str = "IFO") -> Comparison
     name = KoladaMunicipality.objects.filter(pk=municipality).values_list("title", flat=True)
     label = name.first() or municipality
     if years:
-        raise NoGroupForYear(
+        return (
             f'Det finns ingen grupp "Liknande kommuner {area}" för {label} år {year} '
             f"(det finns för {', '.join(str(y) for y in years)})."
         )
-    raise NoGroupForYear(f'Det finns ingen grupp "Liknande kommuner {area}" för {label}.')
+    return f'Det finns ingen grupp "Liknande kommuner {area}" för {label}.'
 
 
 def skr_group(municipality: str) -> ComparisonGroup | None:
     """The SKR kommungrupp (one of G92786–G92794) the municipality belongs to."""
-    return ComparisonGroup.objects.filter(
-        kind=ComparisonGroup.Kind.SKR, members=municipality
-    ).first()
+    return context.memoised(
+        ("indicators.skr_group", municipality),
+        lambda: ComparisonGroup.objects.filter(
+            kind=ComparisonGroup.Kind.SKR, members=municipality
+        ).first(),
+    )
 
 
 def county_group(municipality: str) -> ComparisonGroup | None:
-    return ComparisonGroup.objects.filter(key=f"county-00{municipality[:2]}").first()
+    key = f"county-00{municipality[:2]}"
+    return context.memoised(
+        ("indicators.group", key), lambda: ComparisonGroup.objects.filter(key=key).first()
+    )
 
 
 def riket_group() -> ComparisonGroup | None:
-    return ComparisonGroup.objects.filter(key="riket").first()
+    return context.memoised(
+        ("indicators.group", "riket"), lambda: ComparisonGroup.objects.filter(key="riket").first()
+    )
 
 
 def members(group: ComparisonGroup) -> QuerySet[KoladaMunicipality]:

@@ -209,14 +209,20 @@ class ActionPlanViewSet(_Base):
         unit = None
         if (unit_id := int_param(self.request, "unit")) is not None:
             unit = OrgUnit.objects.filter(pk=unit_id).first() or OrgUnit(path="/none/")
-        return selectors.action_plans_filtered(
-            self.request.user,
-            status=params.get("status", ""),
-            unit=unit,
-            source=params.get("source", ""),
-            overdue=params.get("overdue", "").lower() in ("1", "true"),
-            today=timezone.localdate(),
-        ).order_by("-created_at", "-id")
+        return (
+            selectors.action_plans_filtered(
+                self.request.user,
+                status=params.get("status", ""),
+                unit=unit,
+                source=params.get("source", ""),
+                overdue=params.get("overdue", "").lower() in ("1", "true"),
+                today=timezone.localdate(),
+            )
+            .order_by("-created_at", "-id")
+            .select_related(  # source_id checks each source's unit
+                "deviation__unit", "complaint__unit", "lex_sarah_report__unit"
+            )
+        )
 
     def handled(self) -> ActionPlan:
         plan: ActionPlan = self.get_object()

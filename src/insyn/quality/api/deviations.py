@@ -197,7 +197,7 @@ class DeviationViewSet(
         if unit_id is not None:
             unit = OrgUnit.objects.filter(pk=unit_id).first()
             qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
-        return qs.order_by("-reported_at", "-id")
+        return qs.order_by("-reported_at", "-id").prefetch_related("root_causes")  # on every row
 
     @extend_schema(request=DeviationReportSerializer, responses={201: DeviationSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -93,9 +93,13 @@ def risks_filtered(
     return qs
 
 
-def due_for_reassessment(qs: QuerySet[Risk], today: dt.date) -> QuerySet[Risk]:
+def due_q(today: dt.date) -> Q:
     """Active risks whose date to reassess has come."""
-    return qs.filter(state=Risk.State.ACTIVE, reassess_on__isnull=False, reassess_on__lte=today)
+    return Q(state=Risk.State.ACTIVE, reassess_on__isnull=False, reassess_on__lte=today)
+
+
+def due_for_reassessment(qs: QuerySet[Risk], today: dt.date) -> QuerySet[Risk]:
+    return qs.filter(due_q(today))
 
 
 def matrix_for(qs: QuerySet[Risk]) -> Matrix:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -316,30 +316,23 @@ def _deviation_sections(deviations: QuerySet) -> list[Section]:
 def _lex_sarah_section(
     reports: QuerySet, year: int, since: dt.datetime, until: dt.datetime
 ) -> Section:
-    investigated = reports.filter(
-        Q(investigation_done_on__year=year)
-        | Q(investigation_done_on__isnull=True, closed_on__year=year) & ~Q(non_case_position="")
+    investigated = Q(investigation_done_on__year=year) | Q(
+        investigation_done_on__isnull=True, closed_on__year=year
+    ) & ~Q(non_case_position="")
+    n = reports.aggregate(  # one query for the four lines
+        reports=Count("pk", filter=Q(reported_at__gte=since, reported_at__lt=until)),
+        investigated=Count("pk", filter=investigated),
+        serious=Count("pk", filter=Q(serious=True, seriousness_decided_on__year=year)),
+        notified_ivo=Count("pk", filter=Q(ivo_notified_on__year=year)),
     )
     return Section(
         "lex_sarah",
         _("Lex Sarah"),
         [
-            Line(
-                "reports",
-                _("Reports"),
-                reports.filter(reported_at__gte=since, reported_at__lt=until).count(),
-            ),
-            Line("investigated", _("Investigations finished"), investigated.count()),
-            Line(
-                "serious",
-                _("Assessed as serious"),
-                reports.filter(serious=True, seriousness_decided_on__year=year).count(),
-            ),
-            Line(
-                "notified_ivo",
-                _("Notified to IVO"),
-                reports.filter(ivo_notified_on__year=year).count(),
-            ),
+            Line("reports", _("Reports"), n["reports"]),
+            Line("investigated", _("Investigations finished"), n["investigated"]),
+            Line("serious", _("Assessed as serious"), n["serious"]),
+            Line("notified_ivo", _("Notified to IVO"), n["notified_ivo"]),
         ],
     )
 
@@ -373,21 +366,14 @@ def _complaint_sections(complaints: QuerySet) -> list[Section]:
 
 
 def _action_item_section(items: QuerySet, year: int, cutoff: dt.date) -> Section:
+    n = items.aggregate(  # one query for both lines
+        done=Count("pk", filter=Q(status=ActionItem.Status.DONE, done_on__year=year)),
+        overdue=Count("pk", filter=Q(status__in=ActionItem.OPEN_STATUSES, due_on__lt=cutoff)),
+    )
     return Section(
         "action_items",
         _("Action items"),
-        [
-            Line(
-                "done",
-                _("Done"),
-                items.filter(status=ActionItem.Status.DONE, done_on__year=year).count(),
-            ),
-            Line(
-                "overdue",
-                _("Overdue"),
-                items.filter(status__in=ActionItem.OPEN_STATUSES, due_on__lt=cutoff).count(),
-            ),
-        ],
+        [Line("done", _("Done"), n["done"]), Line("overdue", _("Overdue"), n["overdue"])],
     )
 
 

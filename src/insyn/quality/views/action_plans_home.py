@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,10 +23,15 @@ def my_actions_panel(request: HttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     qs = selectors.my_due_items(request.user, today)  # type: ignore[arg-type]
     items = list(qs[:PANEL_ROWS])
+    if len(items) < PANEL_ROWS:  # all of them are here: count them without asking again
+        total, overdue = len(items), sum(1 for i in items if i.due_on < today)
+    else:
+        n = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        total, overdue = n["total"], n["overdue"]
     return {
         "ap_rows": [{"item": i, "overdue": i.due_on < today} for i in items],
-        "ap_total": qs.count() if len(items) == PANEL_ROWS else len(items),
-        "ap_overdue": qs.filter(due_on__lt=today).count(),
+        "ap_total": total,
+        "ap_overdue": overdue,
     }
 
 

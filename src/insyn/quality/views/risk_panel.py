@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from insyn.core.roles import Action
 from insyn.core.scoping import has_action
@@ -32,19 +32,24 @@ def risk_panel(
     qs = selectors.risks_visible(user).filter(state=Risk.State.ACTIVE)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
-    high = qs.filter(selectors.cells_q(cells_at_or_above(level)))
-    due = selectors.due_for_reassessment(qs, today)
-    high_rows = list(high[:PANEL_ROWS])
-    due_rows = list(due.order_by("reassess_on", "pk")[:PANEL_ROWS])
+    high_q = selectors.cells_q(cells_at_or_above(level))
+    due_q = selectors.due_q(today)
+    high_rows = list(qs.filter(high_q)[:PANEL_ROWS])
+    due_rows = list(qs.filter(due_q).order_by("reassess_on", "pk")[:PANEL_ROWS])
+    totals = qs.aggregate(  # the three counts in one query
+        high=Count("pk", filter=high_q),
+        due=Count("pk", filter=due_q),
+        overdue=Count("pk", filter=due_q & ~Q(reassess_on=today)),
+    )
     for r in [*high_rows, *due_rows]:
         r.level = level_of(r.probability, r.severity)  # type: ignore[attr-defined]
     return {
         "level": LEVELS[level],
         "levels": LEVELS.values(),
         "high": high_rows,
-        "high_total": high.count(),
+        "high_total": totals["high"],
         "due": due_rows,
-        "due_total": due.count(),
-        "overdue_total": due.filter(~Q(reassess_on=today)).count(),
+        "due_total": totals["due"],
+        "overdue_total": totals["overdue"],
         "unit": unit,
     }
