@@ -57,6 +57,8 @@ def copy(model: type[models.Model], columns: dict[str, Any]) -> float:
             arrays[name] = pa.nulls(n, pa.string())
         elif isinstance(f, models.BooleanField):
             arrays[name] = pa.array(np.zeros(n, dtype=bool))
+        elif isinstance(f.default, int):  # e.g. the row version of optimistic concurrency
+            arrays[name] = pa.array(np.full(n, f.default))
         else:
             arrays[name] = pa.array(np.full(n, ""), pa.string())
     table = pa.table(arrays)
@@ -378,4 +380,8 @@ def bulk(d: dict[str, Any], log: Callable[[str], None]) -> None:
         _reset_sequence(model)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    # Copied around the services: the bulk load moves the data version itself.
+    from insyn.analytics.cache import bump
+
+    bump(d["programme"].key)
     log("  COPY seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in timing.items()))
