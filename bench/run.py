@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -345,6 +346,13 @@ def main() -> None:
     )
 
 
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def data_version_figures(runs: int) -> None:
     """The data version's read cost, a CLI query's whole process, and an edit's way into
     aggregate() (one partition rebuilt); the scan that `--recheck` does, for comparison."""
@@ -354,7 +362,7 @@ def data_version_figures(runs: int) -> None:
     from insyn.analytics.recheck import content_fingerprints
     from insyn.analytics.specs import load_spec
     from insyn.followup import services
-    from insyn.followup.models import Occasion, Value
+    from insyn.followup.models import Enrollment, Occasion, Value
 
     spec = load_spec("bench")
     assert spec is not None
@@ -374,26 +382,37 @@ def data_version_figures(runs: int) -> None:
         **os.environ,
         "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
     }
-    walls = []
+    walls, cpus = [], []
     for _ in range(3):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), _children_cpu()
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         walls.append(time.perf_counter() - started)
+        cpus.append(_children_cpu() - used)
         if done.returncode:
             log(done.stderr[-2000:])
     log(
         f"    `insyn analyze` whole process: p50 {statistics.median(walls):.1f} s "
-        f"(min {min(walls):.1f}, max {max(walls):.1f}; 3 runs)"
+        f"(min {min(walls):.1f}, max {max(walls):.1f}; 3 runs), CPU (user+sys) p50 "
+        f"{statistics.median(cpus):.1f} s"
     )
 
     request = AnalysisRequest("bench", "days", stage="before")
     system = Scope.system()
+    # A middle-sized municipality and the largest (the bench's sizes are skewed: the largest
+    # holds most of the data, so its partition's rebuild is nearly a full build).
+    sizes = sorted(
+        Counter(
+            Enrollment.objects.filter(programme__key="bench").values_list(
+                "unit__municipality_id", flat=True
+            )
+        ).items(),
+        key=lambda item: (item[1], item[0]),
+    )
     edits = []
-    last = Occasion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    for i in range(3):
+    for municipality, size in (sizes[len(sizes) // 2], sizes[-1]):
         occasion = (
             Occasion.objects.filter(
-                pk__gte=last * (i + 1) // 4,
+                enrollment__unit__municipality_id=municipality,
                 enrollment__programme__key="bench",
                 stage__key="before",
                 status=Occasion.Status.DONE,
@@ -416,15 +435,13 @@ def data_version_figures(runs: int) -> None:
         mean = aggregate(request, scope=system).rows[0].values["mean"]
         total = time.perf_counter() - started
         rebuilt = len(set(store.frame(spec).files) - files)
-        edits.append((total, wrote, rebuilt, mean != old))
-    log(
-        "    edit → aggregate() shows it: "
-        + ", ".join(
-            f"{t:.2f} s (write {w * 1000:.0f} ms, {r} partition rebuilt, "
-            f"{'changed' if c else 'UNCHANGED'})"
-            for t, w, r, c in edits
+        edits.append((size, total, wrote, rebuilt, mean != old))
+    for size, total, wrote, rebuilt, changed in edits:
+        log(
+            f"    edit → aggregate() shows it: {total:.2f} s in a municipality of {size:,} "
+            f"enrolments (write {wrote * 1000:.0f} ms, {rebuilt} partition rebuilt, "
+            f"{'changed' if changed else 'UNCHANGED'})"
         )
-    )
 
 
 if __name__ == "__main__":
