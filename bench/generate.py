@@ -383,4 +383,8 @@ def bulk(d: dict[str, Any], log: Callable[[str], None]) -> None:
         _reset_sequence(model)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    # Copied around the services: the bulk load moves the data version itself.
+    from insyn.analytics.cache import bump
+
+    bump(d["programme"].key)
     log("  COPY seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in timing.items()))

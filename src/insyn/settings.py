@@ -496,9 +496,5 @@ INSYN_DEMO_STEPS = [
 INSYN_ANALYTICS_CACHE = Path(os.environ.get("INSYN_ANALYTICS_CACHE", VAR_DIR / "analytics"))
 INSYN_ANALYTICS_MEMORY = os.environ.get("INSYN_ANALYTICS_MEMORY", "1GB")  # DuckDB's limit
 INSYN_ANALYTICS_THREADS = env_int("INSYN_ANALYTICS_THREADS", 0)  # 0: DuckDB's default (cores)
-# The data-version fingerprint (a scan) is rechecked after FACTOR × its own duration, at most
-# MAX seconds: every query on small installations; services also bump a counter at once.
-INSYN_ANALYTICS_RECHECK_FACTOR = env_int("INSYN_ANALYTICS_RECHECK_FACTOR", 0 if TESTING else 100)
-INSYN_ANALYTICS_RECHECK_MAX_SECONDS = env_int("INSYN_ANALYTICS_RECHECK_MAX_SECONDS", 300)
 # Recent analysis results kept per process (0: none); keyed by the data version.
 INSYN_ANALYTICS_RESULT_CACHE = env_int("INSYN_ANALYTICS_RESULT_CACHE", 64)

@@ -2,21 +2,18 @@ from __future__ import annotations
 
 import pytest
 
-from insyn.analytics import cache, spec_cache
+from insyn.analytics import spec_cache
 from insyn.analytics.aggregate import forget_results
 from tests.analytics.factories import Generated, make_programme, populate
 
 
 @pytest.fixture(autouse=True)
 def frame_cache(tmp_path, settings):
-    """Every test gets its own frame cache and a fresh data-version fingerprint."""
+    """Every test gets its own frame cache and an empty result memo."""
     settings.INSYN_ANALYTICS_CACHE = tmp_path / "analytics"
-    settings.INSYN_ANALYTICS_RECHECK_FACTOR = 0
-    cache.forget_fingerprints()
     forget_results()
     spec_cache.forget()
     yield settings.INSYN_ANALYTICS_CACHE
-    cache.forget_fingerprints()
     forget_results()
     spec_cache.forget()
 

@@ -88,10 +88,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             "INSYN_LOCKOUT_FAILURES": str(LOCKOUT_FAILURES),
             "INSYN_TRUSTED_PROXIES": "127.0.0.1",
             "INSYN_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-            # The content fingerprint is never rechecked during the test: only the data version
-            # that the write bumps in the database can tell node B that the data changed.
-            "INSYN_ANALYTICS_RECHECK_FACTOR": "1000000",
-            "INSYN_ANALYTICS_RECHECK_MAX_SECONDS": "3600",
+            # Only the data version that the write bumps in the database (no scan, no shared
+            # disk) tells node B that the data changed.
         }
 
         def node_env(name: str) -> dict[str, str]:

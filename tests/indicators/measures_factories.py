@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from insyn.analytics import cache
 from insyn.analytics.aggregate import forget_results
 from insyn.clients.models import Client
 from insyn.followup.models import Enrollment, Goal, Occasion, Value
@@ -25,13 +24,10 @@ _seq = itertools.count(1)
 
 @pytest.fixture
 def frame_cache(tmp_path: Path, settings: Any) -> Iterator[Path]:
-    """Every test gets its own frame cache and a fresh data-version fingerprint."""
+    """Every test gets its own frame cache and an empty result memo."""
     settings.INSYN_ANALYTICS_CACHE = tmp_path / "analytics"
-    settings.INSYN_ANALYTICS_RECHECK_FACTOR = 0
-    cache.forget_fingerprints()
     forget_results()
     yield settings.INSYN_ANALYTICS_CACHE
-    cache.forget_fingerprints()
     forget_results()
 
 

@@ -14,7 +14,6 @@ import pytest
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
-from insyn.analytics import cache
 from insyn.analytics.aggregate import forget_results
 from insyn.clients.models import Client, Intervention, Provider
 from insyn.core.suppression import Relation
@@ -61,11 +60,8 @@ class World:
 @pytest.fixture(autouse=True)
 def frame_cache(tmp_path, settings):
     settings.INSYN_ANALYTICS_CACHE = tmp_path / "analytics"
-    settings.INSYN_ANALYTICS_RECHECK_FACTOR = 0
-    cache.forget_fingerprints()
     forget_results()
     yield
-    cache.forget_fingerprints()
     forget_results()
 
 

@@ -16,7 +16,6 @@ from django.utils.translation import gettext
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
-from insyn.analytics import cache
 from insyn.analytics import services as analytics_services
 from insyn.analytics.aggregate import CAVEAT, forget_results
 from insyn.core.roles import Role
@@ -36,11 +35,8 @@ KPI_TITLE = "Ej återaktualiserade vuxna med försörjningsstöd, andel (%)"  # 
 @pytest.fixture(autouse=True)
 def frame_cache(tmp_path, settings):
     settings.INSYN_ANALYTICS_CACHE = tmp_path / "analytics"
-    settings.INSYN_ANALYTICS_RECHECK_FACTOR = 0
-    cache.forget_fingerprints()
     forget_results()
     yield
-    cache.forget_fingerprints()
     forget_results()
 
 

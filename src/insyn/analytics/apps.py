@@ -13,6 +13,33 @@ def _home_panel(request: HttpRequest) -> dict[str, Any]:
     return home_panel(request)
 
 
+def _catalogue_changed(sender: object, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:  # fixtures (loaddata) carry no frames to invalidate
+        from insyn.analytics.cache import bump_everything
+
+        bump_everything()
+
+
+def _watch_catalogues() -> None:
+    """The frame copies these catalogues' codes into every row, and they are edited in
+    Django's admin, outside the services: any change marks every partition stale."""
+    from django.db.models.signals import post_delete, post_save
+
+    from insyn.clients.models import (
+        EndReason,
+        InterventionGroup,
+        InterventionType,
+        LegalBasis,
+        Provider,
+    )
+    from insyn.followup.models import NonResponseReason
+
+    catalogues = (EndReason, InterventionGroup, InterventionType, LegalBasis, Provider)
+    for model in (*catalogues, NonResponseReason):
+        post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"frames-{model}")
+        post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"frames-d-{model}")
+
+
 class AnalyticsConfig(AppConfig):
     name = "insyn.analytics"
     label = "analytics"
@@ -27,6 +54,7 @@ class AnalyticsConfig(AppConfig):
 
         add_change_listener(bump_for_change)
         spec_cache.connect_signals()
+        _watch_catalogues()
 
         register_nav(
             NavItem("analysis", _("Analysis"), "analytics:index", Action.VIEW_AGGREGATE, 50)

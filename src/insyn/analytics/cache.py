@@ -1,18 +1,27 @@
 """The data version of analysis frames, so an edit shows up in the next analysis.
 
-A frame is stored as one Parquet partition per municipality. Each partition's version is
-made of:
+A frame is stored as one Parquet partition per municipality. A partition's version is made of
 
-1. the programme's *shape* (stage/variable keys, types, options, bands; cheap, read on every
-   query),
-2. *counters* that the write services bump inside their transaction (`bump`,
-   `bump_enrollment`, `bump_client`; one indexed row per programme and municipality, read
-   on every query), and
-3. a *content fingerprint* per municipality (counts, latest `updated_at`, id and value sums
-   of enrolments, occasions, values and goals), which also catches writes that bypass the
-   services. It costs a scan, so it is recomputed at most every `duration × FACTOR` seconds
-   (`INSYN_ANALYTICS_RECHECK_FACTOR`, capped by `INSYN_ANALYTICS_RECHECK_MAX_SECONDS`):
-   every query on a small installation, every few minutes at national scale.
+1. the programme's *shape* (stage/variable keys, types, options, bands: `spec.fingerprint`),
+2. *counters* in `DataVersion`, bumped inside the writing transaction, so a version and the
+   data it describes become visible together and a rolled-back write bumps nothing:
+   - (programme, municipality): the audit change listener `bump_for_change` bumps the
+     partitions of a client's enrolments on every service write about the client
+     (enrolments, occasions, values, goals, cases, decisions, interventions, survey
+     answers, quality records): imports and demo loaders write through the same services;
+   - (programme, 0): a change of the programme everywhere (bulk loaders call `bump(key)`);
+   - ("*", 0), the *epoch*: everything everywhere (catalogue and org-unit edits, see
+     `apps.py`; `insyn analyze --rebuild`). It is created with a random value the first time
+     a database is read, so a recreated database never meets a cache file of its
+     predecessor.
+
+Counters grow by a random step, so a database restored from a backup does not re-use a
+version whose cache file described other data.
+
+Reading the versions costs two small indexed queries (the counters of one programme and the
+municipalities of the org tree), whatever the amount of data: no request and no CLI start
+scans the data. Writes that bypass the services (raw SQL, a restored table) are not seen
+until `insyn analyze --recheck` (content fingerprints, a scan; `recheck.py`) or `--rebuild`.
 
 A changed version rebuilds only that municipality's partition.
 """
@@ -20,11 +29,9 @@ A changed version rebuilds only that municipality's partition.
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
-from typing import TYPE_CHECKING, Any
+import secrets
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
@@ -34,7 +41,9 @@ if TYPE_CHECKING:
     from insyn.analytics.specs import ProgrammeSpec
 
 ALL_MUNICIPALITIES = 0
-FRAME_FORMAT = "3"  # bump when the frame's columns are built differently
+EVERYTHING = "*"  # programme key of the epoch row: not a slug, so never a programme's key
+FRAME_FORMAT = "4"  # bump when the frame's columns or the version are built differently
+_STEP = 1 << 20
 
 
 def bump(programme_key: str, municipality_id: int | None = None) -> None:
@@ -43,19 +52,27 @@ def bump(programme_key: str, municipality_id: int | None = None) -> None:
     Call it inside the write's transaction, so the new version becomes visible together with
     the data it describes.
     """
-    key = (programme_key, municipality_id or ALL_MUNICIPALITIES)
-    updated = DataVersion.objects.filter(programme_key=key[0], municipality_id=key[1]).update(
-        counter=F("counter") + 1
-    )
-    if updated:
+    key, m = programme_key, municipality_id or ALL_MUNICIPALITIES
+    step = secrets.randbelow(_STEP) + 1
+    rows = DataVersion.objects.filter(programme_key=key, municipality_id=m)
+    if rows.update(counter=F("counter") + step):
         return
     try:
         with transaction.atomic():
-            DataVersion.objects.create(programme_key=key[0], municipality_id=key[1], counter=1)
+            DataVersion.objects.create(
+                programme_key=key, municipality_id=m, counter=_first_value(key)
+            )
     except IntegrityError:  # created meanwhile by a concurrent writer
-        DataVersion.objects.filter(programme_key=key[0], municipality_id=key[1]).update(
-            counter=F("counter") + 1
-        )
+        rows.update(counter=F("counter") + step)
+
+
+def bump_everything() -> None:
+    """Every partition of every programme is stale (a catalogue code or the org tree changed)."""
+    bump(EVERYTHING)
+
+
+def _first_value(key: str) -> int:
+    return secrets.randbelow(1 << 62) + 1 if key == EVERYTHING else secrets.randbelow(_STEP) + 1
 
 
 def bump_enrollment(enrollment: object) -> None:
@@ -68,7 +85,8 @@ def bump_enrollment(enrollment: object) -> None:
 
 def bump_client(client_id: int) -> None:
     """After writing a client, or a case, decision or intervention of the client: every
-    programme partition holding one of the client's enrolments."""
+    programme partition holding one of the client's enrolments. A removal calls it before
+    deleting (the enrolments are how it finds the partitions)."""
     from insyn.followup.models import Enrollment
 
     for key, municipality_id in (
@@ -94,128 +112,57 @@ def counters(programme_key: str) -> dict[int, int]:
     )
 
 
-# --- Content fingerprint ---------------------------------------------------------------------
-
-_lock = threading.Lock()
-_fingerprints: dict[tuple[str, str], tuple[float, float, dict[int, str]]] = {}
-
-
 def database_id() -> str:
     s = connection.settings_dict
     raw = f"{connection.vendor}|{s.get('HOST')}|{s.get('PORT')}|{s.get('NAME')}"
     return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 
-def content_fingerprints(spec: ProgrammeSpec, *, force: bool = False) -> dict[int, str]:
-    """{municipality_id: fingerprint} of the programme's data, recomputed when due."""
-    cache_key = (database_id(), f"{spec.key}|{spec.fingerprint}")
-    now = time.monotonic()
-    with _lock:
-        cached = _fingerprints.get(cache_key)
-    if cached is not None and not force:
-        computed_at, duration, value = cached
-        interval = min(
-            settings.INSYN_ANALYTICS_RECHECK_MAX_SECONDS,
-            duration * settings.INSYN_ANALYTICS_RECHECK_FACTOR,
+def _epoch() -> int:
+    """The epoch row's value, created (random) on a database's first read."""
+    value = _first_value(EVERYTHING)
+    try:
+        with transaction.atomic():
+            DataVersion.objects.create(
+                programme_key=EVERYTHING, municipality_id=ALL_MUNICIPALITIES, counter=value
+            )
+    except IntegrityError:  # another process created it first
+        return int(
+            DataVersion.objects.get(
+                programme_key=EVERYTHING, municipality_id=ALL_MUNICIPALITIES
+            ).counter
         )
-        if now - computed_at < interval:
-            return value
-    started = time.monotonic()
-    value = _compute_fingerprints(spec)
-    with _lock:
-        _fingerprints[cache_key] = (time.monotonic(), time.monotonic() - started, value)
     return value
 
 
-def forget_fingerprints() -> None:
-    with _lock:
-        _fingerprints.clear()
-
-
-def _compute_fingerprints(spec: ProgrammeSpec) -> dict[int, str]:
-    from insyn.analytics.frames.extract import _t, placeholders
-    from insyn.analytics.frames.sources import frame_sources
-    from insyn.clients.models import Client, Decision, Intervention
-    from insyn.followup.models import Enrollment, Goal, Occasion, Value
+def municipality_ids() -> list[int]:
+    """Every municipality of the org tree: the possible partitions (a small table)."""
     from insyn.organisations.models import OrgUnit
 
-    ids = list(spec.programme_ids)
-    variable_ids = [i for v in spec.variables for i in v.ids]
-    enrolments = (
-        f"JOIN {_t(Enrollment)} e ON e.id = {{fk}} JOIN {_t(OrgUnit)} u ON u.id = e.unit_id "
-        f"WHERE e.programme_id IN ({placeholders(ids)})"
+    return sorted(
+        OrgUnit.objects.exclude(municipality_id=None)
+        .values_list("municipality_id", flat=True)
+        .distinct()
     )
-    queries: list[tuple[str, list[Any]]] = [
-        (
-            f"""SELECT u.municipality_id, COUNT(*), MAX(e.updated_at), SUM(e.id),
-                       SUM(e.client_id), MAX(c.updated_at), MAX(i.updated_at),
-                       SUM(COALESCE(d.legal_basis_id, 0)), SUM(COALESCE(i.id, 0))
-                FROM {_t(Enrollment)} e JOIN {_t(OrgUnit)} u ON u.id = e.unit_id
-                JOIN {_t(Client)} c ON c.id = e.client_id
-                LEFT JOIN {_t(Intervention)} i ON i.id = e.intervention_id
-                LEFT JOIN {_t(Decision)} d ON d.id = i.decision_id
-                WHERE e.programme_id IN ({placeholders(ids)}) GROUP BY u.municipality_id""",  # noqa: S608
-            ids,
-        ),
-        (
-            f"""SELECT u.municipality_id, COUNT(*), MAX(o.updated_at), SUM(o.id)
-                FROM {_t(Occasion)} o {enrolments.format(fk="o.enrollment_id")}
-                GROUP BY u.municipality_id""",  # noqa: S608
-            ids,
-        ),
-        (
-            f"""SELECT u.municipality_id, COUNT(*), MAX(g.updated_at), SUM(g.id)
-                FROM {_t(Goal)} g {enrolments.format(fk="g.enrollment_id")}
-                GROUP BY u.municipality_id""",  # noqa: S608
-            ids,
-        ),
-    ]
-    if variable_ids:
-        # Exact sums: a float sum's order (parallel workers) would change the fingerprint.
-        queries.append(
-            (
-                f"""SELECT u.municipality_id, COUNT(*), MAX(v.id),
-                           SUM(CAST(v.number AS NUMERIC)), SUM(COALESCE(v.option_id, 0)),
-                           COUNT(v.date)
-                    FROM {_t(Value)} v JOIN {_t(Occasion)} o ON o.id = v.occasion_id
-                    JOIN {_t(Enrollment)} e ON e.id = o.enrollment_id
-                    JOIN {_t(OrgUnit)} u ON u.id = e.unit_id
-                    WHERE v.variable_id IN ({placeholders(variable_ids)})
-                    GROUP BY u.municipality_id""",  # noqa: S608
-                variable_ids,
-            )
-        )
-    results: list[dict[int, str]] = []
-    with connection.cursor() as cursor:
-        for sql, params in queries:
-            cursor.execute(sql, params)
-            results.append({int(row[0]): repr(row[1:]) for row in cursor.fetchall()})
-    for source in frame_sources():
-        results.append({int(m): fp for m, fp in source.fingerprint(spec, None).items()})
-    municipalities = set().union(*results) if results else set()
-    return {
-        m: hashlib.sha256("|".join(r.get(m, "-") for r in results).encode()).hexdigest()[:16]
-        for m in municipalities
-    }
 
 
 def partition_versions(spec: ProgrammeSpec) -> dict[int, str]:
-    """{municipality_id: version} for every municipality with data of the programme."""
-    content = content_fingerprints(spec)
-    counts = counters(spec.key)
-    everywhere = counts.get(ALL_MUNICIPALITIES, 0)
-    municipalities = set(content) | {m for m in counts if m != ALL_MUNICIPALITIES}
+    """{municipality_id: version} for every municipality (one with no data of the programme
+    gets an empty partition, which the store keeps as a marker, not a file to read)."""
+    found = {
+        (key, m): counter
+        for key, m, counter in DataVersion.objects.filter(
+            programme_key__in=[spec.key, EVERYTHING]
+        ).values_list("programme_key", "municipality_id", "counter")
+    }
+    epoch = found.get((EVERYTHING, ALL_MUNICIPALITIES))
+    if epoch is None:
+        epoch = _epoch()
+    everywhere = found.get((spec.key, ALL_MUNICIPALITIES), 0)
+    head = f"{FRAME_FORMAT}|{spec.fingerprint}|{epoch}|{everywhere}|"
+    municipalities = set(municipality_ids())
+    municipalities |= {m for key, m in found if key == spec.key and m != ALL_MUNICIPALITIES}
     return {
-        m: hashlib.sha256(
-            "|".join(
-                [
-                    FRAME_FORMAT,
-                    spec.fingerprint,
-                    str(everywhere),
-                    str(counts.get(m, 0)),
-                    content.get(m, ""),
-                ]
-            ).encode()
-        ).hexdigest()[:16]
+        m: hashlib.sha256(f"{head}{found.get((spec.key, m), 0)}".encode()).hexdigest()[:16]
         for m in municipalities
     }

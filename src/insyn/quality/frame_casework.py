@@ -110,8 +110,12 @@ class CaseworkFacts:
                 "intervention__decision__executed_on",
             )
         )
-        case_ids = {row[1] for row in enrolments}
-        decision_ids = {row[3] for row in enrolments if row[3]}
+        # Subqueries, not id lists: a large municipality has hundreds of thousands of ids.
+        chosen = self._enrollments(spec, municipality_ids)
+        case_ids = chosen.values("intervention__case_id")
+        decision_ids = chosen.filter(intervention__decision__isnull=False).values(
+            "intervention__decision_id"
+        )
         completed: dict[int, list[tuple[Any, Any]]] = {}
         for case_id, started, done in (
             Investigation.objects.filter(case_id__in=case_ids, completed_on__isnull=False)

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_twofactorpolicy_role_registrar'),
+        ("accounts", "0006_twofactorpolicy_role_registrar"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ssogrouprule',
-            name='role',
-            field=models.CharField(choices=[('case_worker', 'Case worker'), ('unit_manager', 'Unit manager'), ('quality_lead', 'Quality lead'), ('analyst', 'Analyst'), ('admin', 'Administrator'), ('lex_sarah_officer', 'Lex Sarah officer'), ('registrar', 'Registrar')], max_length=20, verbose_name='role'),
+            model_name="ssogrouprule",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("case_worker", "Case worker"),
+                    ("unit_manager", "Unit manager"),
+                    ("quality_lead", "Quality lead"),
+                    ("analyst", "Analyst"),
+                    ("admin", "Administrator"),
+                    ("lex_sarah_officer", "Lex Sarah officer"),
+                    ("registrar", "Registrar"),
+                ],
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

@@ -127,13 +127,16 @@ OPTIONS = pa.schema([("option_id", pa.int64()), ("code", pa.string())])
 def _in_municipalities(
     municipality_ids: Sequence[int] | None, alias: str = "e"
 ) -> tuple[str, list]:
+    """The units as literal ids, not a subquery: the planner then sees how few rows a small
+    municipality has and uses the indexes (a partition rebuild: 1.2 s -> 0.05 s at 1M)."""
     if municipality_ids is None:
         return "", []
-    return (
-        f" AND {alias}.unit_id IN (SELECT id FROM {_t(OrgUnit)} "  # noqa: S608
-        f"WHERE municipality_id IN ({placeholders(municipality_ids)}))",
-        list(municipality_ids),
+    units = list(
+        OrgUnit.objects.filter(municipality_id__in=list(municipality_ids)).values_list(
+            "id", flat=True
+        )
     )
+    return f" AND {alias}.unit_id IN ({placeholders(units)})", units
 
 
 def enrollments(
@@ -141,15 +144,26 @@ def enrollments(
 ) -> pa.Table:
     where, extra = _in_municipalities(municipality_ids)
     ids = placeholders(programme_ids)
+    if municipality_ids is None:  # every client: one grouping pass
+        count = "ce.n"
+        per_client = (
+            f"JOIN (SELECT client_id, COUNT(*) AS n FROM {_t(Enrollment)} "  # noqa: S608
+            f"WHERE programme_id IN ({ids}) GROUP BY client_id) ce ON ce.client_id = e.client_id"
+        )
+    else:  # one municipality's partition: count its clients' enrolments only (index lookups)
+        count = (
+            f"(SELECT COUNT(*) FROM {_t(Enrollment)} x "  # noqa: S608
+            f"WHERE x.client_id = e.client_id AND x.programme_id IN ({ids}))"
+        )
+        per_client = ""
     sql = f"""
         SELECT e.id, e.client_id, e.programme_id, e.unit_id, e.status, e.enrolled_on,
                c.sex, c.birth_date, i.started_on, i.ended_on,
                it.code, ig.code, pr.code, pr.kind, lb.code, lb.law, er.code, er.outcome,
-               ce.n
+               {count}
         FROM {_t(Enrollment)} e
         JOIN {_t(Client)} c ON c.id = e.client_id
-        JOIN (SELECT client_id, COUNT(*) AS n FROM {_t(Enrollment)}
-              WHERE programme_id IN ({ids}) GROUP BY client_id) ce ON ce.client_id = e.client_id
+        {per_client}
         LEFT JOIN {_t(Intervention)} i ON i.id = e.intervention_id
         LEFT JOIN {_t(InterventionType)} it ON it.id = i.intervention_type_id
         LEFT JOIN {_t(InterventionGroup)} ig ON ig.id = it.group_id

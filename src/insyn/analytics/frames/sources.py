@@ -46,9 +46,10 @@ class FrameSource(Protocol):
         (number for numeric and yes/no as 1/0; option code for single and multiple choice,
         one row per chosen option). `municipality_ids` limits it to enrolments whose unit
         lies in those municipalities (None: all). Bulk queries only.
-    fingerprint(spec, municipality_ids): a cheap string that changes whenever `values`
-        would; part of the frame's data version (e.g. count and latest updated_at per
-        municipality). Return {municipality_id: fingerprint}.
+    fingerprint(spec, municipality_ids): a string that changes whenever `values` would
+        (e.g. count and latest updated_at per municipality); {municipality_id: fingerprint}.
+        Only `insyn analyze --recheck` calls it: the data version itself is counters that the
+        audited writes bump (`insyn.analytics.cache`), so write through services.
     """
 
     key: str

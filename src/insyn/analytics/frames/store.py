@@ -95,17 +95,25 @@ def frame(spec: ProgrammeSpec, municipality_ids: Iterable[int] | None = None) ->
         versions = {m: v for m, v in versions.items() if m in wanted}
     directory = _dir(spec)
     paths = {m: directory / f"m{m}-{v}.parquet" for m, v in versions.items()}
-    missing = sorted(m for m, p in paths.items() if not p.exists())
     empty = directory / f"empty-{cache.FRAME_FORMAT}-{spec.fingerprint}.parquet"
-    if missing or (not paths and not empty.exists()):
+
+    def missing() -> list[int]:
+        return sorted(m for m, p in paths.items() if not (p.exists() or _marker(p).exists()))
+
+    if missing() or not empty.exists():
         with _locked(directory):
-            missing = sorted(m for m, p in paths.items() if not p.exists())
-            if missing:
-                build(spec, {m: paths[m] for m in missing})
-            if not paths and not empty.exists():
+            todo = missing()
+            if todo:
+                build(spec, {m: paths[m] for m in todo})
+            if not empty.exists():
                 build(spec, {}, empty=empty)
-    files = [paths[m] for m in sorted(paths)] or [empty]
-    return Frame(spec, files, sorted(paths))
+    present = [m for m in sorted(paths) if paths[m].exists()]
+    return Frame(spec, [paths[m] for m in present] or [empty], present)
+
+
+def _marker(path: Path) -> Path:
+    """Stands for a partition without rows: no file to open on every query."""
+    return path.with_suffix(".empty")
 
 
 def build(spec: ProgrammeSpec, targets: dict[int, Path], *, empty: Path | None = None) -> None:
@@ -117,9 +125,17 @@ def build(spec: ProgrammeSpec, targets: dict[int, Path], *, empty: Path | None =
         build_frame(con, spec, None if everything and targets else sorted(targets), tmp)
         if empty is not None:
             _write(con, "SELECT * FROM frame WHERE false", empty)
+        counts = dict(
+            con.execute("SELECT municipality_id, count(*) FROM frame GROUP BY 1").fetchall()
+        )
         for m, path in targets.items():
-            _write(con, f"SELECT * FROM frame WHERE municipality_id = {int(m)}", path)  # noqa: S608
-            _sweep(path.parent, f"m{m}-", keep=path)
+            if counts.get(m):
+                _write(con, f"SELECT * FROM frame WHERE municipality_id = {int(m)}", path)  # noqa: S608
+                keep = path
+            else:
+                keep = _marker(path)
+                keep.touch()
+            _sweep(path.parent, f"m{m}-", keep=keep)
     finally:
         con.close()
 
@@ -135,7 +151,7 @@ def _write(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> None:
 
 def _sweep(directory: Path, prefix: str, keep: Path) -> None:
     now = time.time()
-    for old in directory.glob(f"{prefix}*.parquet"):
+    for old in [*directory.glob(f"{prefix}*.parquet"), *directory.glob(f"{prefix}*.empty")]:
         if old != keep and now - old.stat().st_mtime > GRACE_SECONDS:
             with contextlib.suppress(FileNotFoundError):
                 old.unlink()
