@@ -6,10 +6,11 @@ say why in a comment. Every page pays 8 of them before it reads anything of its 
 session, the user, the memberships, the second-factor policy and device, and the session's
 save (three statements: the idle timeout slides on every request).
 
-The analysis's data version is a counter read (analytics/cache.py) and programme designs are
-kept per process while their stamp holds (analytics/spec_cache.py); each page is loaded once
-before the counted request, as a user's second visit. The whole demo (every app's step) is loaded once for the module in a transaction
-that is rolled back at its end; every test runs in a savepoint inside it.
+The analysis's data version is a counter read (analytics/cache.py) and programme designs
+are kept per process while their stamp holds (analytics/spec_cache.py); each page is loaded
+once before the counted request, as a user's second visit. The whole demo (every app's step)
+is loaded once for the module in a transaction that is rolled back at its end; every test
+runs in a savepoint inside it.
 """
 
 from __future__ import annotations
@@ -76,10 +77,12 @@ Where = str | Callable[[WebClient, User], str]
 # (username, page, address (a URL name, a path, or a function finding one), budget)
 PAGES: list[tuple[str, str, Where, int]] = [
     ("handlaggare", "start page", "/", 15),
-    # the analysis panel's design and data version for two programmes — not at 15 yet
-    ("enhetschef", "start page", "/", 21),
-    # the analysis panel and the quality panels — not at 15 yet
-    ("kvalitet", "start page", "/", 18),
+    # the analysis panel, per programme (two): the design stamp, its questionnaire questions and
+    # options (frame sources, read each time), the municipalities and the data version — not
+    # at 15 yet
+    ("enhetschef", "start page", "/", 31),
+    # the analysis panel as above, and the quality panels — not at 15 yet
+    ("kvalitet", "start page", "/", 28),
     ("analytiker", "start page", "/", 11),
     ("admin", "start page", "/", 12),
     ("handlaggare", "my follow-ups", "followup:worklist", 12),
@@ -89,7 +92,8 @@ PAGES: list[tuple[str, str, Where, int]] = [
     # the stage's variables, options, instrument items and goal measures — not at 15 yet
     ("handlaggare", "occasion form", _occasion_form, 17),
     ("analytiker", "Analys", "analytics:index", 14),
-    ("enhetschef", "unit overview", "analytics:dashboard", 15),
+    # the design stamp and frame sources of the programme, the data version — one over 15
+    ("enhetschef", "unit overview", "analytics:dashboard", 16),
     # a dozen panels, each with its own reads, and the yearly statistics — not at 15 yet
     ("kvalitet", "quality dashboard", "quality:dashboard", 50),
     ("kvalitet", "deviation list", "quality:deviation_list", 15),
