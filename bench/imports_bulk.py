@@ -49,9 +49,9 @@ def write_files(folder: Path, rows: int, unit_code: str) -> None:
     (folder / "cases.csv").write_text("\n".join(cases) + "\n", encoding="utf-8")
 
 
-def setup(db: str) -> str:
+def setup(db: str, sqlite_file: str) -> str:
     if db == "sqlite":
-        path = ROOT / "var" / "bench" / "imports.sqlite3"
+        path = Path(sqlite_file)
         path.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{path}"
     else:
@@ -112,8 +112,9 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite", help="'sqlite' or a PostgreSQL URL")
     parser.add_argument("--rows", type=int, default=10_000, help="clients (each with a case)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sqlite-file", default=str(ROOT / "var" / "bench" / "imports.sqlite3"))
     args = parser.parse_args()
-    setup(args.db)
+    setup(args.db, args.sqlite_file)
     from insyn.clients.models import Case, Client
     from insyn.imports.formats import read_path
     from insyn.imports.pipeline import run_import
