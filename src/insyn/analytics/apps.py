@@ -47,12 +47,13 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from insyn.analytics import spec_cache
+        from insyn.analytics.bumps import bump_for_changes
         from insyn.analytics.cache import bump_for_change
         from insyn.core.audit import add_change_listener
         from insyn.core.navigation import HomePanel, NavItem, register_nav, register_panel
         from insyn.core.roles import Action
 
-        add_change_listener(bump_for_change)
+        add_change_listener(bump_for_change, bulk=bump_for_changes)
         spec_cache.connect_signals()
         _watch_catalogues()
 

@@ -91,6 +91,7 @@ def bump_client(client_id: int) -> None:
 
     for key, municipality_id in (
         Enrollment.objects.filter(client_id=client_id)
+        .order_by()  # the model's ordering would defeat distinct()
         .values_list("programme__key", "unit__municipality_id")
         .distinct()
     ):

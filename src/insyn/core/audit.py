@@ -1,5 +1,6 @@
-"""Writing the audit trail. Services call `record_change` inside their transaction; views, API
-endpoints and exports call `record_access` for every read of an individual's data.
+"""Writing the audit trail. Services call `record_change` (bulk writers `record_changes`) inside
+their transaction; views, API endpoints and exports call `record_access` for every read of an
+individual's data.
 
 An audited object may define `audit_client_id()` (the client whose data it is) and
 `audit_org_paths()` (every place in the org tree whose auditors may see the entry; a client is
@@ -19,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -39,12 +42,49 @@ ALWAYS_EXCLUDED = {"password", "person_key", "personnummer_encrypted", "token_ha
 
 # Called with every change entry, inside the writing transaction. Used to invalidate derived
 # data (the analytics data version), so no write path can forget to; registered in ready().
-_change_listeners: list[Callable[[ChangeEntry], None]] = []
+# A listener may come with a bulk form, called once with all the entries of a batch.
+Listener = Callable[[ChangeEntry], None]
+BulkListener = Callable[[Sequence[ChangeEntry]], None]
+_change_listeners: list[tuple[Listener, BulkListener | None]] = []
+# Inside `changes_batched()`: the entries whose listeners wait for the end of the batch.
+_batched: ContextVar[list[ChangeEntry] | None] = ContextVar("insyn_audit_batched", default=None)
 
 
-def add_change_listener(listener: Callable[[ChangeEntry], None]) -> None:
-    if listener not in _change_listeners:
-        _change_listeners.append(listener)
+def add_change_listener(listener: Listener, *, bulk: BulkListener | None = None) -> None:
+    if all(known is not listener for known, _bulk in _change_listeners):
+        _change_listeners.append((listener, bulk))
+
+
+def _notify(entries: Sequence[ChangeEntry], *, batch: bool = False) -> None:
+    batched = _batched.get()
+    if batched is not None:
+        batched.extend(entries)
+        return
+    for listener, bulk in _change_listeners:
+        if bulk is not None and (batch or len(entries) > 1):
+            bulk(entries)
+        else:
+            for entry in entries:
+                listener(entry)
+
+
+@contextmanager
+def changes_batched() -> Iterator[None]:
+    """Within the block, change listeners wait: at its end they run once for every entry
+    recorded in it (an import bumps each analysis data version once, not once per row). Use it
+    inside the writing transaction; leaving the block by an exception runs none (the
+    transaction is rolled back anyway)."""
+    if _batched.get() is not None:  # nested: the outer batch notifies
+        yield
+        return
+    entries: list[ChangeEntry] = []
+    token = _batched.set(entries)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
+    if entries:
+        _notify(entries, batch=True)
 
 
 def object_type(obj: models.Model | type[models.Model]) -> str:
@@ -206,9 +246,41 @@ def record_change(
     )
     context.current().changes_recorded += 1
     context.forget_memo()
-    for listener in _change_listeners:
-        listener(entry)
+    _notify([entry])
     return entry
+
+
+def record_changes(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    objects: Sequence[models.Model],
+    batch_size: int = 500,
+) -> list[ChangeEntry]:
+    """`record_change` for many objects at once (an import): each object's snapshot as
+    `after`, the same fields and org paths as one by one, written with one insert per
+    `batch_size` entries and the org paths looked up per model, not per object."""
+    ctx = context.current()
+    common = {**_actor_fields(actor), "request_id": ctx.request_id, "action": action}
+    entries = [
+        ChangeEntry(
+            **common,
+            object_type=object_type(obj),
+            object_id=str(obj.pk),
+            client_id=_client_id(obj),
+            **path_fields(paths, actor),
+            before=None,
+            after=snapshot(obj) if action != "delete" else None,
+        )
+        for obj, paths in zip(objects, bulk_org_paths(list(objects)), strict=True)
+    ]
+    if not entries:
+        return []
+    ChangeEntry.objects.bulk_create(entries, batch_size=batch_size)
+    ctx.changes_recorded += len(entries)
+    context.forget_memo()
+    _notify(entries)
+    return entries
 
 
 def nothing_personal_shown() -> None:

@@ -1,8 +1,9 @@
 """Second pass of an import: write the checked records through the same services as the web.
 
-Each row runs in a savepoint, so one failing row is reported (file, row, column) and the
-others are still tried, which gives a complete report; the caller rolls the whole transaction
-back when anything failed. A row counts as changed when its service recorded a change entry.
+New clients and cases are written in chunks by their bulk services (`apply_bulk`). Every other
+row runs in a savepoint, so one failing row is reported (file, row, column) and the others are
+still tried, which gives a complete report; the caller rolls the whole transaction back when
+anything failed. A row counts as changed when its service recorded a change entry.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from insyn.core.models import ChangeEntry
 from insyn.core.roles import Action
 from insyn.followup import services as followup
 from insyn.followup.models import Enrollment, Goal, Occasion
+from insyn.imports.apply_bulk import apply_cases, apply_clients
 from insyn.imports.apply_casework import COLUMN_OF as CASEWORK_COLUMNS
 from insyn.imports.apply_casework import apply_appeal, apply_investigation
 from insyn.imports.formats import Row
@@ -214,9 +216,9 @@ class Applier:
 
     def run(self) -> None:
         self.preload()
+        apply_clients(self, self.plan.clients)
+        apply_cases(self, self.plan.cases)
         steps: list[tuple[str, list[Any], Callable[[Any], tuple[Any, str]]]] = [
-            ("clients", self.plan.clients, self._client),
-            ("cases", self.plan.cases, self._case),
             ("interventions", self.plan.interventions, self._intervention),
             ("investigations", self.plan.investigations, partial(apply_investigation, self)),
             ("appeals", self.plan.appeals, partial(apply_appeal, self)),

@@ -1,8 +1,9 @@
 """One import, start to finish: read, check every row, apply in one transaction, report.
 
 Nothing is kept unless every row passed: a dry run, or any failing row, rolls the whole
-transaction back. Re-importing the same files changes nothing (rows are matched by their
-references and unchanged rows write nothing, not even a change entry).
+transaction back. The change listeners (the analysis data versions) run once for the whole
+import, at its end inside the transaction. Re-importing the same files changes nothing (rows
+are matched by their references and unchanged rows write nothing, not even a change entry).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from insyn.core.audit import changes_batched
 from insyn.imports.apply import Applier, Progress
 from insyn.imports.formats import Source
 from insyn.imports.report import Report
@@ -53,7 +55,7 @@ def run_import(
     if not report.ok:
         return report
     try:
-        with transaction.atomic():
+        with transaction.atomic(), changes_batched():
             Applier(plan, actor, report, progress).run()
             if dry_run or not report.ok:
                 raise _RollBack
