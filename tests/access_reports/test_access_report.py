@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from insyn.access_reports import render
 from insyn.access_reports.selectors import access_report, person_querysets
@@ -24,7 +24,7 @@ from insyn.core.roles import Action, Role
 from insyn.followup.models import Enrollment, Goal, Occasion, Value
 from insyn.organisations import services as org_services
 from insyn.quality.models import Complaint, Deviation, LexSarahReport
-from insyn.surveys.models import Answer, Response
+from insyn.surveys.models import Answer, Invitation, Response
 from tests.access_reports.factories import client_questionnaire, follow_up_programme, person
 from tests.clients import factories as cf
 from tests.factories import user_with_role
@@ -98,6 +98,7 @@ def _expected(client: Client) -> dict[str, set[int]]:
         "goals": pks(Goal.objects.filter(enrollment__client=client)),
         "responses": pks(responses),
         "answers": pks(Answer.objects.filter(response__in=responses)),
+        "invitations": pks(Invitation.objects.filter(response__in=responses)),
         "deviations": pks(Deviation.objects.filter(client=client)),
         "lex_sarah": pks(LexSarahReport.objects.filter(client=client)),
         "complaints": pks(Complaint.objects.filter(client=client)),
@@ -333,3 +334,25 @@ def test_the_cli_refuses_a_bad_number_and_writes_nothing(tree, tmp_path):
     assert not AccessEntry.objects.filter(purpose="access_report").exists()
     with pytest.raises(CommandError):
         call_command("person", "report", "--municipality", "9999", "--output", str(out))
+
+
+def test_invitations_are_listed_with_the_persons_own_address_only(tree, staff, people):
+    anna = people["anna"]
+    common = {
+        "questionnaire": anna.response.questionnaire,
+        "response": anna.response,
+        "unit": anna.response.unit,
+        "expires_at": timezone.now(),
+    }
+    own = Invitation.objects.create(
+        **common, respondent_role="client", channel="sms", contact="+46701234567"
+    )
+    guardian = Invitation.objects.create(
+        **common, respondent_role="guardian", channel="email", contact="foralder@example.se"
+    )
+    report = access_report(tree.vaxjo, parse_identity(anna.number))
+    records = {r.id: r for s in report.sections if s.key == "invitations" for r in s.records}
+    assert set(records) == {own.pk, guardian.pk}
+    assert {f.name: f.value for f in records[own.pk].fields}["contact"] == "+46701234567"
+    assert "contact" not in {f.name for f in records[guardian.pk].fields}
+    assert b"foralder@example.se" not in render.to_json(report)

@@ -37,7 +37,7 @@ from insyn.quality.models import (
     LexSarahReport,
     NonExecutedDecision,
 )
-from insyn.surveys.models import Answer, Question, Response
+from insyn.surveys.models import Answer, Invitation, Question, RespondentRole, Response
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -197,6 +197,9 @@ def _title(obj: models.Model) -> str:
     return f"{capfirst(obj._meta.verbose_name)} {obj}"
 
 
+OWN_CONTACT_ROLES = (RespondentRole.CLIENT, RespondentRole.CHILD)
+
+
 def record_of(obj: models.Model) -> Record:
     hidden = HIDDEN_FIELDS | set(getattr(obj, "AUDIT_EXCLUDE", ()))
     fields = []
@@ -210,6 +213,11 @@ def record_of(obj: models.Model) -> Record:
         if label == f.name.replace("_", " "):  # not named by its model
             label = FALLBACK_LABELS.get(f.name, label)
         fields.append(Field(f.name, str(capfirst(label)), value, display))
+    if isinstance(obj, Invitation) and obj.respondent_role in OWN_CONTACT_ROLES:
+        # The audit leaves the address out; the person has the right to see their own (a
+        # guardian's or case worker's address is theirs, not the person's, and stays out).
+        label = str(capfirst(Invitation._meta.get_field("contact").verbose_name))
+        fields.append(Field("contact", label, obj.contact, obj.contact))
     return Record(obj._meta.label_lower, int(obj.pk), _title(obj), tuple(fields))
 
 
@@ -228,6 +236,7 @@ SECTIONS: tuple[tuple[str, Any], ...] = (
     ("goals", gettext_lazy("Goals")),
     ("responses", gettext_lazy("Questionnaire responses")),
     ("answers", gettext_lazy("Questionnaire answers")),
+    ("invitations", gettext_lazy("Questionnaire invitations")),
     ("deviations", gettext_lazy("Deviations")),
     ("lex_sarah", gettext_lazy("Lex Sarah reports")),
     ("complaints", gettext_lazy("Complaints and suggestions")),
@@ -264,6 +273,9 @@ def person_querysets(client_ids: Iterable[int]) -> dict[str, models.QuerySet]:
         "answers": Answer.objects.filter(response__in=responses.values("pk")).select_related(
             "question"
         ),
+        "invitations": Invitation.objects.filter(
+            response__in=responses.values("pk")
+        ).select_related("questionnaire", "unit"),
         "deviations": Deviation.objects.filter(client__in=ids).select_related("unit", "category"),
         "lex_sarah": LexSarahReport.objects.filter(client__in=ids).select_related("unit"),
         "complaints": Complaint.objects.filter(client__in=ids).select_related("unit"),
