@@ -163,6 +163,30 @@ def test_a_rule_must_stay_inside_the_municipality(tree, staff):
         )
 
 
+def test_a_registrar_rule_names_the_municipality_itself(tree, staff):
+    """As for a hand-granted membership: the access report covers the whole municipality."""
+    with pytest.raises(ValidationError) as caught:
+        sso.sso_rule_create(
+            actor=None,
+            municipality=tree.vaxjo,
+            claim="",
+            value="registry",
+            org_unit=tree.vux_unit,
+            role=Role.REGISTRAR,
+        )
+    assert "org_unit" in caught.value.message_dict
+    assert not SsoGroupRule.objects.filter(value="registry").exists()
+    rule = sso.sso_rule_create(
+        actor=None,
+        municipality=tree.vaxjo,
+        claim="",
+        value="registry",
+        org_unit=tree.vaxjo,
+        role=Role.REGISTRAR,
+    )
+    assert rule.org_unit == tree.vaxjo
+
+
 def test_another_municipalitys_admin_cannot_touch_the_rules(login, tree, staff):
     rule = sso.sso_rule_create(
         actor=staff.admin,

@@ -240,6 +240,14 @@ def sso_rule_create(
         raise ValidationError(
             {"org_unit": _("Analysts work across a municipality, region or the nation.")}
         )
+    if role == Role.REGISTRAR and org_unit.kind != OrgUnit.Kind.MUNICIPALITY:
+        raise ValidationError(
+            {
+                "org_unit": _(
+                    "A registrar answers for a whole municipality: choose the municipality."
+                )
+            }
+        )
     if SsoGroupRule.objects.filter(claim=claim, value=value, org_unit=org_unit, role=role).exists():
         raise ValidationError(_("That rule already exists."))
     rule = SsoGroupRule.objects.create(
