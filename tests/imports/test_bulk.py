@@ -17,6 +17,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from insyn.analytics import cache as data_version
 from insyn.analytics.models import DataVersion
 from insyn.clients.models import Case, Client
 from insyn.core.models import ChangeEntry
@@ -118,10 +119,12 @@ def test_reactualisation_is_computed_for_cases_opened_together(tmp_path, tree, c
 
 
 def test_data_version_bumped_once_per_programme_and_municipality(
-    tmp_path, tree, catalogues, addiction_programme, examples
+    tmp_path, tree, catalogues, addiction_programme, examples, monkeypatch
 ):
     """A client with an enrolment: every audited write about it would bump its programme's
-    version; the import bumps it once."""
+    version; the import bumps it once (counters step by a random amount; here by one, so the
+    bumps can be counted)."""
+    monkeypatch.setattr(data_version, "_STEP", 1)
     report = import_folder(examples, tree.vaxjo)
     assert report.applied, report.issues
     assert Enrollment.objects.exists()
